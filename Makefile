@@ -1,0 +1,50 @@
+# Two commands for a fresh Debian machine: `make up` and `make test`.
+# Every target installs what it needs first (Debian packages, npm packages).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NPM_STAMP := node_modules/.layerwatch-installed
+
+.PHONY: help up test deps build lint format-check typecheck unit bench clean
+
+help:
+	@echo "make up    install what is missing, build, run the local stack (Ctrl-C stops it)"
+	@echo "make test  install what is missing, then lint, format check, typecheck and every test"
+	@echo "make bench run the benchmarks in bench/ (prints ratios against peers)"
+
+deps: $(NPM_STAMP)
+	@bash scripts/install-debian-packages.sh
+
+# npm install (never npm ci: see ../shared/TOOLCHAIN.md) whenever a manifest changed.
+$(NPM_STAMP): package.json probes/package.json deploy/*/package.json
+	@bash scripts/check-node.sh
+	npm install --no-audit --no-fund
+	@touch $@
+
+build: deps
+	npx tsc -b
+
+up: build
+	node bin/layerwatch.js up
+
+lint: deps
+	npx eslint .
+
+format-check: deps
+	npx prettier --check .
+
+typecheck: build
+
+unit: build
+	npx vitest run
+
+test: deps
+	npx eslint .
+	npx prettier --check .
+	npx tsc -b
+	npx vitest run
+
+bench: build
+	npx tsx bench/run-all.ts
+
+clean:
+	rm -rf node_modules */dist */*/dist .state

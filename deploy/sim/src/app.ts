@@ -1,0 +1,43 @@
+import express, { type Express } from 'express';
+import { controlRoutes } from './control-routes.js';
+import { errorHandler, injectFault, latencyJitter, notFound } from './middleware.js';
+import type { ServiceContext, ServiceModule } from './services/types.js';
+
+export const SIM_VERSION = 'sim-0.1.0';
+
+/**
+ * One service's Express app. Order is the design: body parsing, latency, control routes
+ * (immune to faults), the fault, then `/health` and the service's own routes.
+ */
+export function createServiceApp(
+  context: ServiceContext,
+  service: ServiceModule,
+  latencyJitterMs: number,
+): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag'); // health answers change every call; never 304 a probe
+  app.use(express.json({ limit: '64kb' }));
+  app.use(latencyJitter(context, latencyJitterMs));
+  const { control, routes } = service.create(context);
+  app.use(controlRoutes(context));
+  if (control) app.use(control);
+  app.use(injectFault(context));
+  app.get('/health', (_req, res) => {
+    if (context.settings.maintenance) {
+      res.status(503).json({ status: 'maintenance', service: context.name, layer: context.layer });
+      return;
+    }
+    res.json({
+      status: 'healthy',
+      service: context.name,
+      layer: context.layer,
+      version: SIM_VERSION,
+      uptime_seconds: Math.round(context.clock.now() - context.startedAt) / 1000,
+    });
+  });
+  app.use(routes);
+  app.use(notFound);
+  app.use(errorHandler(context));
+  return app;
+}

@@ -1,0 +1,57 @@
+import { DEFAULT_SIM_PORTS, SERVICE_NAMES } from './services/registry.js';
+import type { ServiceName } from './services/types.js';
+import { optionalInt, rejectUnknownKeys, ValidationError, type JsonObject } from './validate.js';
+
+export interface SimulatorOptions {
+  /** Interface every service binds to. @default '127.0.0.1' */
+  host?: string;
+  /** Port per service; 0 picks a free one. @default DEFAULT_SIM_PORTS (8000..8003) */
+  ports?: Partial<Record<ServiceName, number>>;
+  /** Adds a uniform random 0..N ms to every answer, for soak tests. @default 0 */
+  latencyJitterMs?: number;
+  /** Where fault changes and errors are reported. @default no output */
+  log?: (line: string) => void;
+}
+
+export interface ResolvedOptions {
+  host: string;
+  ports: Record<ServiceName, number>;
+  latencyJitterMs: number;
+  log: (line: string) => void;
+}
+
+export const MAX_LATENCY_JITTER_MS = 60_000;
+
+/** Defaults first, then validation, so a bad option fails before any port is taken. */
+export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
+  const host = options.host ?? '127.0.0.1';
+  if (typeof host !== 'string' || host.trim() === '') {
+    throw new ValidationError(`host: ${JSON.stringify(host)} is not a host name or address`);
+  }
+  const given = (options.ports ?? {}) as JsonObject;
+  rejectUnknownKeys(given, SERVICE_NAMES, 'ports (services)');
+  const ports = { ...DEFAULT_SIM_PORTS };
+  for (const name of SERVICE_NAMES) {
+    ports[name] = optionalInt(given, name, 0, 65_535) ?? ports[name];
+  }
+  rejectSharedPorts(ports);
+  const jitter = optionalInt(
+    { latencyJitterMs: options.latencyJitterMs },
+    'latencyJitterMs',
+    0,
+    MAX_LATENCY_JITTER_MS,
+  );
+  return { host, ports, latencyJitterMs: jitter ?? 0, log: options.log ?? (() => {}) };
+}
+
+function rejectSharedPorts(ports: Record<ServiceName, number>): void {
+  const owner = new Map<number, ServiceName>();
+  for (const name of SERVICE_NAMES) {
+    const port = ports[name];
+    const other = owner.get(port);
+    if (port !== 0 && other !== undefined) {
+      throw new ValidationError(`ports: ${other} and ${name} both ask for port ${port}`);
+    }
+    owner.set(port, name);
+  }
+}

@@ -1,0 +1,22 @@
+import { agentService } from './agent.js';
+import { evolutionService } from './evolution.js';
+import { refinementService } from './refinement.js';
+import { schedulerService } from './scheduler.js';
+import type { ServiceModule, ServiceName } from './types.js';
+
+/** Every simulated service by name: the one map the simulator and CLI dispatch from. */
+export const SERVICES: Readonly<Record<ServiceName, ServiceModule>> = {
+  agent: agentService,
+  scheduler: schedulerService,
+  refinement: refinementService,
+  evolution: evolutionService,
+};
+
+export const SERVICE_NAMES = Object.keys(SERVICES) as readonly ServiceName[];
+
+export const DEFAULT_SIM_PORTS: Readonly<Record<ServiceName, number>> = {
+  agent: agentService.defaultPort,
+  scheduler: schedulerService.defaultPort,
+  refinement: refinementService.defaultPort,
+  evolution: evolutionService.defaultPort,
+};

@@ -1,0 +1,18 @@
+import { Router } from 'express';
+import type { ServiceModule } from './types.js';
+
+/** Layer 4 scheduler: one task queue whose depth wanders a little, like a real one. */
+export const QUEUE_NAME = 'agent-tasks';
+
+export const schedulerService: ServiceModule = {
+  layer: '4',
+  defaultPort: 8001,
+  create({ clock }) {
+    const routes = Router();
+    routes.get('/health/queue', (_req, res) => {
+      const depth = 5 + Math.floor(clock.random() * 10);
+      res.json({ status: 'healthy', queue: QUEUE_NAME, depth });
+    });
+    return { routes };
+  },
+};

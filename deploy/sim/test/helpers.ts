@@ -1,0 +1,46 @@
+import { afterEach } from 'vitest';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../src/index.js';
+
+/** Every test gets its own simulator on free loopback ports, stopped after the test. */
+const started: RunningSimulator[] = [];
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((sim) => sim.stop()));
+});
+
+export const FREE_PORTS = { agent: 0, scheduler: 0, refinement: 0, evolution: 0 };
+
+export async function startTestSim(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const sim = await startSimulator({ ports: FREE_PORTS, ...options });
+  started.push(sim);
+  return sim;
+}
+
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+export async function call(url: string, init: RequestInit = {}): Promise<Answer> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000), ...init });
+  const text = await res.text();
+  return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+export function send(method: string, url: string, body: unknown): Promise<Answer> {
+  return call(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** True when no answer came within `ms` (the client gave up). */
+export async function noAnswerWithin(url: string, ms: number): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(ms) });
+    return false;
+  } catch (error) {
+    return error instanceof Error && error.name === 'TimeoutError';
+  }
+}

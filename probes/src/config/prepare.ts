@@ -1,0 +1,132 @@
+import { PROBERS, type ProberName } from '../prober/registry.js';
+import { SettingsError, type ProbeContext, type ProbeOutcome, type Prober } from '../prober/types.js';
+import { errorMessage } from '../util/errors.js';
+import { ConfigError, type ConfigProblem } from './config-error.js';
+import { loadConfigFile, parseConfig, type ValidatedConfig } from './load.js';
+import type { ModuleConfig, ProbeConfig } from './schema.js';
+
+/** Everything about a probe except the prober's settings, which the module binds. */
+export type ModuleProbeContext = Omit<ProbeContext<unknown>, 'settings'>;
+
+/** A module with its prober's settings prepared once: regexps compiled, pools built. */
+export interface PreparedModule {
+  readonly name: string;
+  readonly prober: ProberName;
+  readonly timeoutMs: number;
+  readonly config: ModuleConfig;
+  run(ctx: ModuleProbeContext): Promise<ProbeOutcome>;
+  close(): Promise<void>;
+}
+
+/** One target of the scheduled mode, with the labels its series carry. */
+export interface ScheduledTarget {
+  /** `layer/name`, unique across the config. */
+  readonly key: string;
+  readonly target: string;
+  readonly schedule: string;
+  readonly module: PreparedModule;
+  readonly labels: { readonly layer: string; readonly name: string; readonly target: string; readonly module: string };
+}
+
+export interface LoadedConfig {
+  readonly file: string;
+  readonly config: ProbeConfig;
+  readonly modules: ReadonlyMap<string, PreparedModule>;
+  readonly targets: readonly ScheduledTarget[];
+  close(): Promise<void>;
+}
+
+export function loadProbeConfig(file: string): LoadedConfig {
+  return prepareConfig(loadConfigFile(file));
+}
+
+export function loadProbeConfigText(text: string, file: string): LoadedConfig {
+  return prepareConfig(parseConfig(text, file));
+}
+
+/** Runs every prober's `prepare`; a SettingsError becomes a located ConfigProblem. */
+export function prepareConfig(validated: ValidatedConfig): LoadedConfig {
+  const { config } = validated;
+  const problems: ConfigProblem[] = [];
+  const modules = new Map<string, PreparedModule>();
+  for (const [name, module] of Object.entries(config.modules)) {
+    try {
+      modules.set(name, prepareModule(name, module));
+    } catch (error) {
+      const path: (string | number)[] = error instanceof SettingsError ? ['modules', name, module.prober, ...error.path] : ['modules', name];
+      problems.push(validated.problemAt(path, errorMessage(error)));
+    }
+  }
+  const targets = scheduledTargets(validated, modules, problems);
+  if (problems.length) {
+    void Promise.all([...modules.values()].map((m) => m.close()));
+    throw new ConfigError(problems);
+  }
+  return {
+    file: validated.file,
+    config,
+    modules,
+    targets,
+    close: async () => {
+      await Promise.all([...modules.values()].map((m) => m.close()));
+    },
+  };
+}
+
+function scheduledTargets(
+  validated: ValidatedConfig,
+  modules: ReadonlyMap<string, PreparedModule>,
+  problems: ConfigProblem[],
+): ScheduledTarget[] {
+  const { config } = validated;
+  const seen = new Set<string>();
+  const targets: ScheduledTarget[] = [];
+  config.layers.forEach((layer, li) =>
+    layer.targets.forEach((target, ti) => {
+      const key = `${layer.layer}/${target.name}`;
+      if (seen.has(key)) {
+        problems.push(validated.problemAt(['layers', li, 'targets', ti, 'name'], `"${target.name}" is already a target of layer ${layer.layer}: names must be unique per layer`));
+        return;
+      }
+      seen.add(key);
+      const module = modules.get(target.module);
+      if (!module) return;
+      targets.push({
+        key,
+        target: target.target,
+        schedule: target.schedule ?? layer.schedule ?? config.scheduler.default_schedule,
+        module,
+        labels: { layer: layer.layer, name: target.name, target: target.target, module: target.module },
+      });
+    }),
+  );
+  return targets;
+}
+
+function prepareModule(name: string, module: ModuleConfig): PreparedModule {
+  switch (module.prober) {
+    case 'http':
+      return bind(name, module, PROBERS.http, module.http);
+    case 'tcp':
+      return bind(name, module, PROBERS.tcp, module.tcp);
+    case 'redis':
+      return bind(name, module, PROBERS.redis, module.redis);
+    case 'postgres':
+      return bind(name, module, PROBERS.postgres, module.postgres);
+  }
+}
+
+function bind<S, P>(name: string, module: ModuleConfig, prober: Prober<S, P>, settings: S): PreparedModule {
+  const prepared = prober.prepare(settings);
+  return {
+    name,
+    prober: module.prober,
+    timeoutMs: module.timeout,
+    config: module,
+    run: (ctx) => prober.probe({ ...ctx, settings: prepared }),
+    close: async () => {
+      await prober.close?.(prepared);
+    },
+  };
+}
+

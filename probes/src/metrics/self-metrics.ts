@@ -1,0 +1,75 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { FailureReason } from '../prober/failure-reason.js';
+
+type ProbeLabels = 'module' | 'prober' | 'mode';
+export type ProbeMode = 'endpoint' | 'scheduled';
+
+/** Buckets that resolve the runbook's latency lines (50 ms, 100 ms, 500 ms) and timeouts. */
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The daemon's own series on `/metrics`, in one prom-client registry. */
+export class SelfMetrics {
+  readonly registry = new Registry();
+  readonly probes = new Counter<ProbeLabels>({
+    name: 'layerwatch_probes_total',
+    help: 'Probes run, by module, prober and mode (endpoint = /probe, scheduled = config targets).',
+    labelNames: ['module', 'prober', 'mode'],
+    registers: [this.registry],
+  });
+  readonly failures = new Counter<ProbeLabels | 'reason'>({
+    name: 'layerwatch_probe_failures_total',
+    help: 'Failed probes, by module, prober, mode and reason.',
+    labelNames: ['module', 'prober', 'mode', 'reason'],
+    registers: [this.registry],
+  });
+  readonly inFlight = new Gauge<'mode'>({
+    name: 'layerwatch_probes_in_flight',
+    help: 'Probes running now.',
+    labelNames: ['mode'],
+    registers: [this.registry],
+  });
+  readonly rejections = new Counter<'mode'>({
+    name: 'layerwatch_probe_rejections_total',
+    help: 'Probes refused because the concurrency limit was reached (endpoint: answered 503; scheduled: skipped because the previous probe of the target still runs).',
+    labelNames: ['mode'],
+    registers: [this.registry],
+  });
+  readonly layerLatency = new Histogram<'layer' | 'module'>({
+    name: 'layerwatch_layer_probe_duration_seconds',
+    help: 'Duration of scheduled probes per layer and module (per-target durations are the probe_duration_seconds gauge).',
+    labelNames: ['layer', 'module'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly reloadSuccessful = new Gauge({
+    name: 'layerwatch_config_last_reload_successful',
+    help: 'Whether the last configuration reload succeeded (1) or was rejected and the previous config kept (0).',
+    registers: [this.registry],
+  });
+  readonly reloadTimestamp = new Gauge({
+    name: 'layerwatch_config_last_reload_success_timestamp_seconds',
+    help: 'Time of the last successful configuration load, in unix seconds.',
+    registers: [this.registry],
+  });
+  readonly targetsConfigured = new Gauge<'layer'>({
+    name: 'layerwatch_scheduled_targets',
+    help: 'Targets the scheduler probes, per layer.',
+    labelNames: ['layer'],
+    registers: [this.registry],
+  });
+
+  constructor(version: string) {
+    new Gauge({
+      name: 'layerwatch_build_info',
+      help: 'Layerwatch probe daemon build information; always 1.',
+      labelNames: ['version', 'nodejs_version'],
+      registers: [this.registry],
+    }).set({ version, nodejs_version: process.version }, 1);
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  recordProbe(mode: ProbeMode, module: string, prober: string, reason: FailureReason | undefined): void {
+    this.probes.inc({ module, prober, mode });
+    if (reason) this.failures.inc({ module, prober, mode, reason });
+  }
+}

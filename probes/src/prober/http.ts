@@ -1,0 +1,248 @@
+import { performance } from 'node:perf_hooks';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { HttpSettings } from '../config/http-settings.js';
+import { classifySocketError } from './classify-error.js';
+import { readBody } from './http-body.js';
+import { HttpConnectionPool, type PooledConnection } from './http-pool.js';
+import { newHttpProbeState, writeHttpSeries, type HttpProbeState } from './http-series.js';
+import { checkJsonAssertion, parseJsonAssertion, type JsonAssertion } from './json-assertion.js';
+import { buildTlsOptions } from './tls-options.js';
+import { writeTlsSeries } from './tls-series.js';
+import { fail, SettingsError, succeeded, type ProbeContext, type ProbeOutcome, type Prober } from './types.js';
+import { errorMessage } from '../util/errors.js';
+
+export interface PreparedHttp {
+  readonly settings: HttpSettings;
+  readonly pool: HttpConnectionPool;
+  readonly validStatus: (code: number) => boolean;
+  readonly headers: Record<string, string>;
+  readonly mustMatch: readonly RegExp[];
+  readonly mustNotMatch: readonly RegExp[];
+  readonly jsonAssertions: readonly JsonAssertion[];
+  readonly needsBodyText: boolean;
+}
+
+export const httpProber: Prober<HttpSettings, PreparedHttp> = {
+  name: 'http',
+  prepare: prepareHttp,
+  probe: probeHttp,
+  close: (prepared) => prepared.pool.close(),
+};
+
+function prepareHttp(settings: HttpSettings): PreparedHttp {
+  const codes = new Set(settings.valid_status_codes);
+  const mustMatch = compileAll(settings.fail_if_body_not_matches_regexp, 'fail_if_body_not_matches_regexp');
+  const mustNotMatch = compileAll(settings.fail_if_body_matches_regexp, 'fail_if_body_matches_regexp');
+  const jsonAssertions = settings.json_assertions.map((source, index) => {
+    try {
+      return parseJsonAssertion(source);
+    } catch (error) {
+      throw new SettingsError(['json_assertions', index], errorMessage(error));
+    }
+  });
+  const tls = settings.tls_config ? buildTlsOptions(settings.tls_config) : {};
+  return {
+    settings,
+    pool: new HttpConnectionPool(tls, 10_000),
+    validStatus: codes.size ? (code) => codes.has(code) : (code) => code >= 200 && code < 300,
+    headers: { 'user-agent': 'Layerwatch', ...lowerCaseKeys(settings.headers) },
+    mustMatch,
+    mustNotMatch,
+    jsonAssertions,
+    needsBodyText: mustMatch.length + mustNotMatch.length + jsonAssertions.length > 0,
+  };
+}
+
+async function probeHttp(ctx: ProbeContext<PreparedHttp>): Promise<ProbeOutcome> {
+  const state = newHttpProbeState();
+  try {
+    return await followRequests(ctx, state);
+  } finally {
+    writeHttpSeries(state, ctx.metrics);
+  }
+}
+
+async function followRequests(ctx: ProbeContext<PreparedHttp>, state: HttpProbeState): Promise<ProbeOutcome> {
+  const { settings } = ctx.settings;
+  let url = parseTarget(ctx.target);
+  if (!url) return fail(ctx.log, 'invalid_target', `"${ctx.target}" is not an http:// or https:// URL`);
+  for (;;) {
+    ctx.log.debug(`${settings.method} ${url.href}`);
+    const step = await requestOnce(ctx, state, url);
+    if ('outcome' in step) return step.outcome;
+    const { statusCode, headers } = step.response;
+    const location = headers.location;
+    const redirect = statusCode >= 300 && statusCode < 400 && location !== undefined;
+    const isFinal = !redirect || !settings.follow_redirects;
+    const body = await readStepBody(ctx, state, step, isFinal && ctx.settings.needsBodyText);
+    if ('outcome' in body) return body.outcome;
+    if (isFinal) return checkResponse(ctx, state, body.text);
+    state.redirects += 1;
+    if (state.redirects > settings.max_redirects) {
+      return fail(ctx.log, 'redirect', `more than max_redirects (${settings.max_redirects}) redirects`);
+    }
+    url = new URL(String(location), url);
+    ctx.log.debug(`redirected to ${url.href}`);
+  }
+}
+
+interface Step {
+  readonly response: Dispatcher.ResponseData;
+  readonly connection: PooledConnection;
+  readonly origin: string;
+}
+
+async function requestOnce(
+  ctx: ProbeContext<PreparedHttp>,
+  state: HttpProbeState,
+  url: URL,
+): Promise<Step | { outcome: ProbeOutcome }> {
+  const { pool, settings, headers } = ctx.settings;
+  const origin = url.origin;
+  const connection = pool.acquire(origin);
+  connection.lastConnect = undefined;
+  const sentAt = performance.now();
+  try {
+    const response = await connection.client.request({
+      path: url.pathname + url.search,
+      method: settings.method,
+      headers,
+      body: settings.body ?? null,
+      signal: ctx.signal,
+    });
+    const headersAt = performance.now();
+    recordPhases(state, connection, sentAt, headersAt);
+    state.statusCode = response.statusCode;
+    state.contentLength = contentLength(response.headers);
+    state.ssl = url.protocol === 'https:';
+    if (connection.tlsSocket) writeTlsSeries(connection.tlsSocket, ctx.metrics);
+    const lastModified = Date.parse(String(response.headers['last-modified'] ?? ''));
+    if (!Number.isNaN(lastModified)) state.lastModifiedSeconds = lastModified / 1000;
+    ctx.log.debug(`status ${response.statusCode} after ${(headersAt - sentAt).toFixed(1)} ms`);
+    return { response, connection, origin };
+  } catch (error) {
+    recordPhases(state, connection, sentAt, performance.now());
+    pool.release(origin, connection, false);
+    const reason = classifySocketError(error, ctx.signal);
+    return { outcome: fail(ctx.log, reason, `request to ${url.href}: ${errorMessage(error)}`) };
+  }
+}
+
+/** Adds this request's phases; a reused connection has no resolve/connect/tls time. */
+function recordPhases(state: HttpProbeState, connection: PooledConnection, sentAt: number, headersAt: number): void {
+  const connect = connection.lastConnect;
+  if (connection.ipProtocol !== undefined) state.ipProtocol = connection.ipProtocol;
+  if (!connect) {
+    state.processingSeconds += (headersAt - sentAt) / 1000;
+    return;
+  }
+  state.resolveSeconds += (connect.resolvedAt - connect.startedAt) / 1000;
+  state.connectSeconds += (connect.connectedAt - connect.resolvedAt) / 1000;
+  state.tlsSeconds += (connect.secureAt - connect.connectedAt) / 1000;
+  state.processingSeconds += Math.max(0, headersAt - connect.secureAt) / 1000;
+}
+
+/** Reads the body up to the cap, and hands the connection back for reuse when it is clean. */
+async function readStepBody(
+  ctx: ProbeContext<PreparedHttp>,
+  state: HttpProbeState,
+  step: Step,
+  keepText: boolean,
+): Promise<{ text: string | undefined } | { outcome: ProbeOutcome }> {
+  const { pool, settings } = ctx.settings;
+  const startedAt = performance.now();
+  try {
+    const body = await readBody(step.response.body, settings.body_size_limit, keepText);
+    state.bodyBytes += body.bytes;
+    pool.release(step.origin, step.connection, !body.tooLarge);
+    if (body.tooLarge) {
+      const limit = settings.body_size_limit;
+      return { outcome: fail(ctx.log, 'body_too_large', `body exceeds body_size_limit (${limit} bytes)`) };
+    }
+    return { text: body.text };
+  } catch (error) {
+    pool.release(step.origin, step.connection, false);
+    const reason = classifySocketError(error, ctx.signal);
+    return { outcome: fail(ctx.log, reason, `reading body: ${errorMessage(error)}`) };
+  } finally {
+    state.transferSeconds += (performance.now() - startedAt) / 1000;
+  }
+}
+
+/** The module's rules on the final response: TLS use, status, body regexps, JSON fields. */
+function checkResponse(
+  ctx: ProbeContext<PreparedHttp>,
+  state: HttpProbeState,
+  text: string | undefined,
+): ProbeOutcome {
+  const prepared = ctx.settings;
+  const { settings } = prepared;
+  if (settings.fail_if_ssl && state.ssl) return fail(ctx.log, 'tls', 'final response used TLS (fail_if_ssl)');
+  if (settings.fail_if_not_ssl && !state.ssl) {
+    return fail(ctx.log, 'tls', 'final response did not use TLS (fail_if_not_ssl)');
+  }
+  if (!prepared.validStatus(state.statusCode)) {
+    const valid = settings.valid_status_codes.length ? settings.valid_status_codes.join(', ') : '2xx';
+    return fail(ctx.log, 'status_code', `status ${state.statusCode} is not valid (${valid})`);
+  }
+  const body = text ?? '';
+  for (const regexp of prepared.mustNotMatch) {
+    if (regexp.test(body)) {
+      state.failedDueToRegex = true;
+      return fail(ctx.log, 'body_mismatch', `body matched ${regexp.source} (fail_if_body_matches_regexp)`);
+    }
+  }
+  for (const regexp of prepared.mustMatch) {
+    if (!regexp.test(body)) {
+      state.failedDueToRegex = true;
+      return fail(ctx.log, 'body_mismatch', `body did not match ${regexp.source}`);
+    }
+  }
+  if (prepared.jsonAssertions.length) return checkJson(ctx, body);
+  return succeeded;
+}
+
+function checkJson(ctx: ProbeContext<PreparedHttp>, body: string): ProbeOutcome {
+  let document: unknown;
+  try {
+    document = JSON.parse(body);
+  } catch (error) {
+    return fail(ctx.log, 'json_assertion', `body is not JSON: ${errorMessage(error)}`);
+  }
+  for (const assertion of ctx.settings.jsonAssertions) {
+    const problem = checkJsonAssertion(assertion, document);
+    if (problem) return fail(ctx.log, 'json_assertion', problem);
+  }
+  return succeeded;
+}
+
+/** blackbox_exporter prepends `http://` to a target without a scheme; so do we. */
+function parseTarget(target: string): URL | undefined {
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target : `http://${target}`);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Content-Length as Go reports it: -1 when the header is absent (chunked). */
+function contentLength(headers: IncomingHttpHeaders): number {
+  const value = Number(headers['content-length']);
+  return Number.isFinite(value) ? value : -1;
+}
+
+function compileAll(sources: readonly string[], field: string): RegExp[] {
+  return sources.map((source, index) => {
+    try {
+      return new RegExp(source);
+    } catch (error) {
+      throw new SettingsError([field, index], `invalid regular expression "${source}": ${errorMessage(error)}`);
+    }
+  });
+}
+
+function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
+}
