@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import pg from 'pg';
 import { findPostgresBinary } from './postgres-binary.js';
 import { initCluster } from './postgres-init.js';
+import { installTls, type PemPair } from './postgres-tls.js';
 import { handOver, postgresOwner } from './postgres-owner.js';
 import type { LogFn, RunningServer } from './running-server.js';
 import { ServerProcess } from './server-process.js';
@@ -19,6 +20,8 @@ export interface PostgresOptions {
   readonly password?: string;
   /** Created when missing. @default 'postgres' */
   readonly database?: string;
+  /** Turns TLS on with this certificate; clients may still connect without. */
+  readonly tls?: PemPair;
   readonly log?: LogFn;
 }
 
@@ -43,10 +46,11 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await handOver(dataDir, owner);
   await initCluster({ dataDir, user, password, owner, log });
+  const tlsArgs = options.tls ? await installTls(dataDir, options.tls, owner) : [];
   return onPort(options.port, host, async (port) => {
     // The socket lives in the data dir: /var/run/postgresql may not exist or be ours.
     const args = ['-D', dataDir, '-p', String(port), '-k', dataDir];
-    args.push('-c', `listen_addresses=${host}`);
+    args.push('-c', `listen_addresses=${host}`, ...tlsArgs);
     const server = new ServerProcess(`postgres on ${host}:${port}`, postgres, args, {
       log,
       cwd: dataDir,

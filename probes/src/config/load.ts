@@ -71,6 +71,9 @@ function describeIssue(
   }
   const value = doc.getIn(issue.path);
   const shown = value === undefined ? undefined : JSON.stringify(value);
+  if (issue.code === 'invalid_union_discriminator' && value === undefined) {
+    return [problemAt(issue.path, `is required: one of ${issue.options.join(', ')}`)];
+  }
   if (issue.code === 'invalid_type' && issue.received === 'undefined') {
     return [problemAt(issue.path, `is required (${issue.expected})`)];
   }

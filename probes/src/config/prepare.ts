@@ -103,7 +103,7 @@ function scheduledTargets(
   return targets;
 }
 
-function prepareModule(name: string, module: ModuleConfig): PreparedModule {
+export function prepareModule(name: string, module: ModuleConfig): PreparedModule {
   switch (module.prober) {
     case 'http':
       return bind(name, module, PROBERS.http, module.http);

@@ -22,10 +22,13 @@ export const redisSettingsSchema = z
     message: 'give password or password_env, not both',
     path: ['password_env'],
   })
-  .refine((s) => s.username === undefined || s.password !== undefined || s.password_env !== undefined, {
-    message: 'username needs a password: add password or password_env',
-    path: ['username'],
-  })
+  .refine(
+    (s) => s.username === undefined || s.password !== undefined || s.password_env !== undefined,
+    {
+      message: 'username needs a password: add password or password_env',
+      path: ['username'],
+    },
+  )
   .refine((s) => s.tls || s.tls_config === undefined, {
     message: 'tls_config is set but tls is false: add `tls: true`, or remove tls_config',
     path: ['tls_config'],

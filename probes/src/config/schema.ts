@@ -28,7 +28,7 @@ const LABEL_VALUE = /^[A-Za-z0-9_.:/-]+$/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 const timeout = durationSchema.default('5s');
-const moduleSchema = z.discriminatedUnion(
+export const moduleSchema = z.discriminatedUnion(
   'prober',
   [
     z.object({ prober: z.literal('http'), timeout, http: httpSettingsSchema.default({}) }).strict(),
@@ -38,7 +38,7 @@ const moduleSchema = z.discriminatedUnion(
       .object({ prober: z.literal('postgres'), timeout, postgres: postgresSettingsSchema.default({}) })
       .strict(),
   ],
-  { errorMap: () => ({ message: 'prober must be one of http, tcp, redis, postgres' }) },
+  { errorMap: () => ({ message: 'is not a prober: use one of http, tcp, redis, postgres' }) },
 );
 
 const targetSchema = z

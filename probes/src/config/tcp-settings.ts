@@ -39,7 +39,8 @@ export const tcpSettingsSchema = z
         ctx.addIssue({
           code: 'custom',
           path,
-          message: 'starttls upgrades a plain connection, but tls: true already starts with TLS: drop one',
+          message:
+            'starttls upgrades a plain connection, but tls: true already starts with TLS: drop one',
         });
       } else if (++upgrades > 1) {
         ctx.addIssue({

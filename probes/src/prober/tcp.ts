@@ -63,6 +63,8 @@ function prepareTls(settings: TcpSettings): ConnectionOptions {
     const options = buildTlsOptions(settings.tls_config ?? DEFAULT_TLS);
     return { ...options, secureContext: createSecureContext(options) };
   } catch (error) {
+    // An unreadable file comes named by buildTlsOptions; a bad PEM or key from OpenSSL.
+    if (error instanceof SettingsError) throw error;
     throw new SettingsError(['tls_config'], `cannot load TLS settings: ${errorMessage(error)}`);
   }
 }
@@ -86,9 +88,7 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     const onAbort = (): void => reject(signal.reason);
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
-    void promise
-      .then(resolve, reject)
-      .finally(() => signal.removeEventListener('abort', onAbort));
+    void promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 
@@ -148,34 +148,40 @@ async function connect(probe: Probe, host: string, port: number): Promise<Connec
   const { ctx } = probe;
   const { address } = await resolve(probe, host);
   probe.phase = `connecting to ${address}:${port}`;
-  const tls = ctx.settings.tls;
-  const socket = tls
-    ? tlsConnect({ ...serverName(host), ...ctx.settings.tlsOptions, host: address, port })
-    : netConnect({ host: address, port });
-  track(probe, socket);
-  await once(socket, tls ? 'secureConnect' : 'connect', { signal: ctx.signal });
-  ctx.log.debug(`connected to ${address}:${port}${tls ? ' with TLS' : ''}`);
-  if (tls) writeTlsSeries(socket, ctx.metrics);
+  if (ctx.settings.tls) {
+    const options = { ...serverName(host), ...ctx.settings.tlsOptions, host: address, port };
+    const socket = track(probe, tlsConnect(options));
+    await once(socket, 'secureConnect', { signal: ctx.signal });
+    ctx.log.debug(`connected to ${address}:${port} with ${socket.getProtocol() ?? 'TLS'}`);
+    writeTlsSeries(socket, ctx.metrics);
+    return { socket, reader: new LineReader(socket, ctx.signal) };
+  }
+  const socket = track(probe, netConnect({ host: address, port }));
+  await once(socket, 'connect', { signal: ctx.signal });
+  ctx.log.debug(`connected to ${address}:${port}`);
   return { socket, reader: new LineReader(socket, ctx.signal) };
 }
 
-function track(probe: Probe, socket: Socket): void {
+function track<S extends Socket>(probe: Probe, socket: S): S {
   // Errors reach the probe through the reader and `once`; this only keeps one that comes
   // while nobody waits from crashing the process.
   socket.on('error', () => {});
   probe.sockets.push(socket);
+  return socket;
 }
 
 async function startTls(probe: Probe, from: Connection, host: string): Promise<Connection> {
   const { ctx } = probe;
   from.reader.detach();
-  const socket = tlsConnect({
-    ...serverName(host),
-    ...ctx.settings.tlsOptions,
-    host: from.socket.remoteAddress ?? host,
-    socket: from.socket,
-  });
-  track(probe, socket);
+  const socket = track(
+    probe,
+    tlsConnect({
+      ...serverName(host),
+      ...ctx.settings.tlsOptions,
+      host: from.socket.remoteAddress ?? host,
+      socket: from.socket,
+    }),
+  );
   await once(socket, 'secureConnect', { signal: ctx.signal });
   ctx.log.debug('upgraded the connection to TLS');
   writeTlsSeries(socket, ctx.metrics);
@@ -197,7 +203,11 @@ async function runStep(
     if (!('match' in found)) {
       probe.failedDueToRegex = 1;
       const why = found.ended ? 'the peer closed the connection' : `read ${found.bytes} bytes`;
-      return fail(ctx.log, 'expect_mismatch', `${probe.phase}: ${why} without a line matching ${step.expect}`);
+      return fail(
+        ctx.log,
+        'expect_mismatch',
+        `${probe.phase}: ${why} without a line matching ${step.expect}`,
+      );
     }
     probe.failedDueToRegex = 0;
     ctx.log.debug(`${step.expect} matched ${preview(found.line)}`);

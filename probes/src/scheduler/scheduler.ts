@@ -14,7 +14,7 @@ import type { ScheduledResults } from './results.js';
  */
 export class Scheduler {
   private readonly tasks: ScheduledTask[] = [];
-  private readonly running = new Set<string>();
+  private readonly running = new Map<string, Promise<void>>();
   private readonly lastSuccess = new Map<string, boolean>();
   private readonly limit;
   private stopped = false;
@@ -43,19 +43,25 @@ export class Scheduler {
     void this.probeAll(this.loaded.targets);
   }
 
-  /** Probes the given targets once (all of them by default); resolves when all are done. */
+  /**
+   * Probes the given targets once (all of them by default); resolves when every one has a
+   * result. A target still being probed is not probed again: its running probe counts.
+   */
   async probeAll(targets: readonly ScheduledTarget[] = this.loaded.targets): Promise<void> {
-    const started: Promise<void>[] = [];
+    const pending: Promise<void>[] = [];
     for (const target of targets) {
       if (this.stopped) break;
-      if (this.running.has(target.key)) {
+      const running = this.running.get(target.key);
+      if (running) {
         this.metrics.rejections.inc({ mode: 'scheduled' });
+        pending.push(running);
         continue;
       }
-      this.running.add(target.key);
-      started.push(this.limit(() => this.probeOne(target)).finally(() => this.running.delete(target.key)));
+      const probe = this.limit(() => this.probeOne(target)).finally(() => this.running.delete(target.key));
+      this.running.set(target.key, probe);
+      pending.push(probe);
     }
-    await Promise.all(started);
+    await Promise.all(pending);
   }
 
   async stop(): Promise<void> {

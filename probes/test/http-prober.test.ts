@@ -1,0 +1,206 @@
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpTarget, type HttpTarget } from './support/http-target.js';
+import { probeOnce, sampleValue, testModule } from './support/probe-module.js';
+import { testCertificates, type TestCertificateFiles, type TestCertificates } from './support/tls-certs.js';
+
+let plain: HttpTarget;
+beforeAll(async () => {
+  plain = await startHttpTarget();
+});
+afterAll(async () => {
+  await plain.close();
+});
+
+describe('http prober over real HTTP', () => {
+  const http2xx = testModule({ prober: 'http', http: {} });
+
+  it('succeeds on 200 and writes blackbox_exporter series', async () => {
+    const run = await probeOnce(http2xx, `${plain.url}/ok`);
+    expect(run.outcome).toEqual({ success: true });
+    expect(sampleValue(run, 'probe_http_status_code')).toBe(200);
+    expect(sampleValue(run, 'probe_http_content_length')).toBe(35);
+    expect(sampleValue(run, 'probe_http_uncompressed_body_length')).toBe(35);
+    expect(sampleValue(run, 'probe_http_ssl')).toBe(0);
+    expect(sampleValue(run, 'probe_http_redirects')).toBe(0);
+    expect(sampleValue(run, 'probe_ip_protocol')).toBe(4);
+    for (const phase of ['resolve', 'connect', 'tls', 'processing', 'transfer']) {
+      expect(sampleValue(run, 'probe_http_duration_seconds', { phase })).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('fails on a status outside 2xx with reason status_code', async () => {
+    const run = await probeOnce(http2xx, `${plain.url}/status/503`);
+    expect(run.outcome).toEqual({ success: false, reason: 'status_code' });
+    expect(sampleValue(run, 'probe_http_status_code')).toBe(503);
+    expect(run.log.join('\n')).toContain('status 503 is not valid (2xx)');
+  });
+
+  it('accepts the listed valid_status_codes only', async () => {
+    const only503 = testModule({ prober: 'http', http: { valid_status_codes: [503] } });
+    expect((await probeOnce(only503, `${plain.url}/status/503`)).outcome.success).toBe(true);
+    expect((await probeOnce(only503, `${plain.url}/ok`)).outcome).toEqual({ success: false, reason: 'status_code' });
+  });
+
+  it('checks JSON fields', async () => {
+    const healthy = testModule({ prober: 'http', http: { json_assertions: ['$.status == "healthy"'] } });
+    expect((await probeOnce(healthy, `${plain.url}/ok`)).outcome.success).toBe(true);
+    const degraded = await probeOnce(healthy, `${plain.url}/degraded`);
+    expect(degraded.outcome).toEqual({ success: false, reason: 'json_assertion' });
+    expect(degraded.log.join('\n')).toContain('$.status == "healthy": found "degraded"');
+    const notJson = await probeOnce(healthy, `${plain.url}/not-json`);
+    expect(notJson.outcome).toEqual({ success: false, reason: 'json_assertion' });
+  });
+
+  it('checks body regexps and sets probe_failed_due_to_regex', async () => {
+    const mustMatch = testModule({ prober: 'http', http: { fail_if_body_not_matches_regexp: ['"healthy"'] } });
+    expect((await probeOnce(mustMatch, `${plain.url}/ok`)).outcome.success).toBe(true);
+    const miss = await probeOnce(mustMatch, `${plain.url}/degraded`);
+    expect(miss.outcome).toEqual({ success: false, reason: 'body_mismatch' });
+    expect(sampleValue(miss, 'probe_failed_due_to_regex')).toBe(1);
+    const mustNot = testModule({ prober: 'http', http: { fail_if_body_matches_regexp: ['degraded'] } });
+    expect((await probeOnce(mustNot, `${plain.url}/degraded`)).outcome).toEqual({ success: false, reason: 'body_mismatch' });
+  });
+
+  it('sends the configured method, headers and body', async () => {
+    const post = testModule({
+      prober: 'http',
+      http: { method: 'POST', headers: { 'X-Probe': 'layerwatch' }, body: '{}', json_assertions: ['$.method == "POST"', '$.header == "layerwatch"'] },
+    });
+    expect((await probeOnce(post, `${plain.url}/echo-method`)).outcome.success).toBe(true);
+  });
+
+  it('follows redirects and counts them; a loop fails with reason redirect', async () => {
+    const run = await probeOnce(http2xx, `${plain.url}/redirect`);
+    expect(run.outcome.success).toBe(true);
+    expect(sampleValue(run, 'probe_http_redirects')).toBe(1);
+    const loop = await probeOnce(http2xx, `${plain.url}/redirect-loop`);
+    expect(loop.outcome).toEqual({ success: false, reason: 'redirect' });
+  });
+
+  it('does not follow redirects when told not to', async () => {
+    const noFollow = testModule({ prober: 'http', http: { follow_redirects: false, valid_status_codes: [302] } });
+    const run = await probeOnce(noFollow, `${plain.url}/redirect`);
+    expect(run.outcome.success).toBe(true);
+    expect(sampleValue(run, 'probe_http_status_code')).toBe(302);
+  });
+
+  it('reports Content-Length -1 for a chunked body, as Go does', async () => {
+    const run = await probeOnce(http2xx, `${plain.url}/chunked`);
+    expect(sampleValue(run, 'probe_http_content_length')).toBe(-1);
+    expect(sampleValue(run, 'probe_http_uncompressed_body_length')).toBe(18);
+  });
+
+  it('exports Last-Modified', async () => {
+    const run = await probeOnce(http2xx, `${plain.url}/last-modified`);
+    expect(sampleValue(run, 'probe_http_last_modified_timestamp_seconds')).toBe(1445412480);
+  });
+
+  it('reuses the connection across probes of one target (keep-alive)', async () => {
+    const target = await startHttpTarget();
+    try {
+      for (let i = 0; i < 5; i += 1) expect((await probeOnce(http2xx, `${target.url}/ok`)).outcome.success).toBe(true);
+      expect(target.connections).toBe(1);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('rejects a target that is not an http(s) URL', async () => {
+    const run = await probeOnce(http2xx, 'ftp://127.0.0.1/file');
+    expect(run.outcome).toEqual({ success: false, reason: 'invalid_target' });
+  });
+});
+
+describe('http prober never hangs or crashes on a bad target', () => {
+  const http2xx = testModule({ prober: 'http', http: {} });
+
+  /** The probe must end within its timeout (plus scheduling slack), whatever the target does. */
+  async function timedProbe(target: string, timeoutMs: number) {
+    const started = performance.now();
+    const run = await probeOnce(http2xx, target, timeoutMs);
+    return { run, elapsedMs: performance.now() - started };
+  }
+
+  it('a server that accepts and never answers: timeout', async () => {
+    const { run, elapsedMs } = await timedProbe(`${plain.url}/hang`, 500);
+    expect(run.outcome).toEqual({ success: false, reason: 'timeout' });
+    expect(elapsedMs).toBeLessThan(500 + 2000);
+  });
+
+  it('a body dripping one byte a second: timeout', async () => {
+    const { run, elapsedMs } = await timedProbe(`${plain.url}/drip`, 1500);
+    expect(run.outcome).toEqual({ success: false, reason: 'timeout' });
+    expect(elapsedMs).toBeLessThan(1500 + 2000);
+  });
+
+  it('a 1 GiB body: stops at body_size_limit without buffering it', async () => {
+    const capped = testModule({ prober: 'http', http: { body_size_limit: '1MiB' } });
+    const before = process.memoryUsage().rss;
+    const run = await probeOnce(capped, `${plain.url}/big`, 5000);
+    expect(run.outcome).toEqual({ success: false, reason: 'body_too_large' });
+    expect(sampleValue(run, 'probe_http_content_length')).toBe(1024 ** 3);
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 ** 2);
+  });
+
+  it('a connection reset: connection_reset', async () => {
+    const { run } = await timedProbe(`${plain.url}/reset`, 2000);
+    expect(run.outcome).toEqual({ success: false, reason: 'connection_reset' });
+  });
+
+  it('a closed port: connection_refused', async () => {
+    const closed = await startHttpTarget();
+    await closed.close();
+    const { run } = await timedProbe(`${closed.url}/ok`, 2000);
+    expect(run.outcome).toEqual({ success: false, reason: 'connection_refused' });
+  });
+});
+
+describe('http prober over TLS with certificates generated in the test', () => {
+  let certs: TestCertificates;
+  let files: TestCertificateFiles;
+  let valid: HttpTarget;
+  let expired: HttpTarget;
+  let selfSigned: HttpTarget;
+  beforeAll(async () => {
+    certs = await testCertificates();
+    files = await certs.writeFiles();
+    [valid, expired, selfSigned] = await Promise.all([
+      startHttpTarget(certs.valid),
+      startHttpTarget(certs.expired),
+      startHttpTarget(certs.selfSigned),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([valid.close(), expired.close(), selfSigned.close()]);
+  });
+
+  it('a certificate signed by the configured CA: success, with expiry and TLS version', async () => {
+    const https = testModule({ prober: 'http', http: { tls_config: { ca_file: files.caFile }, fail_if_not_ssl: true } });
+    const run = await probeOnce(https, `${valid.url}/ok`);
+    expect(run.outcome).toEqual({ success: true });
+    expect(sampleValue(run, 'probe_http_ssl')).toBe(1);
+    expect(sampleValue(run, 'probe_ssl_earliest_cert_expiry')).toBe(certs.valid.notAfterSeconds);
+    expect(sampleValue(run, 'probe_tls_version_info', { version: 'TLS 1.3' })).toBe(1);
+    expect(sampleValue(run, 'probe_http_duration_seconds', { phase: 'tls' })).toBeGreaterThan(0);
+  });
+
+  it('an expired certificate: tls', async () => {
+    const https = testModule({ prober: 'http', http: { tls_config: { ca_file: files.caFile } } });
+    const run = await probeOnce(https, `${expired.url}/ok`);
+    expect(run.outcome).toEqual({ success: false, reason: 'tls' });
+    expect(run.log.join('\n')).toContain('certificate has expired');
+  });
+
+  it('a self-signed certificate: tls, unless insecure_skip_verify', async () => {
+    const strict = testModule({ prober: 'http', http: { tls_config: { ca_file: files.caFile } } });
+    expect((await probeOnce(strict, `${selfSigned.url}/ok`)).outcome).toEqual({ success: false, reason: 'tls' });
+    const lax = testModule({ prober: 'http', http: { tls_config: { insecure_skip_verify: true } } });
+    expect((await probeOnce(lax, `${selfSigned.url}/ok`)).outcome.success).toBe(true);
+  });
+
+  it('fail_if_ssl fails an HTTPS answer', async () => {
+    const noTls = testModule({ prober: 'http', http: { fail_if_ssl: true, tls_config: { ca_file: files.caFile } } });
+    expect((await probeOnce(noTls, `${valid.url}/ok`)).outcome).toEqual({ success: false, reason: 'tls' });
+  });
+});
