@@ -117,7 +117,11 @@ describe('redis prober against a real redis-server', () => {
     await runProber(redisProber, settings({ queues: ['agent-tasks'] }), target(open));
     await runProber(redisProber, settings({ password: 'wrong' }), target(guarded));
     const watcher = new Redis({ host: open.host, port: open.port });
-    const guardedWatcher = new Redis({ host: guarded.host, port: guarded.port, password: PASSWORD });
+    const guardedWatcher = new Redis({
+      host: guarded.host,
+      port: guarded.port,
+      password: PASSWORD,
+    });
     try {
       await vi.waitFor(async () => {
         expect(await clientCount(watcher)).toBe(1);

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { access, chown, constants } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
 
 export interface Owner {
   readonly uid: number;
@@ -30,14 +31,27 @@ export function postgresOwner(): Owner | undefined {
 export async function handOver(dir: string, owner: Owner | undefined): Promise<void> {
   if (!owner) return;
   await chown(dir, owner.uid, owner.gid);
+  if (canEnter(dir, owner)) return;
+  const blocked = ancestors(dir).find((ancestor) => !canEnter(ancestor, owner)) ?? dir;
+  throw new Error(
+    `the ${SYSTEM_USER} user cannot reach ${dir}: it may not enter ${blocked}; ` +
+      `chmod o+x ${blocked}, or use a directory of its own such as a fresh mkdtemp under /tmp`,
+  );
+}
+
+function canEnter(dir: string, owner: Owner): boolean {
   try {
-    execFileSync('test', ['-w', dir, '-a', '-x', dir], { uid: owner.uid, gid: owner.gid });
+    execFileSync('test', ['-x', dir], { uid: owner.uid, gid: owner.gid });
+    return true;
   } catch {
-    throw new Error(
-      `the ${SYSTEM_USER} user cannot reach ${dir}: every parent directory must be ` +
-        'searchable by it (chmod o+x), e.g. use a directory under /tmp',
-    );
+    return false;
   }
+}
+
+/** `/a/b/c` → `/a`, `/a/b`, `/a/b/c`. */
+function ancestors(dir: string): string[] {
+  const absolute = resolve(dir);
+  return absolute.split(sep).map((_, index, parts) => parts.slice(0, index + 1).join(sep) || sep);
 }
 
 export async function exists(path: string): Promise<boolean> {

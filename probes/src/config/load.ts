@@ -12,7 +12,7 @@ export interface ValidatedConfig {
   readonly file: string;
   readonly config: ProbeConfig;
   /** A problem at `path`, located at that field's line (later stages report through this). */
-  problemAt(path: readonly (string | number)[], message: string): ConfigProblem;
+  problemAt(path: readonly (string | number)[], message: string, at?: 'key' | 'value'): ConfigProblem;
 }
 
 export function loadConfigFile(file: string): ValidatedConfig {
@@ -41,9 +41,9 @@ export function parseConfig(text: string, file: string): ValidatedConfig {
       doc.errors.map((e) => ({ file, ...locate(e.pos[0]), field: '', message: `YAML: ${e.message.split('\n')[0]}` })),
     );
   }
-  const problemAt = (path: readonly (string | number)[], message: string): ConfigProblem => ({
+  const problemAt = (path: readonly (string | number)[], message: string, at: 'key' | 'value' = 'value'): ConfigProblem => ({
     file,
-    ...locate(nodeOffset(doc, path)),
+    ...locate(nodeOffset(doc, path, at)),
     field: formatFieldPath(path),
     message,
   });
@@ -66,11 +66,12 @@ function describeIssue(
     return issue.keys.map((key) => {
       const hint = closest(key, valid);
       const suffix = hint ? `; did you mean "${hint}"?` : valid.length ? ` (valid: ${valid.join(', ')})` : '';
-      return problemAt([...issue.path, key], `unknown field "${key}"${suffix}`);
+      return problemAt([...issue.path, key], `unknown field "${key}"${suffix}`, 'key');
     });
   }
   const value = doc.getIn(issue.path);
-  const shown = value === undefined ? undefined : JSON.stringify(value);
+  // Only scalars are worth quoting back; a whole map or list would bury the message.
+  const shown = value === undefined || (typeof value === 'object' && value !== null) ? undefined : JSON.stringify(value);
   if (issue.code === 'invalid_union_discriminator' && value === undefined) {
     return [problemAt(issue.path, `is required: one of ${issue.options.join(', ')}`)];
   }
@@ -85,7 +86,7 @@ function describeIssue(
 }
 
 /** The source offset of the deepest node that exists along `path` (the key, for map entries). */
-function nodeOffset(doc: Document, path: readonly (string | number)[]): number {
+function nodeOffset(doc: Document, path: readonly (string | number)[], at: 'key' | 'value'): number {
   let node: unknown = doc.contents;
   let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
   for (const step of path) {
@@ -99,7 +100,8 @@ function nodeOffset(doc: Document, path: readonly (string | number)[]): number {
       offset = (entry.key as Node | null)?.range?.[0] ?? offset;
       node = entry.value;
       const valueOffset = (entry.value as Node | null)?.range?.[0];
-      if (valueOffset !== undefined && step === path[path.length - 1] && isScalar(entry.value)) offset = valueOffset;
+      const last = step === path[path.length - 1];
+      if (at === 'value' && last && valueOffset !== undefined && isScalar(entry.value)) offset = valueOffset;
     } else {
       node = entry;
       offset = (entry as Node | null)?.range?.[0] ?? offset;

@@ -238,7 +238,8 @@ function compileAll(sources: readonly string[], field: string): RegExp[] {
     try {
       return new RegExp(source);
     } catch (error) {
-      throw new SettingsError([field, index], `invalid regular expression "${source}": ${errorMessage(error)}`);
+      const reason = errorMessage(error).replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
+      throw new SettingsError([field, index], `invalid regular expression "${source}": ${reason}`);
     }
   });
 }
