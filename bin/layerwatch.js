@@ -7,7 +7,7 @@ const COMMANDS = {
     await (await import('@layerwatch/sim')).runSimCli(args);
     return 0;
   },
-  up: async (args) => (await import('@layerwatch/local')).runUpCli(args),
+  up: async (args) => (await import('@layerwatch/stack')).runUpCli(args),
 };
 
 const [command, ...args] = process.argv.slice(2);

@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { startPostgres, startRedis } from '@layerwatch/local';
+import { defaultConfigPath, startDaemon } from '@layerwatch/probes';
+import { DEFAULT_SIM_PORTS, startSimulator } from '@layerwatch/sim';
+import { pino } from 'pino';
+import { assertPortFree } from './port-check.js';
+
+export interface StackOptions {
+  /** Where Redis and PostgreSQL keep their data between runs (git ignores `.state/`). */
+  readonly stateDir: string;
+  readonly host: string;
+  readonly log: (line: string) => void;
+}
+
+/** A started part of the stack: what to show the user, and how to stop it. */
+export interface StackPart {
+  readonly name: string;
+  readonly urls: readonly string[];
+  stop(): Promise<void>;
+}
+
+export const STACK_PORTS = { redis: 6379, postgres: 5432, probes: 9701 } as const;
+
+/**
+ * Starts the embedded stack in dependency order. If a part fails to start, the parts
+ * already running are stopped before the error propagates, so nothing is left behind.
+ */
+export async function startStack(options: StackOptions): Promise<StackPart[]> {
+  const { host, stateDir } = options;
+  const parts: StackPart[] = [];
+  try {
+    const checks: [number, string][] = [
+      [STACK_PORTS.redis, 'Redis'],
+      [STACK_PORTS.postgres, 'PostgreSQL'],
+      [STACK_PORTS.probes, 'probe daemon'],
+      ...Object.entries(DEFAULT_SIM_PORTS).map(([name, port]): [number, string] => [port, `simulated ${name}`]),
+    ];
+    for (const [port, what] of checks) await assertPortFree(host, port, what);
+
+    options.log('starting Redis …');
+    const redis = await startRedis({ dataDir: join(stateDir, 'redis'), port: STACK_PORTS.redis, host });
+    parts.push({ name: 'Redis', urls: [`redis://${host}:${redis.port}  (queue agent-tasks)`], stop: () => redis.stop() });
+
+    options.log('starting PostgreSQL …');
+    const postgres = await startPostgres({
+      dataDir: join(stateDir, 'postgres'),
+      port: STACK_PORTS.postgres,
+      host,
+      user: 'layerwatch',
+      database: 'layerwatch',
+    });
+    parts.push({
+      name: 'PostgreSQL',
+      urls: [`postgresql://layerwatch@${host}:${postgres.port}/layerwatch`],
+      stop: () => postgres.stop(),
+    });
+
+    options.log('starting the layer simulator …');
+    const sim = await startSimulator({ host });
+    parts.push({
+      name: 'Layer simulator',
+      urls: Object.entries(sim.services).map(([name, s]) => `${s.url}/health  (layer ${s.layer} ${name})`),
+      stop: () => sim.stop(),
+    });
+
+    options.log('starting the probe daemon …');
+    const daemon = await startDaemon({
+      configFile: defaultConfigPath(),
+      listen: `${host}:${STACK_PORTS.probes}`,
+      logger: pino({ name: 'layerwatch-probes', level: 'warn' }),
+    });
+    parts.push({
+      name: 'Probe daemon',
+      urls: [`${daemon.url}/metrics`, `${daemon.url}/probe?target=${sim.services.agent.url}/health&module=http_healthy`],
+      stop: () => daemon.stop(),
+    });
+    return parts;
+  } catch (error) {
+    await stopStack(parts);
+    throw error;
+  }
+}
+
+/** Stops parts in reverse start order; one failing to stop does not keep the rest running. */
+export async function stopStack(parts: readonly StackPart[]): Promise<void> {
+  for (const part of [...parts].reverse()) {
+    await part.stop().catch(() => undefined);
+  }
+}
+
+/** The URL table `make up` prints. */
+export function formatUrlTable(parts: readonly StackPart[]): string {
+  const width = Math.max(...parts.map((p) => p.name.length));
+  const lines = parts.flatMap((part) => part.urls.map((url, i) => `  ${(i === 0 ? part.name : '').padEnd(width)}  ${url}`));
+  return ['', 'Layerwatch is up:', ...lines, '', 'Ctrl-C stops everything.', ''].join('\n');
+}

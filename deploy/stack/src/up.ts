@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatUrlTable, startStack, stopStack } from './stack.js';
+
+const USAGE = 'Usage: layerwatch up [--state-dir DIR] [--host 127.0.0.1]';
+
+/** `layerwatch up`: runs the embedded stack until Ctrl-C, then stops everything it started. */
+export async function runUpCli(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      'state-dir': { type: 'string', default: '.state' },
+      host: { type: 'string', default: '127.0.0.1' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const log = (line: string): void => void process.stdout.write(`${line}\n`);
+  const parts = await startStack({ stateDir: resolve(values['state-dir']), host: values.host, log });
+  process.stdout.write(formatUrlTable(parts));
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  log('stopping …');
+  await stopStack(parts);
+  log('stopped.');
+  return 0;
+}
