@@ -22,7 +22,9 @@ if (!run) {
 run(args).then(
   (code) => process.exit(code ?? 0),
   (error) => {
-    process.stderr.write(`layerwatch ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `layerwatch ${command}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

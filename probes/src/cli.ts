@@ -20,7 +20,9 @@ export function defaultConfigPath(): string {
     if (existsSync(candidate)) return candidate;
     dir = dirname(dir);
   }
-  throw new Error('the embedded default config (probes/config/default.yml) is missing from this install');
+  throw new Error(
+    'the embedded default config (probes/config/default.yml) is missing from this install',
+  );
 }
 
 /** `layerwatch probes …`: resolves to the exit code once the daemon stops (or the check ends). */
@@ -59,7 +61,9 @@ export async function runProbesCli(argv: readonly string[]): Promise<number> {
     ...(values.listen ? { listen: values.listen } : {}),
     logger,
   });
-  process.stdout.write(`probe daemon: ${daemon.url}/metrics  ${daemon.url}/probe?target=…&module=…\n`);
+  process.stdout.write(
+    `probe daemon: ${daemon.url}/metrics  ${daemon.url}/probe?target=…&module=…\n`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -71,7 +75,9 @@ export async function runProbesCli(argv: readonly string[]): Promise<number> {
 async function checkConfig(file: string): Promise<number> {
   try {
     const loaded = loadProbeConfig(file);
-    process.stdout.write(`${file}: OK (${loaded.modules.size} modules, ${loaded.targets.length} scheduled targets)\n`);
+    process.stdout.write(
+      `${file}: OK (${loaded.modules.size} modules, ${loaded.targets.length} scheduled targets)\n`,
+    );
     await loaded.close();
     return 0;
   } catch (error) {

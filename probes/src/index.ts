@@ -1,6 +1,11 @@
 export { runProbesCli, defaultConfigPath } from './cli.js';
 export { startDaemon, type RunningDaemon, type DaemonOptions } from './server/daemon.js';
-export { loadProbeConfig, loadProbeConfigText, type LoadedConfig, type PreparedModule } from './config/prepare.js';
+export {
+  loadProbeConfig,
+  loadProbeConfigText,
+  type LoadedConfig,
+  type PreparedModule,
+} from './config/prepare.js';
 export { ConfigError, formatProblem, type ConfigProblem } from './config/config-error.js';
 export { serializeSamples } from './format/exposition.js';
 export { runProbe, type ProbeRun } from './server/run-probe.js';

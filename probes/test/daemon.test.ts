@@ -44,7 +44,10 @@ layers:
 ${extraTarget}`;
 }
 
-async function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+async function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   const response = await fetch(`${daemon.url}${path}`, { headers });
   return { status: response.status, text: await response.text() };
 }
@@ -59,7 +62,11 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'layerwatch-daemon-'));
   configFile = join(dir, 'probes.yml');
   await writeFile(configFile, configYaml(sim));
-  daemon = await startDaemon({ configFile, listen: '127.0.0.1:0', logger: pino({ level: 'silent' }) });
+  daemon = await startDaemon({
+    configFile,
+    listen: '127.0.0.1:0',
+    logger: pino({ level: 'silent' }),
+  });
 });
 
 afterAll(async () => {
@@ -75,7 +82,9 @@ describe('scheduled mode against the layer simulator', () => {
     const agent = `probe_success{layer="4",name="agent",target="${sim.services.agent.url}/health",module="http_healthy"}`;
     expect(metricValue(text, agent)).toBe(1);
     expect(text.match(/^probe_success\{.*\} 1$/gm)).toHaveLength(4);
-    expect(text).toContain('layerwatch_layer_probe_duration_seconds_bucket{le="0.05",layer="4",module="http_healthy"}');
+    expect(text).toContain(
+      'layerwatch_layer_probe_duration_seconds_bucket{le="0.05",layer="4",module="http_healthy"}',
+    );
   });
 
   it('shows a layer down after one probe once it fails, and up again after it recovers', async () => {
@@ -84,7 +93,9 @@ describe('scheduled mode against the layer simulator', () => {
     const down = (await get('/metrics')).text;
     const series = `probe_success{layer="7",name="evolution",target="${sim.services.evolution.url}/health",module="http_healthy"}`;
     expect(metricValue(down, series)).toBe(0);
-    expect(down).toMatch(/layerwatch_probe_failures_total\{module="http_healthy",prober="http",mode="scheduled",reason="status_code"\} [1-9]/);
+    expect(down).toMatch(
+      /layerwatch_probe_failures_total\{module="http_healthy",prober="http",mode="scheduled",reason="status_code"\} [1-9]/,
+    );
     sim.setFault('evolution', { mode: 'ok' });
     await daemon.probeScheduledTargets();
     expect(metricValue((await get('/metrics')).text, series)).toBe(1);
@@ -99,7 +110,9 @@ describe('scheduled mode against the layer simulator', () => {
 
 describe('/probe endpoint', () => {
   it('answers blackbox_exporter series for a target and module', async () => {
-    const { status, text } = await get(`/probe?module=http_healthy&target=${encodeURIComponent(`${sim.services.agent.url}/health`)}`);
+    const { status, text } = await get(
+      `/probe?module=http_healthy&target=${encodeURIComponent(`${sim.services.agent.url}/health`)}`,
+    );
     expect(status).toBe(200);
     expect(metricValue(text, 'probe_success')).toBe(1);
     expect(metricValue(text, 'probe_http_status_code')).toBe(200);
@@ -109,7 +122,9 @@ describe('/probe endpoint', () => {
 
   it('returns the probe log with ?debug=true', async () => {
     sim.setFault('agent', { mode: 'fail' });
-    const { text } = await get(`/probe?debug=true&module=http_healthy&target=${encodeURIComponent(`${sim.services.agent.url}/health`)}`);
+    const { text } = await get(
+      `/probe?debug=true&module=http_healthy&target=${encodeURIComponent(`${sim.services.agent.url}/health`)}`,
+    );
     sim.setFault('agent', { mode: 'ok' });
     expect(text).toContain('Logs for the probe:');
     expect(text).toContain('probe failed (status_code): status 503 is not valid (200)');
@@ -119,7 +134,10 @@ describe('/probe endpoint', () => {
   });
 
   it('explains a missing target and an unknown module with 400', async () => {
-    expect(await get('/probe?module=http_healthy')).toEqual({ status: 400, text: 'Target parameter is missing\n' });
+    expect(await get('/probe?module=http_healthy')).toEqual({
+      status: 400,
+      text: 'Target parameter is missing\n',
+    });
     expect(await get('/probe?module=nope&target=x')).toEqual({
       status: 400,
       text: 'Unknown module "nope": configured modules are http_healthy\n',
@@ -129,7 +147,9 @@ describe('/probe endpoint', () => {
   it('derives the timeout from X-Prometheus-Scrape-Timeout-Seconds minus the offset', async () => {
     sim.setFault('scheduler', { mode: 'hang' });
     const target = encodeURIComponent(`${sim.services.scheduler.url}/health`);
-    const { text } = await get(`/probe?module=http_healthy&target=${target}`, { 'X-Prometheus-Scrape-Timeout-Seconds': '1.5' });
+    const { text } = await get(`/probe?module=http_healthy&target=${target}`, {
+      'X-Prometheus-Scrape-Timeout-Seconds': '1.5',
+    });
     sim.setFault('scheduler', { mode: 'ok' });
     expect(metricValue(text, 'probe_success')).toBe(0);
     const duration = metricValue(text, 'probe_duration_seconds') ?? NaN;
@@ -147,8 +167,12 @@ describe('/probe endpoint', () => {
     await Promise.all(busy);
     sim.setFault('refinement', { mode: 'ok' });
     expect(rejected.status).toBe(503);
-    expect(rejected.text).toBe('Too many concurrent probes (server.max_concurrent_probes is 2); retry later or raise the limit\n');
-    expect((await get('/metrics')).text).toMatch(/layerwatch_probe_rejections_total\{mode="endpoint"\} [1-9]/);
+    expect(rejected.text).toBe(
+      'Too many concurrent probes (server.max_concurrent_probes is 2); retry later or raise the limit\n',
+    );
+    expect((await get('/metrics')).text).toMatch(
+      /layerwatch_probe_rejections_total\{mode="endpoint"\} [1-9]/,
+    );
   });
 });
 
@@ -157,15 +181,27 @@ describe('reload', () => {
     await writeFile(configFile, 'modules:\n  http_healthy:\n    prober: htp\n');
     const bad = await fetch(`${daemon.url}/-/reload`, { method: 'POST' });
     expect(bad.status).toBe(500);
-    expect(await bad.text()).toContain(`${configFile}:3:13: modules.http_healthy.prober: "htp" is not a prober: use one of http, tcp, redis, postgres`);
+    expect(await bad.text()).toContain(
+      `${configFile}:3:13: modules.http_healthy.prober: "htp" is not a prober: use one of http, tcp, redis, postgres`,
+    );
     const afterBad = (await get('/metrics')).text;
     expect(metricValue(afterBad, 'layerwatch_config_last_reload_successful')).toBe(0);
-    expect((await get(`/probe?module=http_healthy&target=${encodeURIComponent(`${sim.services.agent.url}/health`)}`)).status).toBe(200);
+    expect(
+      (
+        await get(
+          `/probe?module=http_healthy&target=${encodeURIComponent(`${sim.services.agent.url}/health`)}`,
+        )
+      ).status,
+    ).toBe(200);
 
     const extra = `  - layer: '8'\n    name: resources\n    targets:\n      - { name: gpu-node, target: '${sim.services.agent.url}/health', module: http_healthy }\n`;
     await writeFile(configFile, configYaml(sim, extra));
     process.kill(process.pid, 'SIGHUP');
-    await expect.poll(async () => metricValue((await get('/metrics')).text, 'layerwatch_config_last_reload_successful')).toBe(1);
+    await expect
+      .poll(async () =>
+        metricValue((await get('/metrics')).text, 'layerwatch_config_last_reload_successful'),
+      )
+      .toBe(1);
     await daemon.probeScheduledTargets();
     expect((await get('/metrics')).text).toContain('probe_success{layer="8",name="gpu-node"');
   });

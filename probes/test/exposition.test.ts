@@ -31,13 +31,20 @@ describe('serializeSamples', () => {
   });
 
   it('writes special float values the Prometheus way', () => {
-    expect([NaN, Infinity, -Infinity, 1.5e-7].map(formatValue)).toEqual(['NaN', '+Inf', '-Inf', '1.5e-7']);
+    expect([NaN, Infinity, -Infinity, 1.5e-7].map(formatValue)).toEqual([
+      'NaN',
+      '+Inf',
+      '-Inf',
+      '1.5e-7',
+    ]);
     expect(escapeLabelValue('plain')).toBe('plain');
   });
 
   it('writes no labels braces when there are none', () => {
     const list = new SampleList();
     list.gauge('probe_success', 'ok', 0);
-    expect(serializeSamples(list.samples)).toBe('# HELP probe_success ok\n# TYPE probe_success gauge\nprobe_success 0\n');
+    expect(serializeSamples(list.samples)).toBe(
+      '# HELP probe_success ok\n# TYPE probe_success gauge\nprobe_success 0\n',
+    );
   });
 });

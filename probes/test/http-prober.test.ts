@@ -2,7 +2,11 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpTarget, type HttpTarget } from './support/http-target.js';
 import { probeOnce, sampleValue, testModule } from './support/probe-module.js';
-import { testCertificates, type TestCertificateFiles, type TestCertificates } from './support/tls-certs.js';
+import {
+  testCertificates,
+  type TestCertificateFiles,
+  type TestCertificates,
+} from './support/tls-certs.js';
 
 let plain: HttpTarget;
 beforeAll(async () => {
@@ -39,11 +43,17 @@ describe('http prober over real HTTP', () => {
   it('accepts the listed valid_status_codes only', async () => {
     const only503 = testModule({ prober: 'http', http: { valid_status_codes: [503] } });
     expect((await probeOnce(only503, `${plain.url}/status/503`)).outcome.success).toBe(true);
-    expect((await probeOnce(only503, `${plain.url}/ok`)).outcome).toEqual({ success: false, reason: 'status_code' });
+    expect((await probeOnce(only503, `${plain.url}/ok`)).outcome).toEqual({
+      success: false,
+      reason: 'status_code',
+    });
   });
 
   it('checks JSON fields', async () => {
-    const healthy = testModule({ prober: 'http', http: { json_assertions: ['$.status == "healthy"'] } });
+    const healthy = testModule({
+      prober: 'http',
+      http: { json_assertions: ['$.status == "healthy"'] },
+    });
     expect((await probeOnce(healthy, `${plain.url}/ok`)).outcome.success).toBe(true);
     const degraded = await probeOnce(healthy, `${plain.url}/degraded`);
     expect(degraded.outcome).toEqual({ success: false, reason: 'json_assertion' });
@@ -53,19 +63,33 @@ describe('http prober over real HTTP', () => {
   });
 
   it('checks body regexps and sets probe_failed_due_to_regex', async () => {
-    const mustMatch = testModule({ prober: 'http', http: { fail_if_body_not_matches_regexp: ['"healthy"'] } });
+    const mustMatch = testModule({
+      prober: 'http',
+      http: { fail_if_body_not_matches_regexp: ['"healthy"'] },
+    });
     expect((await probeOnce(mustMatch, `${plain.url}/ok`)).outcome.success).toBe(true);
     const miss = await probeOnce(mustMatch, `${plain.url}/degraded`);
     expect(miss.outcome).toEqual({ success: false, reason: 'body_mismatch' });
     expect(sampleValue(miss, 'probe_failed_due_to_regex')).toBe(1);
-    const mustNot = testModule({ prober: 'http', http: { fail_if_body_matches_regexp: ['degraded'] } });
-    expect((await probeOnce(mustNot, `${plain.url}/degraded`)).outcome).toEqual({ success: false, reason: 'body_mismatch' });
+    const mustNot = testModule({
+      prober: 'http',
+      http: { fail_if_body_matches_regexp: ['degraded'] },
+    });
+    expect((await probeOnce(mustNot, `${plain.url}/degraded`)).outcome).toEqual({
+      success: false,
+      reason: 'body_mismatch',
+    });
   });
 
   it('sends the configured method, headers and body', async () => {
     const post = testModule({
       prober: 'http',
-      http: { method: 'POST', headers: { 'X-Probe': 'layerwatch' }, body: '{}', json_assertions: ['$.method == "POST"', '$.header == "layerwatch"'] },
+      http: {
+        method: 'POST',
+        headers: { 'X-Probe': 'layerwatch' },
+        body: '{}',
+        json_assertions: ['$.method == "POST"', '$.header == "layerwatch"'],
+      },
     });
     expect((await probeOnce(post, `${plain.url}/echo-method`)).outcome.success).toBe(true);
   });
@@ -79,7 +103,10 @@ describe('http prober over real HTTP', () => {
   });
 
   it('does not follow redirects when told not to', async () => {
-    const noFollow = testModule({ prober: 'http', http: { follow_redirects: false, valid_status_codes: [302] } });
+    const noFollow = testModule({
+      prober: 'http',
+      http: { follow_redirects: false, valid_status_codes: [302] },
+    });
     const run = await probeOnce(noFollow, `${plain.url}/redirect`);
     expect(run.outcome.success).toBe(true);
     expect(sampleValue(run, 'probe_http_status_code')).toBe(302);
@@ -99,7 +126,8 @@ describe('http prober over real HTTP', () => {
   it('reuses the connection across probes of one target (keep-alive)', async () => {
     const target = await startHttpTarget();
     try {
-      for (let i = 0; i < 5; i += 1) expect((await probeOnce(http2xx, `${target.url}/ok`)).outcome.success).toBe(true);
+      for (let i = 0; i < 5; i += 1)
+        expect((await probeOnce(http2xx, `${target.url}/ok`)).outcome.success).toBe(true);
       expect(target.connections).toBe(1);
     } finally {
       await target.close();
@@ -176,7 +204,10 @@ describe('http prober over TLS with certificates generated in the test', () => {
   });
 
   it('a certificate signed by the configured CA: success, with expiry and TLS version', async () => {
-    const https = testModule({ prober: 'http', http: { tls_config: { ca_file: files.caFile }, fail_if_not_ssl: true } });
+    const https = testModule({
+      prober: 'http',
+      http: { tls_config: { ca_file: files.caFile }, fail_if_not_ssl: true },
+    });
     const run = await probeOnce(https, `${valid.url}/ok`);
     expect(run.outcome).toEqual({ success: true });
     expect(sampleValue(run, 'probe_http_ssl')).toBe(1);
@@ -194,13 +225,25 @@ describe('http prober over TLS with certificates generated in the test', () => {
 
   it('a self-signed certificate: tls, unless insecure_skip_verify', async () => {
     const strict = testModule({ prober: 'http', http: { tls_config: { ca_file: files.caFile } } });
-    expect((await probeOnce(strict, `${selfSigned.url}/ok`)).outcome).toEqual({ success: false, reason: 'tls' });
-    const lax = testModule({ prober: 'http', http: { tls_config: { insecure_skip_verify: true } } });
+    expect((await probeOnce(strict, `${selfSigned.url}/ok`)).outcome).toEqual({
+      success: false,
+      reason: 'tls',
+    });
+    const lax = testModule({
+      prober: 'http',
+      http: { tls_config: { insecure_skip_verify: true } },
+    });
     expect((await probeOnce(lax, `${selfSigned.url}/ok`)).outcome.success).toBe(true);
   });
 
   it('fail_if_ssl fails an HTTPS answer', async () => {
-    const noTls = testModule({ prober: 'http', http: { fail_if_ssl: true, tls_config: { ca_file: files.caFile } } });
-    expect((await probeOnce(noTls, `${valid.url}/ok`)).outcome).toEqual({ success: false, reason: 'tls' });
+    const noTls = testModule({
+      prober: 'http',
+      http: { fail_if_ssl: true, tls_config: { ca_file: files.caFile } },
+    });
+    expect((await probeOnce(noTls, `${valid.url}/ok`)).outcome).toEqual({
+      success: false,
+      reason: 'tls',
+    });
   });
 });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { checkJsonAssertion, parseJsonAssertion } from '../src/prober/json-assertion.js';
 
 describe('JSON assertions', () => {
-  const document = { status: 'healthy', models: [{ name: 'm1', ready: true }], 'odd-key': 3, nothing: null };
+  const document = {
+    status: 'healthy',
+    models: [{ name: 'm1', ready: true }],
+    'odd-key': 3,
+    nothing: null,
+  };
 
   it.each([
     ['$.status == "healthy"', undefined],

@@ -9,17 +9,24 @@ import { redisProber } from '../src/prober/redis.js';
 import { SettingsError } from '../src/prober/types.js';
 import { replyWith, resetOnData, silent, startFakeServer } from './support/fake-server.js';
 import { runProber, sampleLines, valueOf } from './support/run-prober.js';
+import { testCertificates, type TestCertificateFiles } from './support/tls-certs.js';
 
 const PASSWORD = 'probe secret';
 let dataDir: string;
 let open: RunningServer;
 let guarded: RunningServer;
+/** TLS only, with a certificate for 127.0.0.1 from the test CA. */
+let secured: RunningServer;
+let certFiles: TestCertificateFiles;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'layerwatch-redis-prober-'));
-  [open, guarded] = await Promise.all([
+  const certs = await testCertificates();
+  certFiles = await certs.writeFiles();
+  [open, guarded, secured] = await Promise.all([
     startRedis({ dataDir: join(dataDir, 'open') }),
     startRedis({ dataDir: join(dataDir, 'guarded'), password: PASSWORD }),
+    startRedis({ dataDir: join(dataDir, 'secured'), tls: certs.valid }),
   ]);
   await redisCommands(open.host, open.port, [
     ['RPUSH', 'agent-tasks', 'a', 'b', 'c'],
@@ -30,8 +37,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([open?.stop(), guarded?.stop()]);
+  await Promise.all([open?.stop(), guarded?.stop(), secured?.stop()]);
   await rm(dataDir, { recursive: true, force: true });
+  if (certFiles) await rm(certFiles.dir, { recursive: true, force: true });
 });
 
 const settings = (input: object = {}) => redisSettingsSchema.parse(input);
@@ -134,6 +142,21 @@ describe('redis prober against a real redis-server', () => {
   });
 });
 
+describe('redis prober over TLS', () => {
+  it('verifies the certificate against the configured CA', async () => {
+    const input = settings({ tls: true, tls_config: { ca_file: certFiles.caFile } });
+    const run = await runProber(redisProber, input, target(secured));
+    expect(run.outcome).toEqual({ success: true });
+    expect(sampleLines(run.samples)).toEqual(['probe_redis_ping_success 1']);
+  });
+
+  it('fails with tls when no CA vouches for the certificate', async () => {
+    const run = await runProber(redisProber, settings({ tls: true }), target(secured));
+    expect(run.outcome).toEqual({ success: false, reason: 'tls' });
+    expect(sampleLines(run.samples)).toEqual(['probe_redis_ping_success 0']);
+  });
+});
+
 describe('redis prober against misbehaving peers', () => {
   it('fails with connection_refused on a closed port', async () => {
     const run = await runProber(redisProber, settings(), `127.0.0.1:${await freePort()}`);
@@ -203,6 +226,7 @@ describe('redis settings', () => {
     [{ username: 'probe' }, /username needs a password/],
     [{ tls_config: { insecure_skip_verify: true } }, /tls_config is set but tls is false/],
     [{ db: -1 }, /greater than or equal to 0/],
+    [{ queues: ['a', 'a'] }, /a queue is listed twice/],
   ])('rejects %j', (input, message) => {
     expect(() => redisSettingsSchema.parse(input)).toThrow(message);
   });

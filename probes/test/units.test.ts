@@ -10,7 +10,9 @@ describe('parseDuration', () => {
     ['1m30s', 90_000],
     ['2h', 7_200_000],
   ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
-  it.each(['5', '5 seconds', 's', '-1s', ''])('%j is not a duration', (text) => expect(parseDuration(text)).toBeUndefined());
+  it.each(['5', '5 seconds', 's', '-1s', ''])('%j is not a duration', (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
 });
 
 describe('parseByteSize', () => {
@@ -21,7 +23,9 @@ describe('parseByteSize', () => {
     ['1GiB', 1024 ** 3],
     ['42', 42],
   ])('%j is %d bytes', (text, bytes) => expect(parseByteSize(text)).toBe(bytes));
-  it.each(['10 megabytes', '-1', 'MiB', 1.5])('%j is not a size', (text) => expect(parseByteSize(text)).toBeUndefined());
+  it.each(['10 megabytes', '-1', 'MiB', 1.5])('%j is not a size', (text) =>
+    expect(parseByteSize(text)).toBeUndefined(),
+  );
 });
 
 describe('classifySocketError', () => {

@@ -19,6 +19,8 @@ export default class SummaryLineReporter implements Reporter {
       if (module.state() === 'failed' && module.children.size === 0) failed += 1;
     }
     // Written at exit so it comes after vitest's own summary: the run's closing line.
-    process.once('exit', () => process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`));
+    process.once('exit', () =>
+      process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`),
+    );
   }
 }

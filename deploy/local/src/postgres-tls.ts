@@ -1,12 +1,7 @@
 import { chown, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Owner } from './postgres-owner.js';
-
-/** A server certificate and its private key, both PEM. */
-export interface PemPair {
-  readonly cert: string;
-  readonly key: string;
-}
+import type { PemPair } from './running-server.js';
 
 /**
  * Writes the pair where PostgreSQL looks by default (`server.crt`, `server.key` in the data

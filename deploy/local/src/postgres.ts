@@ -2,9 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import pg from 'pg';
 import { findPostgresBinary } from './postgres-binary.js';
 import { initCluster } from './postgres-init.js';
-import { installTls, type PemPair } from './postgres-tls.js';
+import { installTls } from './postgres-tls.js';
 import { handOver, postgresOwner } from './postgres-owner.js';
-import type { LogFn, RunningServer } from './running-server.js';
+import type { LogFn, PemPair, RunningServer } from './running-server.js';
 import { ServerProcess } from './server-process.js';
 import { STOP_GRACE_MS, onPort, waitReady } from './wait-ready.js';
 

@@ -1,4 +1,12 @@
-import { connect } from 'node:net';
+import { connect as netConnect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+
+export interface RedisCommandOptions {
+  /** @default 1000 */
+  readonly timeoutMs?: number;
+  /** Speak TLS, trusting any certificate: this checks a server we started, not its identity. */
+  readonly tls?: boolean;
+}
 
 /**
  * Sends commands whose replies are one line (`+PONG`, `-NOAUTH …`, `:3`) over one
@@ -9,15 +17,18 @@ export function redisCommands(
   host: string,
   port: number,
   commands: readonly (readonly string[])[],
-  timeoutMs = 1000,
+  options: RedisCommandOptions = {},
 ): Promise<string[]> {
+  const timeoutMs = options.timeoutMs ?? 1000;
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port });
+    const socket = options.tls
+      ? tlsConnect({ host, port, rejectUnauthorized: false })
+      : netConnect({ host, port });
     socket.setTimeout(timeoutMs, () =>
       socket.destroy(new Error(`no answer within ${timeoutMs} ms`)),
     );
     let received = '';
-    socket.on('data', (chunk) => {
+    socket.on('data', (chunk: Buffer) => {
       received += chunk.toString('utf8');
       const lines = received.split('\r\n').slice(0, -1);
       if (lines.length >= commands.length) {

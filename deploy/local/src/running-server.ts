@@ -8,3 +8,9 @@ export interface RunningServer {
   readonly dataDir: string;
   stop(): Promise<void>;
 }
+
+/** A server certificate and its private key, both PEM. */
+export interface PemPair {
+  readonly cert: string;
+  readonly key: string;
+}

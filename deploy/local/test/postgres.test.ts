@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { generate } from 'selfsigned';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresOptions, type RunningPostgres } from '../src/index.js';
 
@@ -21,12 +22,18 @@ async function start(options: Partial<PostgresOptions> = {}): Promise<RunningPos
   return server;
 }
 
-async function query(server: RunningPostgres, sql: string, password?: string): Promise<unknown[]> {
+async function query(
+  server: RunningPostgres,
+  sql: string,
+  password?: string,
+  ssl: pg.ClientConfig['ssl'] = false,
+): Promise<unknown[]> {
   const client = new pg.Client({
     host: server.host,
     port: server.port,
     user: server.user,
     database: server.database,
+    ssl,
     ...(password === undefined ? {} : { password }),
   });
   await client.connect();
@@ -69,6 +76,33 @@ describe('startPostgres', () => {
     const second = await startPostgres({ dataDir, database: 'kept' });
     started.push(second);
     expect(await query(second, 'SELECT note FROM marker')).toEqual([{ note: 'still here' }]);
+  });
+
+  it('turns TLS on when given a certificate', async () => {
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+    });
+    const server = await start({ tls: { cert: pems.cert, key: pems.private } });
+    const sql = 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()';
+    expect(await query(server, sql, undefined, { rejectUnauthorized: false })).toEqual([
+      { ssl: true },
+    ]);
+  });
+
+  it('says so when the port it was given is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      await expect(start({ port })).rejects.toThrow(
+        /exited before it was ready:[\s\S]*already in use/,
+      );
+    } finally {
+      blocker.close();
+    }
   });
 
   it('frees its port on stop', async () => {

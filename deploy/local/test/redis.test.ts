@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generate } from 'selfsigned';
 import { afterEach, describe, expect, it } from 'vitest';
 import { redisCommands, startRedis, type RunningServer } from '../src/index.js';
 
@@ -44,6 +45,37 @@ describe('startRedis', () => {
       ['PING'],
     ]);
     expect(replies).toEqual(['+OK', '+PONG']);
+  });
+
+  it('serves only TLS when given a certificate', async () => {
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+    });
+    const server = await startRedis({
+      dataDir: await tempDir(),
+      tls: { cert: pems.cert, key: pems.private },
+    });
+    started.push(server);
+    expect(await redisCommands(server.host, server.port, [['PING']], { tls: true })).toEqual([
+      '+PONG',
+    ]);
+    await expect(redisCommands(server.host, server.port, [['PING']])).rejects.toThrow();
+  });
+
+  it('says so when the port it was given is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      await expect(startRedis({ dataDir: await tempDir(), port })).rejects.toThrow(
+        /exited before it was ready:[\s\S]*Address already in use/,
+      );
+    } finally {
+      blocker.close();
+    }
   });
 
   it('frees its port on stop', async () => {

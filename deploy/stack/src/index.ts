@@ -1,2 +1,9 @@
 export { runUpCli } from './up.js';
-export { startStack, stopStack, formatUrlTable, STACK_PORTS, type StackPart, type StackOptions } from './stack.js';
+export {
+  startStack,
+  stopStack,
+  formatUrlTable,
+  STACK_PORTS,
+  type StackPart,
+  type StackOptions,
+} from './stack.js';

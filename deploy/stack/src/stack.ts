@@ -33,13 +33,24 @@ export async function startStack(options: StackOptions): Promise<StackPart[]> {
       [STACK_PORTS.redis, 'Redis'],
       [STACK_PORTS.postgres, 'PostgreSQL'],
       [STACK_PORTS.probes, 'probe daemon'],
-      ...Object.entries(DEFAULT_SIM_PORTS).map(([name, port]): [number, string] => [port, `simulated ${name}`]),
+      ...Object.entries(DEFAULT_SIM_PORTS).map(([name, port]): [number, string] => [
+        port,
+        `simulated ${name}`,
+      ]),
     ];
     for (const [port, what] of checks) await assertPortFree(host, port, what);
 
     options.log('starting Redis …');
-    const redis = await startRedis({ dataDir: join(stateDir, 'redis'), port: STACK_PORTS.redis, host });
-    parts.push({ name: 'Redis', urls: [`redis://${host}:${redis.port}  (queue agent-tasks)`], stop: () => redis.stop() });
+    const redis = await startRedis({
+      dataDir: join(stateDir, 'redis'),
+      port: STACK_PORTS.redis,
+      host,
+    });
+    parts.push({
+      name: 'Redis',
+      urls: [`redis://${host}:${redis.port}  (queue agent-tasks)`],
+      stop: () => redis.stop(),
+    });
 
     options.log('starting PostgreSQL …');
     const postgres = await startPostgres({
@@ -59,7 +70,9 @@ export async function startStack(options: StackOptions): Promise<StackPart[]> {
     const sim = await startSimulator({ host });
     parts.push({
       name: 'Layer simulator',
-      urls: Object.entries(sim.services).map(([name, s]) => `${s.url}/health  (layer ${s.layer} ${name})`),
+      urls: Object.entries(sim.services).map(
+        ([name, s]) => `${s.url}/health  (layer ${s.layer} ${name})`,
+      ),
       stop: () => sim.stop(),
     });
 
@@ -71,7 +84,10 @@ export async function startStack(options: StackOptions): Promise<StackPart[]> {
     });
     parts.push({
       name: 'Probe daemon',
-      urls: [`${daemon.url}/metrics`, `${daemon.url}/probe?target=${sim.services.agent.url}/health&module=http_healthy`],
+      urls: [
+        `${daemon.url}/metrics`,
+        `${daemon.url}/probe?target=${sim.services.agent.url}/health&module=http_healthy`,
+      ],
       stop: () => daemon.stop(),
     });
     return parts;
@@ -91,6 +107,8 @@ export async function stopStack(parts: readonly StackPart[]): Promise<void> {
 /** The URL table `make up` prints. */
 export function formatUrlTable(parts: readonly StackPart[]): string {
   const width = Math.max(...parts.map((p) => p.name.length));
-  const lines = parts.flatMap((part) => part.urls.map((url, i) => `  ${(i === 0 ? part.name : '').padEnd(width)}  ${url}`));
+  const lines = parts.flatMap((part) =>
+    part.urls.map((url, i) => `  ${(i === 0 ? part.name : '').padEnd(width)}  ${url}`),
+  );
   return ['', 'Layerwatch is up:', ...lines, '', 'Ctrl-C stops everything.', ''].join('\n');
 }

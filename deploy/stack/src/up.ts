@@ -20,7 +20,11 @@ export async function runUpCli(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
-  const parts = await startStack({ stateDir: resolve(values['state-dir']), host: values.host, log });
+  const parts = await startStack({
+    stateDir: resolve(values['state-dir']),
+    host: values.host,
+    log,
+  });
   process.stdout.write(formatUrlTable(parts));
   await new Promise<void>((done) => {
     process.once('SIGINT', done);

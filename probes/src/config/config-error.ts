@@ -10,7 +10,9 @@ export interface ConfigProblem {
 
 export function formatProblem(problem: ConfigProblem): string {
   const where = `${problem.file}:${problem.line}:${problem.column}`;
-  return problem.field ? `${where}: ${problem.field}: ${problem.message}` : `${where}: ${problem.message}`;
+  return problem.field
+    ? `${where}: ${problem.field}: ${problem.message}`
+    : `${where}: ${problem.message}`;
 }
 
 /** Thrown by the loader; its message lists every problem, one per line. */
@@ -24,6 +26,8 @@ export class ConfigError extends Error {
 /** `modules.http_2xx.http.valid_status_codes[0]` from a zod/YAML path. */
 export function formatFieldPath(path: readonly (string | number)[]): string {
   return path
-    .map((step, index) => (typeof step === 'number' ? `[${step}]` : index === 0 ? step : `.${step}`))
+    .map((step, index) =>
+      typeof step === 'number' ? `[${step}]` : index === 0 ? step : `.${step}`,
+    )
     .join('');
 }

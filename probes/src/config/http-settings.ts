@@ -12,7 +12,9 @@ export const httpSettingsSchema = z
   .object({
     method: z
       .enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], {
-        errorMap: () => ({ message: 'must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS' }),
+        errorMap: () => ({
+          message: 'must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
+        }),
       })
       .default('GET'),
     headers: z.record(z.string()).default({}),

@@ -1,5 +1,10 @@
 import { PROBERS, type ProberName } from '../prober/registry.js';
-import { SettingsError, type ProbeContext, type ProbeOutcome, type Prober } from '../prober/types.js';
+import {
+  SettingsError,
+  type ProbeContext,
+  type ProbeOutcome,
+  type Prober,
+} from '../prober/types.js';
 import { errorMessage } from '../util/errors.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { loadConfigFile, parseConfig, type ValidatedConfig } from './load.js';
@@ -25,7 +30,12 @@ export interface ScheduledTarget {
   readonly target: string;
   readonly schedule: string;
   readonly module: PreparedModule;
-  readonly labels: { readonly layer: string; readonly name: string; readonly target: string; readonly module: string };
+  readonly labels: {
+    readonly layer: string;
+    readonly name: string;
+    readonly target: string;
+    readonly module: string;
+  };
 }
 
 export interface LoadedConfig {
@@ -53,7 +63,10 @@ export function prepareConfig(validated: ValidatedConfig): LoadedConfig {
     try {
       modules.set(name, prepareModule(name, module));
     } catch (error) {
-      const path: (string | number)[] = error instanceof SettingsError ? ['modules', name, module.prober, ...error.path] : ['modules', name];
+      const path: (string | number)[] =
+        error instanceof SettingsError
+          ? ['modules', name, module.prober, ...error.path]
+          : ['modules', name];
       problems.push(validated.problemAt(path, errorMessage(error)));
     }
   }
@@ -85,7 +98,12 @@ function scheduledTargets(
     layer.targets.forEach((target, ti) => {
       const key = `${layer.layer}/${target.name}`;
       if (seen.has(key)) {
-        problems.push(validated.problemAt(['layers', li, 'targets', ti, 'name'], `"${target.name}" is already a target of layer ${layer.layer}: names must be unique per layer`));
+        problems.push(
+          validated.problemAt(
+            ['layers', li, 'targets', ti, 'name'],
+            `"${target.name}" is already a target of layer ${layer.layer}: names must be unique per layer`,
+          ),
+        );
         return;
       }
       seen.add(key);
@@ -96,7 +114,12 @@ function scheduledTargets(
         target: target.target,
         schedule: target.schedule ?? layer.schedule ?? config.scheduler.default_schedule,
         module,
-        labels: { layer: layer.layer, name: target.name, target: target.target, module: target.module },
+        labels: {
+          layer: layer.layer,
+          name: target.name,
+          target: target.target,
+          module: target.module,
+        },
       });
     }),
   );
@@ -116,7 +139,12 @@ export function prepareModule(name: string, module: ModuleConfig): PreparedModul
   }
 }
 
-function bind<S, P>(name: string, module: ModuleConfig, prober: Prober<S, P>, settings: S): PreparedModule {
+function bind<S, P>(
+  name: string,
+  module: ModuleConfig,
+  prober: Prober<S, P>,
+  settings: S,
+): PreparedModule {
   const prepared = prober.prepare(settings);
   return {
     name,
@@ -129,4 +157,3 @@ function bind<S, P>(name: string, module: ModuleConfig, prober: Prober<S, P>, se
     },
   };
 }
-

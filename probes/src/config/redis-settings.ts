@@ -13,7 +13,12 @@ export const redisSettingsSchema = z
     tls: z.boolean().default(false),
     tls_config: tlsSettingsSchema.optional(),
     /** Lists whose LLEN is exported as `probe_redis_queue_length{queue}`. @default [] */
-    queues: z.array(z.string().min(1)).default([]),
+    queues: z
+      .array(z.string().min(1))
+      .refine((queues) => new Set(queues).size === queues.length, {
+        message: 'a queue is listed twice: list each once',
+      })
+      .default([]),
     /** @default 0 */
     db: z.number().int().min(0).default(0),
   })

@@ -10,14 +10,18 @@ import { parseDuration } from '../util/duration.js';
 export const durationSchema = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === undefined || ms === 0) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration: write e.g. 500ms, 5s or 1m` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${text}" is not a duration: write e.g. 500ms, 5s or 1m`,
+    });
     return z.NEVER;
   }
   return ms;
 });
 
 const scheduleSchema = z.string().refine((expression) => cron.validate(expression), {
-  message: 'is not a cron schedule: use 6 fields with seconds, e.g. "*/15 * * * * *" for every 15 s',
+  message:
+    'is not a cron schedule: use 6 fields with seconds, e.g. "*/15 * * * * *" for every 15 s',
 });
 
 const listenSchema = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/, {
@@ -33,9 +37,15 @@ export const moduleSchema = z.discriminatedUnion(
   [
     z.object({ prober: z.literal('http'), timeout, http: httpSettingsSchema.default({}) }).strict(),
     z.object({ prober: z.literal('tcp'), timeout, tcp: tcpSettingsSchema.default({}) }).strict(),
-    z.object({ prober: z.literal('redis'), timeout, redis: redisSettingsSchema.default({}) }).strict(),
     z
-      .object({ prober: z.literal('postgres'), timeout, postgres: postgresSettingsSchema.default({}) })
+      .object({ prober: z.literal('redis'), timeout, redis: redisSettingsSchema.default({}) })
+      .strict(),
+    z
+      .object({
+        prober: z.literal('postgres'),
+        timeout,
+        postgres: postgresSettingsSchema.default({}),
+      })
       .strict(),
   ],
   { errorMap: () => ({ message: 'is not a prober: use one of http, tcp, redis, postgres' }) },
@@ -77,7 +87,10 @@ export const configSchema = z
       })
       .strict()
       .default({}),
-    modules: z.record(z.string().regex(NAME, 'module names use letters, digits, _ and -'), moduleSchema),
+    modules: z.record(
+      z.string().regex(NAME, 'module names use letters, digits, _ and -'),
+      moduleSchema,
+    ),
     layers: z.array(layerSchema).default([]),
   })
   .strict()

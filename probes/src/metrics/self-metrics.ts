@@ -68,12 +68,21 @@ export class SelfMetrics {
     collectDefaultMetrics({ register: this.registry });
     // prom-client names these gauges `_total`, which `promtool check metrics` rejects; the
     // per-type `nodejs_active_{handles,requests,resources}` gauges carry the same counts.
-    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    for (const name of [
+      'nodejs_active_handles_total',
+      'nodejs_active_requests_total',
+      'nodejs_active_resources_total',
+    ]) {
       this.registry.removeSingleMetric(name);
     }
   }
 
-  recordProbe(mode: ProbeMode, module: string, prober: string, reason: FailureReason | undefined): void {
+  recordProbe(
+    mode: ProbeMode,
+    module: string,
+    prober: string,
+    reason: FailureReason | undefined,
+  ): void {
     this.probes.inc({ module, prober, mode });
     if (reason) this.failures.inc({ module, prober, mode, reason });
   }

@@ -12,7 +12,11 @@ export interface BodyRead {
  * the stream, so a 1 GiB body costs at most `limit` bytes of memory and of transfer.
  * Throws what the stream throws (abort at the deadline, reset).
  */
-export async function readBody(body: Readable, limit: number, keepText: boolean): Promise<BodyRead> {
+export async function readBody(
+  body: Readable,
+  limit: number,
+  keepText: boolean,
+): Promise<BodyRead> {
   const chunks: Buffer[] = [];
   let bytes = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -23,5 +27,9 @@ export async function readBody(body: Readable, limit: number, keepText: boolean)
     }
     if (keepText) chunks.push(chunk);
   }
-  return { bytes, text: keepText ? Buffer.concat(chunks).toString('utf8') : undefined, tooLarge: false };
+  return {
+    bytes,
+    text: keepText ? Buffer.concat(chunks).toString('utf8') : undefined,
+    tooLarge: false,
+  };
 }

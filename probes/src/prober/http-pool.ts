@@ -49,7 +49,12 @@ export class HttpConnectionPool {
   /** Returns a healthy connection for reuse; anything else is destroyed. */
   release(origin: string, connection: PooledConnection, reusable: boolean): void {
     const list = this.idle.get(origin) ?? [];
-    if (!reusable || this.closed || connection.client.destroyed || list.length >= MAX_IDLE_PER_ORIGIN) {
+    if (
+      !reusable ||
+      this.closed ||
+      connection.client.destroyed ||
+      list.length >= MAX_IDLE_PER_ORIGIN
+    ) {
       connection.client.destroy().catch(() => undefined);
       return;
     }
@@ -65,7 +70,10 @@ export class HttpConnectionPool {
   }
 
   private open(origin: string): PooledConnection {
-    const base = buildConnector({ ...this.tls, timeout: this.connectTimeoutMs } as buildConnector.BuildOptions);
+    const base = buildConnector({
+      ...this.tls,
+      timeout: this.connectTimeoutMs,
+    } as buildConnector.BuildOptions);
     const connection: PooledConnection = {
       client: undefined as unknown as Client,
       lastConnect: undefined,

@@ -39,9 +39,17 @@ const DURATION_HELP = 'Duration of http request by phase, summed over all redire
 
 /** The http prober's series, with blackbox_exporter's names and meanings. */
 export function writeHttpSeries(state: HttpProbeState, metrics: SampleSink): void {
-  metrics.gauge('probe_dns_lookup_time_seconds', 'Returns the time taken for probe dns lookup in seconds', state.resolveSeconds);
+  metrics.gauge(
+    'probe_dns_lookup_time_seconds',
+    'Returns the time taken for probe dns lookup in seconds',
+    state.resolveSeconds,
+  );
   if (state.ipProtocol !== undefined) {
-    metrics.gauge('probe_ip_protocol', 'Specifies whether probe ip protocol is IP4 or IP6', state.ipProtocol);
+    metrics.gauge(
+      'probe_ip_protocol',
+      'Specifies whether probe ip protocol is IP4 or IP6',
+      state.ipProtocol,
+    );
   }
   const phases: [string, number][] = [
     ['resolve', state.resolveSeconds],
@@ -53,13 +61,33 @@ export function writeHttpSeries(state: HttpProbeState, metrics: SampleSink): voi
   for (const [phase, seconds] of phases) {
     metrics.gauge('probe_http_duration_seconds', DURATION_HELP, seconds, { phase });
   }
-  metrics.gauge('probe_http_content_length', 'Length of http content response', state.contentLength);
-  metrics.gauge('probe_http_uncompressed_body_length', 'Length of uncompressed response body', state.bodyBytes);
+  metrics.gauge(
+    'probe_http_content_length',
+    'Length of http content response',
+    state.contentLength,
+  );
+  metrics.gauge(
+    'probe_http_uncompressed_body_length',
+    'Length of uncompressed response body',
+    state.bodyBytes,
+  );
   metrics.gauge('probe_http_redirects', 'The number of redirects', state.redirects);
-  metrics.gauge('probe_http_ssl', 'Indicates if SSL was used for the final redirect', state.ssl ? 1 : 0);
+  metrics.gauge(
+    'probe_http_ssl',
+    'Indicates if SSL was used for the final redirect',
+    state.ssl ? 1 : 0,
+  );
   metrics.gauge('probe_http_status_code', 'Response HTTP status code', state.statusCode);
-  metrics.gauge('probe_http_version', 'Returns the version of HTTP of the probe response', state.statusCode ? 1.1 : 0);
-  metrics.gauge('probe_failed_due_to_regex', 'Indicates if probe failed due to regex', state.failedDueToRegex ? 1 : 0);
+  metrics.gauge(
+    'probe_http_version',
+    'Returns the version of HTTP of the probe response',
+    state.statusCode ? 1.1 : 0,
+  );
+  metrics.gauge(
+    'probe_failed_due_to_regex',
+    'Indicates if probe failed due to regex',
+    state.failedDueToRegex ? 1 : 0,
+  );
   if (state.lastModifiedSeconds !== undefined) {
     metrics.gauge(
       'probe_http_last_modified_timestamp_seconds',

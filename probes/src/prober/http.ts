@@ -9,7 +9,14 @@ import { newHttpProbeState, writeHttpSeries, type HttpProbeState } from './http-
 import { checkJsonAssertion, parseJsonAssertion, type JsonAssertion } from './json-assertion.js';
 import { buildTlsOptions } from './tls-options.js';
 import { writeTlsSeries } from './tls-series.js';
-import { fail, SettingsError, succeeded, type ProbeContext, type ProbeOutcome, type Prober } from './types.js';
+import {
+  fail,
+  SettingsError,
+  succeeded,
+  type ProbeContext,
+  type ProbeOutcome,
+  type Prober,
+} from './types.js';
 import { errorMessage } from '../util/errors.js';
 
 export interface PreparedHttp {
@@ -32,8 +39,14 @@ export const httpProber: Prober<HttpSettings, PreparedHttp> = {
 
 function prepareHttp(settings: HttpSettings): PreparedHttp {
   const codes = new Set(settings.valid_status_codes);
-  const mustMatch = compileAll(settings.fail_if_body_not_matches_regexp, 'fail_if_body_not_matches_regexp');
-  const mustNotMatch = compileAll(settings.fail_if_body_matches_regexp, 'fail_if_body_matches_regexp');
+  const mustMatch = compileAll(
+    settings.fail_if_body_not_matches_regexp,
+    'fail_if_body_not_matches_regexp',
+  );
+  const mustNotMatch = compileAll(
+    settings.fail_if_body_matches_regexp,
+    'fail_if_body_matches_regexp',
+  );
   const jsonAssertions = settings.json_assertions.map((source, index) => {
     try {
       return parseJsonAssertion(source);
@@ -63,10 +76,14 @@ async function probeHttp(ctx: ProbeContext<PreparedHttp>): Promise<ProbeOutcome>
   }
 }
 
-async function followRequests(ctx: ProbeContext<PreparedHttp>, state: HttpProbeState): Promise<ProbeOutcome> {
+async function followRequests(
+  ctx: ProbeContext<PreparedHttp>,
+  state: HttpProbeState,
+): Promise<ProbeOutcome> {
   const { settings } = ctx.settings;
   let url = parseTarget(ctx.target);
-  if (!url) return fail(ctx.log, 'invalid_target', `"${ctx.target}" is not an http:// or https:// URL`);
+  if (!url)
+    return fail(ctx.log, 'invalid_target', `"${ctx.target}" is not an http:// or https:// URL`);
   for (;;) {
     ctx.log.debug(`${settings.method} ${url.href}`);
     const step = await requestOnce(ctx, state, url);
@@ -80,7 +97,11 @@ async function followRequests(ctx: ProbeContext<PreparedHttp>, state: HttpProbeS
     if (isFinal) return checkResponse(ctx, state, body.text);
     state.redirects += 1;
     if (state.redirects > settings.max_redirects) {
-      return fail(ctx.log, 'redirect', `more than max_redirects (${settings.max_redirects}) redirects`);
+      return fail(
+        ctx.log,
+        'redirect',
+        `more than max_redirects (${settings.max_redirects}) redirects`,
+      );
     }
     url = new URL(String(location), url);
     ctx.log.debug(`redirected to ${url.href}`);
@@ -130,7 +151,12 @@ async function requestOnce(
 }
 
 /** Adds this request's phases; a reused connection has no resolve/connect/tls time. */
-function recordPhases(state: HttpProbeState, connection: PooledConnection, sentAt: number, headersAt: number): void {
+function recordPhases(
+  state: HttpProbeState,
+  connection: PooledConnection,
+  sentAt: number,
+  headersAt: number,
+): void {
   const connect = connection.lastConnect;
   if (connection.ipProtocol !== undefined) state.ipProtocol = connection.ipProtocol;
   if (!connect) {
@@ -158,7 +184,9 @@ async function readStepBody(
     pool.release(step.origin, step.connection, !body.tooLarge);
     if (body.tooLarge) {
       const limit = settings.body_size_limit;
-      return { outcome: fail(ctx.log, 'body_too_large', `body exceeds body_size_limit (${limit} bytes)`) };
+      return {
+        outcome: fail(ctx.log, 'body_too_large', `body exceeds body_size_limit (${limit} bytes)`),
+      };
     }
     return { text: body.text };
   } catch (error) {
@@ -178,19 +206,26 @@ function checkResponse(
 ): ProbeOutcome {
   const prepared = ctx.settings;
   const { settings } = prepared;
-  if (settings.fail_if_ssl && state.ssl) return fail(ctx.log, 'tls', 'final response used TLS (fail_if_ssl)');
+  if (settings.fail_if_ssl && state.ssl)
+    return fail(ctx.log, 'tls', 'final response used TLS (fail_if_ssl)');
   if (settings.fail_if_not_ssl && !state.ssl) {
     return fail(ctx.log, 'tls', 'final response did not use TLS (fail_if_not_ssl)');
   }
   if (!prepared.validStatus(state.statusCode)) {
-    const valid = settings.valid_status_codes.length ? settings.valid_status_codes.join(', ') : '2xx';
+    const valid = settings.valid_status_codes.length
+      ? settings.valid_status_codes.join(', ')
+      : '2xx';
     return fail(ctx.log, 'status_code', `status ${state.statusCode} is not valid (${valid})`);
   }
   const body = text ?? '';
   for (const regexp of prepared.mustNotMatch) {
     if (regexp.test(body)) {
       state.failedDueToRegex = true;
-      return fail(ctx.log, 'body_mismatch', `body matched ${regexp.source} (fail_if_body_matches_regexp)`);
+      return fail(
+        ctx.log,
+        'body_mismatch',
+        `body matched ${regexp.source} (fail_if_body_matches_regexp)`,
+      );
     }
   }
   for (const regexp of prepared.mustMatch) {
@@ -245,5 +280,7 @@ function compileAll(sources: readonly string[], field: string): RegExp[] {
 }
 
 function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]),
+  );
 }

@@ -52,7 +52,10 @@ function parsePath(text: string, source: string): (string | number)[] {
 }
 
 /** Undefined when the assertion holds, else a sentence saying what was found. */
-export function checkJsonAssertion(assertion: JsonAssertion, document: unknown): string | undefined {
+export function checkJsonAssertion(
+  assertion: JsonAssertion,
+  document: unknown,
+): string | undefined {
   let value: unknown = document;
   for (const step of assertion.path) {
     if (value === null || typeof value !== 'object') {
@@ -63,7 +66,9 @@ export function checkJsonAssertion(assertion: JsonAssertion, document: unknown):
   }
   const found = value === undefined ? 'nothing' : JSON.stringify(value);
   if (assertion.op === 'exists') {
-    return value === undefined || value === null ? `${assertion.source}: found ${found}` : undefined;
+    return value === undefined || value === null
+      ? `${assertion.source}: found ${found}`
+      : undefined;
   }
   const equal = deepEqual(value, assertion.expected);
   if ((assertion.op === '==') === equal) return undefined;

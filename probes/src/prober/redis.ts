@@ -56,25 +56,21 @@ async function probeRedis(ctx: ProbeContext<PreparedRedis>): Promise<ProbeOutcom
   return outcome;
 }
 
+const HELP = {
+  ping: 'Whether PING was answered with PONG',
+  length: 'LLEN of a configured queue, when it could be read',
+  read: 'Whether LLEN of a configured queue succeeded',
+} as const;
+
 function writeSeries(metrics: SampleSink, queues: readonly string[], findings: Findings): void {
-  metrics.gauge(
-    'probe_redis_ping_success',
-    'Whether PING was answered with PONG',
-    findings.ping ? 1 : 0,
-  );
+  metrics.gauge('probe_redis_ping_success', HELP.ping, findings.ping ? 1 : 0);
   for (const queue of queues) {
     const length = findings.lengths.get(queue);
     if (length !== undefined) {
-      metrics.gauge('probe_redis_queue_length', 'LLEN of a configured queue', length, { queue });
+      metrics.gauge('probe_redis_queue_length', HELP.length, length, { queue });
     }
-    metrics.gauge(
-      'probe_redis_queue_read_success',
-      'Whether LLEN of the queue succeeded',
-      length === undefined ? 0 : 1,
-      {
-        queue,
-      },
-    );
+    const read = length === undefined ? 0 : 1;
+    metrics.gauge('probe_redis_queue_read_success', HELP.read, read, { queue });
   }
 }
 

@@ -22,7 +22,8 @@ export interface ProbeContext<Settings> {
   readonly log: ProbeLog;
 }
 
-export type ProbeOutcome = { readonly success: true } | { readonly success: false; readonly reason: FailureReason };
+export type ProbeOutcome =
+  { readonly success: true } | { readonly success: false; readonly reason: FailureReason };
 
 /**
  * One contract for every protocol. A prober logs why it failed and resolves to an outcome;

@@ -48,7 +48,9 @@ export class ScheduledResults {
       }
     }
     const previous = this.namesByTarget.get(target.key);
-    if (previous) for (const name of previous) if (!rendered.has(name)) this.families.get(name)?.lines.delete(target.key);
+    if (previous)
+      for (const name of previous)
+        if (!rendered.has(name)) this.families.get(name)?.lines.delete(target.key);
     for (const [name, lines] of rendered) this.families.get(name)?.lines.set(target.key, lines);
     this.namesByTarget.set(target.key, new Set(rendered.keys()));
   }
@@ -66,7 +68,10 @@ export class ScheduledResults {
     const parts: string[] = [];
     for (const [name, family] of this.families) {
       if (family.lines.size === 0) continue;
-      parts.push(`# HELP ${name} ${family.help}\n# TYPE ${name} ${family.type}\n`, ...family.lines.values());
+      parts.push(
+        `# HELP ${name} ${family.help}\n# TYPE ${name} ${family.type}\n`,
+        ...family.lines.values(),
+      );
     }
     return parts.join('');
   }

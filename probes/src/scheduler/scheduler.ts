@@ -38,7 +38,10 @@ export class Scheduler {
       this.tasks.push(cron.schedule(schedule, () => void this.probeAll(targets)));
     }
     for (const layer of new Set(this.loaded.targets.map((t) => t.labels.layer))) {
-      this.metrics.targetsConfigured.set({ layer }, this.loaded.targets.filter((t) => t.labels.layer === layer).length);
+      this.metrics.targetsConfigured.set(
+        { layer },
+        this.loaded.targets.filter((t) => t.labels.layer === layer).length,
+      );
     }
     void this.probeAll(this.loaded.targets);
   }
@@ -57,7 +60,9 @@ export class Scheduler {
         pending.push(running);
         continue;
       }
-      const probe = this.limit(() => this.probeOne(target)).finally(() => this.running.delete(target.key));
+      const probe = this.limit(() => this.probeOne(target)).finally(() =>
+        this.running.delete(target.key),
+      );
       this.running.set(target.key, probe);
       pending.push(probe);
     }
@@ -79,13 +84,25 @@ export class Scheduler {
     this.metrics.inFlight.dec({ mode: 'scheduled' });
     if (this.stopped) return;
     const { success } = run.outcome;
-    this.metrics.recordProbe('scheduled', module.name, module.prober, success ? undefined : run.outcome.reason);
-    this.metrics.layerLatency.observe({ layer: target.labels.layer, module: module.name }, run.durationSeconds);
+    this.metrics.recordProbe(
+      'scheduled',
+      module.name,
+      module.prober,
+      success ? undefined : run.outcome.reason,
+    );
+    this.metrics.layerLatency.observe(
+      { layer: target.labels.layer, module: module.name },
+      run.durationSeconds,
+    );
     this.results.update(target, [...sharedSeries(success, run.durationSeconds), ...run.samples]);
     if (this.lastSuccess.get(target.key) !== success) {
       const fields = { layer: target.labels.layer, target: target.target, module: module.name };
       if (success) this.logger.info(fields, 'target is up');
-      else this.logger.warn({ ...fields, reason: run.outcome.reason, log: run.log.at(-1) }, 'target is down');
+      else
+        this.logger.warn(
+          { ...fields, reason: run.outcome.reason, log: run.log.at(-1) },
+          'target is down',
+        );
       this.lastSuccess.set(target.key, success);
     }
   }

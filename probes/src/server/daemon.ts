@@ -44,7 +44,10 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       next = loadProbeConfig(options.configFile);
     } catch (error) {
       metrics.reloadSuccessful.set(0);
-      logger.error({ err: errorMessage(error) }, 'config reload failed; keeping the running config');
+      logger.error(
+        { err: errorMessage(error) },
+        'config reload failed; keeping the running config',
+      );
       return { ok: false, error: errorMessage(error) };
     }
     await scheduler.stop();
@@ -69,24 +72,36 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         case 'GET /probe':
           return probeEndpoint(request, response, url.searchParams);
         case 'GET /metrics':
-          return sendText(response, 200, (await metrics.registry.metrics()) + results.render(), PROMETHEUS_CONTENT_TYPE);
+          return sendText(
+            response,
+            200,
+            (await metrics.registry.metrics()) + results.render(),
+            PROMETHEUS_CONTENT_TYPE,
+          );
         case 'GET /-/healthy':
           return sendText(response, 200, 'Healthy\n');
         case 'GET /-/ready':
           return sendText(response, 200, 'Ready\n');
         case 'POST /-/reload': {
           const result = await reload();
-          return result.ok ? sendText(response, 200, 'OK\n') : sendText(response, 500, `failed to reload config: ${result.error}\n`);
+          return result.ok
+            ? sendText(response, 200, 'OK\n')
+            : sendText(response, 500, `failed to reload config: ${result.error}\n`);
         }
         case 'GET /':
           return sendText(response, 200, indexPage(loaded));
         default:
-          return sendText(response, 404, `Not found: ${route}. Endpoints: GET /probe, GET /metrics, GET /-/healthy, GET /-/ready, POST /-/reload\n`);
+          return sendText(
+            response,
+            404,
+            `Not found: ${route}. Endpoints: GET /probe, GET /metrics, GET /-/healthy, GET /-/ready, POST /-/reload\n`,
+          );
       }
     };
     handle().catch((error: unknown) => {
       logger.error({ err: errorMessage(error), route }, 'request failed');
-      if (!response.headersSent) sendText(response, 500, `internal error: ${errorMessage(error)}\n`);
+      if (!response.headersSent)
+        sendText(response, 500, `internal error: ${errorMessage(error)}\n`);
       else response.destroy();
     });
   });
@@ -128,7 +143,9 @@ export function parseListen(listen: string): { host: string; port: number } {
 }
 
 function indexPage(loaded: LoadedConfig): string {
-  const targets = loaded.targets.map((t) => `  layer ${t.labels.layer}  ${t.labels.name}  ${t.target}  (${t.module.name})`);
+  const targets = loaded.targets.map(
+    (t) => `  layer ${t.labels.layer}  ${t.labels.name}  ${t.target}  (${t.module.name})`,
+  );
   return [
     'Layerwatch probe daemon',
     '',

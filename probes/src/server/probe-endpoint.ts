@@ -20,7 +20,11 @@ export interface ProbeEndpointOptions {
  */
 export function createProbeEndpoint(options: ProbeEndpointOptions) {
   let inFlight = 0;
-  return async (request: IncomingMessage, response: ServerResponse, query: URLSearchParams): Promise<void> => {
+  return async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    query: URLSearchParams,
+  ): Promise<void> => {
     const loaded = options.config();
     const target = query.get('target');
     const moduleName = query.get('module') ?? 'http_2xx';
@@ -28,7 +32,11 @@ export function createProbeEndpoint(options: ProbeEndpointOptions) {
     const module = loaded.modules.get(moduleName);
     if (!module) {
       const known = [...loaded.modules.keys()].join(', ');
-      return sendText(response, 400, `Unknown module "${moduleName}": configured modules are ${known}\n`);
+      return sendText(
+        response,
+        400,
+        `Unknown module "${moduleName}": configured modules are ${known}\n`,
+      );
     }
     const limit = loaded.config.server.max_concurrent_probes;
     if (inFlight >= limit) {
@@ -45,8 +53,16 @@ export function createProbeEndpoint(options: ProbeEndpointOptions) {
     options.metrics.inFlight.inc({ mode: 'endpoint' });
     try {
       const run = await runProbe(module, target, timeoutMs, debug);
-      options.metrics.recordProbe('endpoint', module.name, module.prober, run.outcome.success ? undefined : run.outcome.reason);
-      const body = serializeSamples([...sharedSeries(run.outcome.success, run.durationSeconds), ...run.samples]);
+      options.metrics.recordProbe(
+        'endpoint',
+        module.name,
+        module.prober,
+        run.outcome.success ? undefined : run.outcome.reason,
+      );
+      const body = serializeSamples([
+        ...sharedSeries(run.outcome.success, run.durationSeconds),
+        ...run.samples,
+      ]);
       if (!debug) return sendText(response, 200, body, PROMETHEUS_CONTENT_TYPE);
       const moduleYaml = stringify({ [module.name]: module.config });
       return sendText(
@@ -62,7 +78,11 @@ export function createProbeEndpoint(options: ProbeEndpointOptions) {
 }
 
 /** blackbox_exporter's rule: scrape timeout minus the offset, unless the module's is shorter. */
-export function probeTimeout(request: IncomingMessage, moduleTimeoutMs: number, offsetMs: number): number {
+export function probeTimeout(
+  request: IncomingMessage,
+  moduleTimeoutMs: number,
+  offsetMs: number,
+): number {
   const header = Number(request.headers['x-prometheus-scrape-timeout-seconds']);
   if (!Number.isFinite(header) || header <= 0) return moduleTimeoutMs;
   const fromScrape = header * 1000 - offsetMs;

@@ -8,6 +8,9 @@ export function sendText(
   body: string,
   contentType = 'text/plain; charset=utf-8',
 ): void {
-  response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  response.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+  });
   response.end(body);
 }

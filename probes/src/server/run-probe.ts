@@ -45,16 +45,22 @@ export async function runProbe(
       }, SETTLE_GRACE_MS).unref();
     }, timeoutMs);
   });
-  log.debug(`beginning probe: module ${module.name} (${module.prober}), target ${target}, timeout ${timeoutMs} ms`);
+  log.debug(
+    `beginning probe: module ${module.name} (${module.prober}), target ${target}, timeout ${timeoutMs} ms`,
+  );
   const probe = module
     .run({ target, timeoutMs, signal: controller.signal, metrics, log })
     .catch((error: unknown): ProbeOutcome => {
-      log.info(`prober threw (a bug): ${error instanceof Error && error.stack ? error.stack : errorMessage(error)}`);
+      log.info(
+        `prober threw (a bug): ${error instanceof Error && error.stack ? error.stack : errorMessage(error)}`,
+      );
       return { success: false, reason: 'internal' };
     });
   const outcome = await Promise.race([probe, deadline]);
   clearTimeout(timer);
   const durationSeconds = (performance.now() - started) / 1000;
-  log.debug(`probe ${outcome.success ? 'succeeded' : `failed (${outcome.reason})`} in ${durationSeconds.toFixed(6)}s`);
+  log.debug(
+    `probe ${outcome.success ? 'succeeded' : `failed (${outcome.reason})`} in ${durationSeconds.toFixed(6)}s`,
+  );
   return { outcome, durationSeconds, samples: metrics.samples, log: lines };
 }

@@ -1,4 +1,9 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -20,7 +25,10 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
   const path = new URL(request.url ?? '/', 'http://x').pathname;
   const json = (status: number, body: unknown): void => {
     const text = JSON.stringify(body);
-    response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    response.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
     response.end(text);
   };
   if (path === '/ok') return json(200, { status: 'healthy', generation: 7 });
@@ -30,7 +38,10 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
     return void response.end('healthy but not JSON');
   }
   if (path === '/last-modified') {
-    response.writeHead(200, { 'last-modified': 'Wed, 21 Oct 2015 07:28:00 GMT', 'content-length': 2 });
+    response.writeHead(200, {
+      'last-modified': 'Wed, 21 Oct 2015 07:28:00 GMT',
+      'content-length': 2,
+    });
     return void response.end('ok');
   }
   if (path.startsWith('/status/')) return json(Number(path.slice(8)), { status: 'unhealthy' });
@@ -42,7 +53,8 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
     response.writeHead(302, { location: '/redirect-loop', 'content-length': 0 });
     return void response.end();
   }
-  if (path === '/echo-method') return json(200, { method: request.method, header: request.headers['x-probe'] ?? null });
+  if (path === '/echo-method')
+    return json(200, { method: request.method, header: request.headers['x-probe'] ?? null });
   if (path === '/big') return streamBytes(response, GIB);
   if (path === '/chunked') {
     response.writeHead(200, { 'content-type': 'text/plain' });
@@ -77,7 +89,9 @@ function drip(response: ServerResponse): void {
 }
 
 export async function startHttpTarget(tls?: { cert: string; key: string }): Promise<HttpTarget> {
-  const server: Server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handle) : createHttpServer(handle);
+  const server: Server = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key }, handle)
+    : createHttpServer(handle);
   const sockets = new Set<Socket>();
   const target = { url: '', port: 0, connections: 0, close: async () => undefined };
   server.on('connection', (socket: Socket) => {

@@ -10,12 +10,20 @@ export function testModule(module: z.input<typeof moduleSchema>): PreparedModule
 }
 
 /** Runs one probe the way the daemon does (deadline, never throws), with its debug log. */
-export function probeOnce(module: PreparedModule, target: string, timeoutMs = 3000): Promise<ProbeRun> {
+export function probeOnce(
+  module: PreparedModule,
+  target: string,
+  timeoutMs = 3000,
+): Promise<ProbeRun> {
   return runProbe(module, target, timeoutMs, true);
 }
 
 /** The value of the one sample named so (with these labels), or undefined. */
-export function sampleValue(run: ProbeRun, name: string, labels?: Record<string, string>): number | undefined {
+export function sampleValue(
+  run: ProbeRun,
+  name: string,
+  labels?: Record<string, string>,
+): number | undefined {
   return run.samples.find((s: Sample) => s.name === name && matches(s.labels, labels))?.value;
 }
 
