@@ -198,6 +198,17 @@ describe('redis prober against misbehaving peers', () => {
     }
   });
 
+  it('fails with rejecting when a fake server is still loading its dataset', async () => {
+    const server = await startFakeServer(replyWith('-LOADING Redis is loading the dataset\r\n'));
+    try {
+      const run = await runProber(redisProber, settings(), server.target);
+      expect(run.outcome).toEqual({ success: false, reason: 'rejecting' });
+      expect(run.logLines.join('\n')).toMatch(/PING answered LOADING/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('fails with connection_reset when a fake server resets the connection', async () => {
     const server = await startFakeServer(resetOnData);
     try {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { tlsSettingsSchema } from './tls-settings.js';
-import { parseByteSize } from '../util/bytes.js';
+import { byteSizeSchema } from './duration-schema.js';
 
 const DEFAULT_BODY_SIZE_LIMIT = 10 * 1024 * 1024;
 
@@ -30,20 +30,7 @@ export const httpSettingsSchema = z
     fail_if_body_not_matches_regexp: z.array(z.string()).default([]),
     json_assertions: z.array(z.string()).default([]),
     tls_config: tlsSettingsSchema.optional(),
-    body_size_limit: z
-      .union([z.number(), z.string()])
-      .transform((value, ctx) => {
-        const bytes = parseByteSize(value);
-        if (bytes === undefined || bytes === 0) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `"${value}" is not a byte size: write e.g. 1048576, 512KiB or 10MB`,
-          });
-          return z.NEVER;
-        }
-        return bytes;
-      })
-      .default(DEFAULT_BODY_SIZE_LIMIT),
+    body_size_limit: byteSizeSchema.default(DEFAULT_BODY_SIZE_LIMIT),
   })
   .strict();
 

@@ -4,20 +4,8 @@ import { httpSettingsSchema } from './http-settings.js';
 import { postgresSettingsSchema } from './postgres-settings.js';
 import { redisSettingsSchema } from './redis-settings.js';
 import { tcpSettingsSchema } from './tcp-settings.js';
-import { parseDuration } from '../util/duration.js';
-
-/** A Prometheus duration (`500ms`, `5s`, `1m`) turned into milliseconds. */
-export const durationSchema = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms === 0) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${text}" is not a duration: write e.g. 500ms, 5s or 1m`,
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
+import { collectorsSchema } from './collector-settings.js';
+import { durationSchema } from './duration-schema.js';
 
 const scheduleSchema = z.string().refine((expression) => cron.validate(expression), {
   message:
@@ -92,6 +80,7 @@ export const configSchema = z
       moduleSchema,
     ),
     layers: z.array(layerSchema).default([]),
+    collectors: collectorsSchema.default({}),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -77,8 +77,9 @@ async function readFirstAnswer(reader: WireReader, log: ProbeLog): Promise<PingR
   for (let skipped = 0; skipped < 8; skipped += 1) {
     const { type, payload } = await reader.readMessage();
     if (type === 'R') {
-      if (payload.length < 4)
+      if (payload.length < 4) {
         throw new ProtocolError('not PostgreSQL: a short authentication request');
+      }
       log.debug(
         `server asked for authentication (method ${payload.readInt32BE(0)}): accepting connections`,
       );
@@ -121,10 +122,12 @@ async function startTls(
   socket.write(sslRequest());
   const answer = String.fromCharCode(await reader.readByte());
   const unread = reader.detach();
-  if (answer === 'N')
+  if (answer === 'N') {
     throw new TlsRefusedError('the server does not accept TLS (it answered N to SSLRequest)');
-  if (answer !== 'S')
+  }
+  if (answer !== 'S') {
     throw new ProtocolError(`not PostgreSQL: SSLRequest answered ${JSON.stringify(answer)}`);
+  }
   // Bytes before the handshake would be read as if encrypted (CVE-2021-23222): refuse them.
   if (unread.length > 0) throw new ProtocolError('the server sent data before the TLS handshake');
   const { host } = options.address;

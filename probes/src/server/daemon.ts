@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
+import { buildCollectors } from '../collectors/build.js';
+import type { Collector } from '../collectors/types.js';
 import { loadProbeConfig, type LoadedConfig } from '../config/prepare.js';
 import { SelfMetrics } from '../metrics/self-metrics.js';
 import { ScheduledResults } from '../scheduler/results.js';
@@ -25,6 +27,8 @@ export interface RunningDaemon {
   reload(): Promise<{ ok: true } | { ok: false; error: string }>;
   /** Probes every scheduled target once now (tests and benchmarks). */
   probeScheduledTargets(): Promise<void>;
+  /** Runs every enabled collector once now (tests and benchmarks). */
+  collectNow(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +41,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   metrics.reloadSuccessful.set(1);
   metrics.reloadTimestamp.setToCurrentTime();
   let scheduler = new Scheduler(loaded, metrics, results, logger);
+  let collectors: Collector[] = buildCollectors(loaded.config, options.configFile, logger);
 
   const reload = async (): Promise<{ ok: true } | { ok: false; error: string }> => {
     let next: LoadedConfig;
@@ -51,11 +56,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       return { ok: false, error: errorMessage(error) };
     }
     await scheduler.stop();
+    await Promise.all(collectors.map((c) => c.stop()));
     const previous = loaded;
     loaded = next;
     results.retain(new Set(next.targets.map((t) => t.key)));
     scheduler = new Scheduler(next, metrics, results, logger);
+    collectors = buildCollectors(next.config, options.configFile, logger);
     if (next.config.scheduler.enabled) scheduler.start();
+    for (const collector of collectors) collector.start();
     metrics.reloadSuccessful.set(1);
     metrics.reloadTimestamp.setToCurrentTime();
     logger.info({ targets: next.targets.length, modules: next.modules.size }, 'config reloaded');
@@ -75,7 +83,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
           return sendText(
             response,
             200,
-            (await metrics.registry.metrics()) + results.render(),
+            (await metrics.registry.metrics()) + results.render() + collectors.map((c) => c.render()).join(''),
             PROMETHEUS_CONTENT_TYPE,
           );
         case 'GET /-/healthy':
@@ -114,6 +122,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   if (loaded.config.scheduler.enabled) scheduler.start();
+  for (const collector of collectors) collector.start();
   const onHangup = (): void => void reload();
   process.on('SIGHUP', onHangup);
   logger.info({ url, targets: loaded.targets.length }, 'probe daemon listening');
@@ -124,11 +133,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     port: address.port,
     reload,
     probeScheduledTargets: () => scheduler.probeAll(),
+    collectNow: async () => {
+      await Promise.all(collectors.map((c) => c.collectNow()));
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;
       process.off('SIGHUP', onHangup);
       await scheduler.stop();
+      await Promise.all(collectors.map((c) => c.stop()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await loaded.close();

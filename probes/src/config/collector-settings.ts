@@ -1,0 +1,57 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { byteSizeSchema, durationSchema } from './duration-schema.js';
+
+/**
+ * The `collectors:` block: background collectors beside the probers, each off by default
+ * and switched on per daemon. Relative paths are resolved against the config file's folder.
+ */
+export const gpuCollectorSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** The nvidia-smi binary: a name looked up on PATH, or a path. */
+    nvidia_smi_path: z.string().min(1).default('nvidia-smi'),
+    interval: durationSchema.default('15s'),
+    /** An nvidia-smi run still going after this long is killed. */
+    timeout: durationSchema.default('5s'),
+    /** The `node` label on every GPU series. @default this host's name */
+    node: z.string().min(1).default(hostname()),
+    layer: z.string().min(1).default('8'),
+  })
+  .strict();
+
+export const telemetryCollectorSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** The factory pipeline's checkout: ledger and evidence paths are relative to it. */
+    root: z.string().min(1).default('.'),
+    ledger: z.string().min(1).default('exchange/ledger/index.json'),
+    exports_dir: z.string().min(1).default('.toyfoundry/telemetry/quilt/exports'),
+    interval: durationSchema.default('60s'),
+    /** Every this long, re-hash every file even if size, mtime and inode are unchanged. */
+    full_pass_interval: durationSchema.default('6h'),
+    hash_workers: z.number().int().min(1).max(32).default(2),
+    read_chunk_size: byteSizeSchema.default('4MiB'),
+  })
+  .strict();
+
+export const readinessCollectorSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** The readiness check's result file (format in the README). */
+    file: z.string().min(1).default('logs/ops_readiness.json'),
+    interval: durationSchema.default('15s'),
+  })
+  .strict();
+
+export const collectorsSchema = z
+  .object({
+    gpu: gpuCollectorSchema.default({}),
+    telemetry: telemetryCollectorSchema.default({}),
+    readiness: readinessCollectorSchema.default({}),
+  })
+  .strict();
+
+export type GpuCollectorSettings = z.output<typeof gpuCollectorSchema>;
+export type TelemetryCollectorSettings = z.output<typeof telemetryCollectorSchema>;
+export type ReadinessCollectorSettings = z.output<typeof readinessCollectorSchema>;
