@@ -37,10 +37,11 @@ typecheck: build
 unit: build
 	npx vitest run
 
+# Typecheck first: type-aware lint rules read the workspaces' built declarations.
 test: deps
+	npx tsc -b
 	npx eslint .
 	npx prettier --check .
-	npx tsc -b
 	npx vitest run
 
 bench: build

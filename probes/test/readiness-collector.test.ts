@@ -15,7 +15,15 @@ let collector: Collector;
 const silent = pino({ level: 'silent' });
 
 const run = (timestamp: string, status: 'pass' | 'fail', extra: object = {}): string =>
-  JSON.stringify({ timestamp, status, checks: [{ name: 'ledger', status }, { name: 'evidence', status: 'pass' }], ...extra });
+  JSON.stringify({
+    timestamp,
+    status,
+    checks: [
+      { name: 'ledger', status },
+      { name: 'evidence', status: 'pass' },
+    ],
+    ...extra,
+  });
 
 function value(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
@@ -38,7 +46,9 @@ describe('readiness collector', () => {
     await collector.collectNow();
     const text = collector.render();
     expect(value(text, 'layerwatch_readiness_passed')).toBe(1);
-    expect(value(text, 'layerwatch_readiness_last_run_timestamp_seconds')).toBe(Date.parse('2026-11-23T12:00:00Z') / 1000);
+    expect(value(text, 'layerwatch_readiness_last_run_timestamp_seconds')).toBe(
+      Date.parse('2026-11-23T12:00:00Z') / 1000,
+    );
     expect(value(text, 'layerwatch_readiness_consecutive_failures')).toBe(0);
     expect(value(text, 'layerwatch_readiness_check_passed{check="ledger"}')).toBe(1);
     expect(value(text, 'layerwatch_readiness_file_valid')).toBe(1);
@@ -86,7 +96,12 @@ describe('readiness collector', () => {
 
 describe('readiness file format', () => {
   it('names the field and what is valid', () => {
-    expect(() => parseReadinessFile(JSON.stringify({ timestamp: 'yesterday', status: 'ok' }), 'logs/ops_readiness.json')).toThrow(
+    expect(() =>
+      parseReadinessFile(
+        JSON.stringify({ timestamp: 'yesterday', status: 'ok' }),
+        'logs/ops_readiness.json',
+      ),
+    ).toThrow(
       [
         'logs/ops_readiness.json: timestamp: must be an ISO 8601 time, e.g. 2026-11-23T12:00:00Z',
         'logs/ops_readiness.json: status: must be "pass" or "fail"',
@@ -101,7 +116,10 @@ describe('readiness file format', () => {
 
 describe('readiness collector in the daemon', () => {
   it('resolves its file against the config file folder and shows on /metrics', async () => {
-    await writeFile(join(dir, 'ops_readiness.json'), run('2026-11-23T12:00:00Z', 'fail', { consecutive_failures: 2 }));
+    await writeFile(
+      join(dir, 'ops_readiness.json'),
+      run('2026-11-23T12:00:00Z', 'fail', { consecutive_failures: 2 }),
+    );
     const configFile = join(dir, 'probes.yml');
     await writeFile(
       configFile,

@@ -8,12 +8,18 @@ import type { Collector } from './types.js';
  * The collectors a config switches on. Relative paths resolve against the config file's
  * folder, as Prometheus resolves its rule files, so a config works from any working dir.
  */
-export function buildCollectors(config: ProbeConfig, configFile: string, logger: Logger): Collector[] {
+export function buildCollectors(
+  config: ProbeConfig,
+  configFile: string,
+  logger: Logger,
+): Collector[] {
   const base = dirname(resolve(configFile));
   const { readiness } = config.collectors;
   const collectors: Collector[] = [];
   if (readiness.enabled) {
-    collectors.push(createReadinessCollector({ ...readiness, file: resolve(base, readiness.file) }, logger));
+    collectors.push(
+      createReadinessCollector({ ...readiness, file: resolve(base, readiness.file) }, logger),
+    );
   }
   return collectors;
 }

@@ -28,11 +28,17 @@ export function periodicCollector(options: PeriodicCollectorOptions): Collector 
   const runOnce = async (): Promise<void> => {
     const metrics = new SampleList();
     controller = new AbortController();
-    const timeout = setTimeout(() => controller?.abort(new Error(`${options.name} collection timed out`)), options.timeoutMs);
+    const timeout = setTimeout(
+      () => controller?.abort(new Error(`${options.name} collection timed out`)),
+      options.timeoutMs,
+    );
     try {
       await options.collect(metrics, controller.signal);
     } catch (error) {
-      options.logger.warn({ collector: options.name, err: errorMessage(error) }, 'collection failed');
+      options.logger.warn(
+        { collector: options.name, err: errorMessage(error) },
+        'collection failed',
+      );
     } finally {
       clearTimeout(timeout);
     }

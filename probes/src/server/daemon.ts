@@ -83,7 +83,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
           return sendText(
             response,
             200,
-            (await metrics.registry.metrics()) + results.render() + collectors.map((c) => c.render()).join(''),
+            (await metrics.registry.metrics()) +
+              results.render() +
+              collectors.map((c) => c.render()).join(''),
             PROMETHEUS_CONTENT_TYPE,
           );
         case 'GET /-/healthy':

@@ -28,18 +28,40 @@ export function createReadinessCollector(
       counter.observe(result);
     } catch (error) {
       valid = 0;
-      const message = errorCode(error) === 'ENOENT' ? `${settings.file}: missing` : errorMessage(error);
-      logger.warn({ collector: 'readiness', err: message }, 'readiness file unusable; keeping the last good result');
+      const message =
+        errorCode(error) === 'ENOENT' ? `${settings.file}: missing` : errorMessage(error);
+      logger.warn(
+        { collector: 'readiness', err: message },
+        'readiness file unusable; keeping the last good result',
+      );
     }
-    metrics.gauge('layerwatch_readiness_file_valid', 'Whether the readiness file could be read and parsed on the last attempt.', valid);
+    metrics.gauge(
+      'layerwatch_readiness_file_valid',
+      'Whether the readiness file could be read and parsed on the last attempt.',
+      valid,
+    );
     if (lastGood) writeResultSeries(lastGood, counter.count(lastGood), metrics);
   };
 
-  return periodicCollector({ name: 'readiness', intervalMs: settings.interval, timeoutMs: settings.interval, collect, logger });
+  return periodicCollector({
+    name: 'readiness',
+    intervalMs: settings.interval,
+    timeoutMs: settings.interval,
+    collect,
+    logger,
+  });
 }
 
-function writeResultSeries(result: ReadinessResult, consecutive: number, metrics: SampleList): void {
-  metrics.gauge('layerwatch_readiness_passed', 'Whether the last readiness check passed (1) or failed (0).', result.status === 'pass' ? 1 : 0);
+function writeResultSeries(
+  result: ReadinessResult,
+  consecutive: number,
+  metrics: SampleList,
+): void {
+  metrics.gauge(
+    'layerwatch_readiness_passed',
+    'Whether the last readiness check passed (1) or failed (0).',
+    result.status === 'pass' ? 1 : 0,
+  );
   metrics.gauge(
     'layerwatch_readiness_last_run_timestamp_seconds',
     'When the last readiness check ran, from its file, in unix seconds.',
@@ -51,9 +73,14 @@ function writeResultSeries(result: ReadinessResult, consecutive: number, metrics
     consecutive,
   );
   for (const check of result.checks) {
-    metrics.gauge('layerwatch_readiness_check_passed', 'Whether one check of the last readiness run passed.', check.status === 'pass' ? 1 : 0, {
-      check: check.name,
-    });
+    metrics.gauge(
+      'layerwatch_readiness_check_passed',
+      'Whether one check of the last readiness run passed.',
+      check.status === 'pass' ? 1 : 0,
+      {
+        check: check.name,
+      },
+    );
   }
 }
 

@@ -18,13 +18,17 @@ const statusSchema = z.enum(['pass', 'fail'], {
 
 export const readinessFileSchema = z
   .object({
-    timestamp: z.string().datetime({ offset: true, message: 'must be an ISO 8601 time, e.g. 2026-11-23T12:00:00Z' }),
+    timestamp: z
+      .string()
+      .datetime({ offset: true, message: 'must be an ISO 8601 time, e.g. 2026-11-23T12:00:00Z' }),
     status: statusSchema,
     checks: z
       .array(
         z
           .object({
-            name: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'must be a short name (letters, digits, _ . : -)'),
+            name: z
+              .string()
+              .regex(/^[A-Za-z0-9_.:-]+$/, 'must be a short name (letters, digits, _ . : -)'),
             status: statusSchema,
             message: z.string().optional(),
           })
@@ -43,12 +47,18 @@ export function parseReadinessFile(text: string, file: string): ReadinessResult 
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file}: not JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(
+      `${file}: not JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   const result = readinessFileSchema.safeParse(json);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
-    const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').slice(1) || '(top level)';
+    const field =
+      issue.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+        .join('')
+        .slice(1) || '(top level)';
     return `${file}: ${field}: ${issue.message}`;
   });
   throw new Error(problems.join('\n'));
