@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import { controlRoutes } from './control-routes.js';
 import { errorHandler, injectFault, latencyJitter, notFound } from './middleware.js';
 import type { ServiceContext, ServiceModule } from './services/types.js';
@@ -13,6 +13,7 @@ export function createServiceApp(
   context: ServiceContext,
   service: ServiceModule,
   latencyJitterMs: number,
+  extraControl?: Router,
 ): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -22,6 +23,7 @@ export function createServiceApp(
   const { control, routes } = service.create(context);
   app.use(controlRoutes(context));
   if (control) app.use(control);
+  if (extraControl) app.use(extraControl);
   app.use(injectFault(context));
   app.get('/health', (_req, res) => {
     if (context.settings.maintenance) {

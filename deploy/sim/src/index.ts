@@ -10,3 +10,4 @@ export type { LogLevel } from './settings.js';
 export { ValidationError } from './validate.js';
 export { runSimCli, parseSimArgs, SIM_USAGE } from './cli.js';
 export type { SimCliIo } from './cli.js';
+export { FactoryPipeline, FACTORY_PATHS, type FactoryState } from './factory/index.js';

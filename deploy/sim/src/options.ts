@@ -11,9 +11,15 @@ export interface SimulatorOptions {
   latencyJitterMs?: number;
   /** Where fault changes and errors are reported. @default no output */
   log?: (line: string) => void;
+  /**
+   * Runs the demo factory pipeline writing its ledger, exports and readiness file under this
+   * folder, with its switches at `/-/factory` on the agent service. @default off
+   */
+  factoryRoot?: string;
 }
 
 export interface ResolvedOptions {
+  factoryRoot: string | undefined;
   host: string;
   ports: Record<ServiceName, number>;
   latencyJitterMs: number;
@@ -41,7 +47,13 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     0,
     MAX_LATENCY_JITTER_MS,
   );
-  return { host, ports, latencyJitterMs: jitter ?? 0, log: options.log ?? (() => {}) };
+  return {
+    host,
+    ports,
+    latencyJitterMs: jitter ?? 0,
+    log: options.log ?? (() => {}),
+    factoryRoot: options.factoryRoot,
+  };
 }
 
 function rejectSharedPorts(ports: Record<ServiceName, number>): void {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServiceApp } from './app.js';
+import { factoryRoutes, startFactory, type FactoryPipeline } from './factory/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { parseFault, type FaultSpec } from './fault.js';
 import { FaultSwitch } from './fault-switch.js';
@@ -18,6 +19,8 @@ export interface ServiceEndpoint {
 
 export interface RunningSimulator {
   readonly services: Record<ServiceName, ServiceEndpoint>;
+  /** The demo factory pipeline, when `factoryRoot` was given. */
+  readonly factory: FactoryPipeline | undefined;
   /** Validates like `POST /-/fault`; throws with the same message on a bad spec. */
   setFault(service: ServiceName, fault: FaultSpec): void;
   /** Closes every server and socket, hanging ones included; safe to call twice. */
@@ -36,8 +39,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const stopController = new AbortController();
   const clock: Clock = systemClock;
   const running: Running[] = [];
+  const factory = resolved.factoryRoot ? await startFactory(resolved.factoryRoot) : undefined;
   const stopAll = async () => {
     stopController.abort();
+    factory?.stop();
     await Promise.all(running.map(({ server }) => close(server)));
   };
 
@@ -53,7 +58,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       stopped: stopController.signal,
       log: resolved.log,
     };
-    const server = createServer(createServiceApp(context, service, resolved.latencyJitterMs));
+    // The factory pipeline is layer 4's work, so its demo switches live on the agent service.
+    const extra = factory && name === 'agent' ? factoryRoutes(factory.pipeline) : undefined;
+    const server = createServer(
+      createServiceApp(context, service, resolved.latencyJitterMs, extra),
+    );
     try {
       const port = await listen(server, resolved.ports[name], resolved.host);
       const endpoint = { url: urlFor(resolved.host, port), port, layer: service.layer };
@@ -75,6 +84,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       ServiceName,
       ServiceEndpoint
     >,
+    factory: factory?.pipeline,
     setFault(service, spec) {
       const entry = byName.get(service);
       if (entry === undefined) {
