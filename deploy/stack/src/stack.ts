@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { startPostgres, startRedis } from '@layerwatch/local';
-import { defaultConfigPath, startDaemon } from '@layerwatch/probes';
+import { startDaemon } from '@layerwatch/probes';
 import { DEFAULT_SIM_PORTS, startSimulator } from '@layerwatch/sim';
 import { pino } from 'pino';
+import { onPath } from './on-path.js';
 import { assertPortFree } from './port-check.js';
+import { writeStackProbeConfig } from './probe-config.js';
 
 export interface StackOptions {
   /** Where Redis and PostgreSQL keep their data between runs (git ignores `.state/`). */
@@ -66,8 +68,9 @@ export async function startStack(options: StackOptions): Promise<StackPart[]> {
       stop: () => postgres.stop(),
     });
 
-    options.log('starting the layer simulator …');
-    const sim = await startSimulator({ host });
+    options.log('starting the layer simulator and its demo factory pipeline …');
+    const factoryRoot = join(stateDir, 'factory');
+    const sim = await startSimulator({ host, factoryRoot });
     parts.push({
       name: 'Layer simulator',
       urls: Object.entries(sim.services).map(
@@ -77,8 +80,9 @@ export async function startStack(options: StackOptions): Promise<StackPart[]> {
     });
 
     options.log('starting the probe daemon …');
+    const configFile = await writeStackProbeConfig(stateDir, factoryRoot, await onPath('nvidia-smi'));
     const daemon = await startDaemon({
-      configFile: defaultConfigPath(),
+      configFile,
       listen: `${host}:${STACK_PORTS.probes}`,
       logger: pino({ name: 'layerwatch-probes', level: 'warn' }),
     });
