@@ -216,6 +216,14 @@ describe('http prober over TLS with certificates generated in the test', () => {
     expect(sampleValue(run, 'probe_http_duration_seconds', { phase: 'tls' })).toBeGreaterThan(0);
   });
 
+  it('writes the TLS series once, for the final response, across an HTTPS redirect', async () => {
+    const https = testModule({ prober: 'http', http: { tls_config: { ca_file: files.caFile } } });
+    const run = await probeOnce(https, `${valid.url}/redirect`);
+    expect(run.outcome).toEqual({ success: true });
+    expect(sampleValue(run, 'probe_http_redirects')).toBe(1);
+    expect(run.samples.filter((s) => s.name === 'probe_ssl_earliest_cert_expiry')).toHaveLength(1);
+  });
+
   it('an expired certificate: tls', async () => {
     const https = testModule({ prober: 'http', http: { tls_config: { ca_file: files.caFile } } });
     const run = await probeOnce(https, `${expired.url}/ok`);

@@ -1,3 +1,4 @@
+import type { TLSSocket } from 'node:tls';
 import type { SampleSink } from '../format/sample-sink.js';
 
 /** What one HTTP probe measured; written out whatever the outcome, as blackbox does. */
@@ -15,6 +16,8 @@ export interface HttpProbeState {
   failedDueToRegex: boolean;
   ipProtocol: number | undefined;
   lastModifiedSeconds: number | undefined;
+  /** The TLS connection that carried the latest response, if any. */
+  tlsSocket: TLSSocket | undefined;
 }
 
 export function newHttpProbeState(): HttpProbeState {
@@ -32,6 +35,7 @@ export function newHttpProbeState(): HttpProbeState {
     failedDueToRegex: false,
     ipProtocol: undefined,
     lastModifiedSeconds: undefined,
+    tlsSocket: undefined,
   };
 }
 

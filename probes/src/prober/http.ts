@@ -73,6 +73,8 @@ async function probeHttp(ctx: ProbeContext<PreparedHttp>): Promise<ProbeOutcome>
     return await followRequests(ctx, state);
   } finally {
     writeHttpSeries(state, ctx.metrics);
+    // Of the final response only, as blackbox_exporter: one chain per probe, no duplicates.
+    if (state.tlsSocket) writeTlsSeries(state.tlsSocket, ctx.metrics);
   }
 }
 
@@ -137,7 +139,7 @@ async function requestOnce(
     state.statusCode = response.statusCode;
     state.contentLength = contentLength(response.headers);
     state.ssl = url.protocol === 'https:';
-    if (connection.tlsSocket) writeTlsSeries(connection.tlsSocket, ctx.metrics);
+    state.tlsSocket = connection.tlsSocket;
     const lastModified = Date.parse(String(response.headers['last-modified'] ?? ''));
     if (!Number.isNaN(lastModified)) state.lastModifiedSeconds = lastModified / 1000;
     ctx.log.debug(`status ${response.statusCode} after ${(headersAt - sentAt).toFixed(1)} ms`);
