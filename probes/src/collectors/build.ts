@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { ProbeConfig } from '../config/schema.js';
+import { createGpuCollector } from './gpu/index.js';
 import { createReadinessCollector } from './readiness/index.js';
 import type { Collector } from './types.js';
 
@@ -14,8 +15,15 @@ export function buildCollectors(
   logger: Logger,
 ): Collector[] {
   const base = dirname(resolve(configFile));
-  const { readiness } = config.collectors;
+  const { gpu, readiness } = config.collectors;
   const collectors: Collector[] = [];
+  if (gpu.enabled) {
+    // A bare name stays a PATH lookup; a path resolves like every other path here.
+    const smi = gpu.nvidia_smi_path.includes('/')
+      ? resolve(base, gpu.nvidia_smi_path)
+      : gpu.nvidia_smi_path;
+    collectors.push(createGpuCollector({ ...gpu, nvidia_smi_path: smi }, logger));
+  }
   if (readiness.enabled) {
     collectors.push(
       createReadinessCollector({ ...readiness, file: resolve(base, readiness.file) }, logger),

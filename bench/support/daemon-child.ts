@@ -1,0 +1,44 @@
+import { startDaemon } from '@layerwatch/probes';
+import { pino } from 'pino';
+
+/**
+ * Our probe daemon in its own process, so a benchmark can read its CPU time.
+ *   daemon-child.ts CONFIG                 serve; prints {"url", "pid"} when listening
+ *   daemon-child.ts CONFIG scheduled SECS N  also probes its N scheduled targets in a loop for
+ *                                            SECS seconds, prints what it did, and serves on
+ */
+const [configFile, mode, seconds, targetCount] = process.argv.slice(2);
+if (!configFile) throw new Error('usage: daemon-child.ts CONFIG [scheduled SECONDS]');
+
+const daemon = await startDaemon({
+  configFile,
+  listen: '127.0.0.1:0',
+  logger: pino({ level: 'silent' }),
+});
+process.on('SIGTERM', () => {
+  void daemon.stop().then(() => process.exit(0));
+});
+console.log(JSON.stringify({ url: daemon.url, pid: process.pid }));
+
+if (mode === 'scheduled') {
+  const targets = Number(targetCount ?? 0);
+  await daemon.probeScheduledTargets(); // warm-up: opens the connections
+  const durationMs = Number(seconds ?? 10) * 1000;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let rounds = 0;
+  while (performance.now() - started < durationMs) {
+    await daemon.probeScheduledTargets();
+    rounds += 1;
+  }
+  const wallS = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  console.log(
+    JSON.stringify({
+      rounds,
+      probes: rounds * targets,
+      wallS,
+      cpuS: (used.user + used.system) / 1e6,
+    }),
+  );
+}

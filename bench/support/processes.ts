@@ -1,0 +1,140 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+/**
+ * Child processes for the benchmarks: each measured party runs in its own process so its
+ * CPU time can be read from /proc, and every child is killed when the bench ends, fails
+ * or is interrupted.
+ */
+const children = new Set<ChildProcess>();
+
+function killAll(): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+process.once('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+/** Clock ticks per second for /proc/<pid>/stat (`getconf CLK_TCK`, normally 100). */
+export const CLOCK_TICKS = ((): number => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User + system CPU time of a whole process (all its threads) so far, in milliseconds. */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name may hold spaces and parentheses: fields count from after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15)
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+/** A port that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface Child {
+  readonly process: ChildProcess;
+  readonly pid: number;
+  /** The next JSON line the child prints on stdout. */
+  nextMessage<T>(timeoutMs?: number): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** Starts a command, keeps its stdout lines as messages, and registers it for cleanup. */
+export function startChild(command: string, args: readonly string[], name: string): Child {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const lines: string[] = [];
+  const waiters: ((line: string) => void)[] = [];
+  const stdout = child.stdout;
+  if (stdout) {
+    createInterface({ input: stdout }).on('line', (line) => {
+      const waiter = waiters.shift();
+      if (waiter) waiter(line);
+      else lines.push(line);
+    });
+  }
+  const nextLine = (timeoutMs: number): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const ready = lines.shift();
+      if (ready !== undefined) return resolve(ready);
+      const timer = setTimeout(
+        () => reject(new Error(`${name}: no message within ${timeoutMs} ms; stderr: ${stderr}`)),
+        timeoutMs,
+      );
+      void exited.then(() =>
+        reject(new Error(`${name} exited (${child.exitCode ?? child.signalCode}): ${stderr}`)),
+      );
+      waiters.push((line) => {
+        clearTimeout(timer);
+        resolve(line);
+      });
+    });
+  return {
+    process: child,
+    pid: child.pid ?? -1,
+    nextMessage: async <T>(timeoutMs = 30_000): Promise<T> => {
+      for (;;) {
+        const line = await nextLine(timeoutMs);
+        if (line.startsWith('{')) return JSON.parse(line) as T;
+      }
+    },
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+      children.delete(child);
+    },
+  };
+}
+
+/** Runs one of the TypeScript scripts next to this file in its own Node process (via tsx). */
+export function startScript(script: string, args: readonly string[]): Child {
+  const file = fileURLToPath(new URL(script, import.meta.url));
+  return startChild(process.execPath, ['--import', 'tsx', file, ...args], script);
+}
+
+/** Polls a URL until it answers 2xx. */
+export async function waitUntilUp(url: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The loopback target every prober probes: a Node HTTP server answering 200 "ok". */
+export async function startTargetServer(): Promise<Child & { port: number }> {
+  const child = startScript('target-server.ts', []);
+  const { port } = await child.nextMessage<{ port: number }>();
+  return Object.assign(child, { port });
+}
