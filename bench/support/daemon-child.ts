@@ -23,6 +23,8 @@ console.log(JSON.stringify({ url: daemon.url, pid: process.pid }));
 if (mode === 'scheduled') {
   const targets = Number(targetCount ?? 0);
   await daemon.probeScheduledTargets(); // warm-up: opens the connections
+  console.log(JSON.stringify({ warm: true }));
+  await new Promise((resolve) => setTimeout(resolve, 300)); // lets the parent read counters
   const durationMs = Number(seconds ?? 10) * 1000;
   const cpu = process.cpuUsage();
   const started = performance.now();

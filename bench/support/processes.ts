@@ -1,6 +1,8 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 
@@ -112,10 +114,25 @@ export function startChild(command: string, args: readonly string[], name: strin
   };
 }
 
-/** Runs one of the TypeScript scripts next to this file in its own Node process (via tsx). */
-export function startScript(script: string, args: readonly string[]): Child {
+/** Whether children can be pinned to one CPU each (`taskset`, and at least 2 CPUs). */
+export const CAN_PIN = ((): boolean => {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return availableParallelism() >= 2;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * Runs one of the TypeScript scripts next to this file in its own Node process (via tsx),
+ * pinned to `cpu` when given and pinning is possible.
+ */
+export function startScript(script: string, args: readonly string[], cpu?: number): Child {
   const file = fileURLToPath(new URL(script, import.meta.url));
-  return startChild(process.execPath, ['--import', 'tsx', file, ...args], script);
+  const node = [process.execPath, '--import', 'tsx', file, ...args];
+  if (cpu === undefined || !CAN_PIN) return startChild(node[0] ?? '', node.slice(1), script);
+  return startChild('taskset', ['-c', String(cpu), ...node], script);
 }
 
 /** Polls a URL until it answers 2xx. */
@@ -133,8 +150,26 @@ export async function waitUntilUp(url: string, timeoutMs = 15_000): Promise<void
 }
 
 /** The loopback target every prober probes: a Node HTTP server answering 200 "ok". */
-export async function startTargetServer(): Promise<Child & { port: number }> {
-  const child = startScript('target-server.ts', []);
+export async function startTargetServer(cpu?: number): Promise<Child & { port: number }> {
+  const child = startScript('target-server.ts', [], cpu);
   const { port } = await child.nextMessage<{ port: number }>();
   return Object.assign(child, { port });
+}
+
+/**
+ * How many connections the target server had accepted before this call; the call's own
+ * connection (a fresh one, no agent) is not counted.
+ */
+export function targetConnections(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = get(
+      { host: '127.0.0.1', port, path: '/__connections', agent: false },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve((JSON.parse(body) as { connections: number }).connections - 1));
+      },
+    );
+    request.on('error', reject);
+  });
 }

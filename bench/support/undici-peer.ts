@@ -3,9 +3,10 @@ import { Agent, request } from 'undici';
 /**
  * The peer for scheduled mode: a bare `undici.request` loop with keep-alive, the same
  * targets and concurrency, nothing else (no deadline, no series).
- *   undici-peer.ts PORT TARGETS CONCURRENCY SECONDS   prints {"probes", "wallS", "cpuS"}
+ *   undici-peer.ts PORT TARGETS CONCURRENCY SECONDS
+ * prints {"warm": true} after a warm-up round, then {"probes", "ok", "wallS", "cpuS"}.
  */
-const [port, targets, concurrency, seconds] = process.argv.slice(2).map(Number);
+const [port = 0, targets = 0, concurrency = 0, seconds = 0] = process.argv.slice(2).map(Number);
 if (!port || !targets || !concurrency || !seconds) {
   throw new Error('usage: undici-peer.ts PORT TARGETS CONCURRENCY SECONDS');
 }
@@ -17,7 +18,8 @@ async function round(): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < urls.length) {
-      const url = urls[next++] as string;
+      const url = urls[next++];
+      if (url === undefined) break;
       const response = await request(url, { dispatcher });
       await response.body.arrayBuffer();
       if (response.statusCode >= 200 && response.statusCode < 300) ok += 1;
@@ -28,6 +30,8 @@ async function round(): Promise<void> {
 
 await round(); // warm-up
 ok = 0;
+console.log(JSON.stringify({ warm: true }));
+await new Promise((resolve) => setTimeout(resolve, 300)); // lets the parent read counters
 const cpu = process.cpuUsage();
 const started = performance.now();
 let rounds = 0;

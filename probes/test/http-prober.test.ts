@@ -228,7 +228,9 @@ describe('http prober over TLS with certificates generated in the test', () => {
     const https = testModule({ prober: 'http', http: { tls_config: { ca_file: files.caFile } } });
     const run = await probeOnce(https, `${expired.url}/ok`);
     expect(run.outcome).toEqual({ success: false, reason: 'tls' });
-    expect(run.log.join('\n')).toContain('certificate has expired');
+    expect(run.log.join('\n')).toMatch(
+      /certificate verification failed: CERT_HAS_EXPIRED \(subject CN=localhost, issuer CN=Layerwatch Test CA, expires 20/,
+    );
   });
 
   it('a self-signed certificate: tls, unless insecure_skip_verify', async () => {

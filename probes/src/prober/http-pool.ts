@@ -1,6 +1,7 @@
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
+import { readTlsInfo, type TlsInfo } from './tls-series.js';
 import { Client, buildConnector } from 'undici';
 
 /** How the connection that served a request was made; absent when it was reused. */
@@ -11,7 +12,7 @@ export interface ConnectTiming {
   readonly connectedAt: number;
   /** TLS handshake done; equals `connectedAt` for plain HTTP. */
   readonly secureAt: number;
-  readonly tlsSocket: TLSSocket | undefined;
+  readonly tls: TlsInfo | undefined;
 }
 
 /** One connection: an undici Client with pipelining 1, used by one probe at a time. */
@@ -19,13 +20,24 @@ export interface PooledConnection {
   readonly client: Client;
   /** Set by the connector when this connection (re)connects; the prober resets it per request. */
   lastConnect: ConnectTiming | undefined;
-  /** The TLS socket of the live connection, kept for cert series on reused connections. */
-  tlsSocket: TLSSocket | undefined;
-  /** 4 or 6: the address family of the live connection (`probe_ip_protocol`). */
-  ipProtocol: number | undefined;
+  /** What the latest TLS handshake showed, kept for cert series on reused connections. */
+  tls: TlsInfo | undefined;
+  /** The address the latest connect went to (known once resolved, even if connect fails). */
+  remoteAddress: string | undefined;
 }
 
-const MAX_IDLE_PER_ORIGIN = 32;
+/**
+ * Idle connections kept per origin. As high as the daemon's probe concurrency, so a round of
+ * scheduled probes finds its connections again; idle ones close on their keep-alive timeout.
+ */
+const MAX_IDLE_PER_ORIGIN = 1024;
+
+function describeLeaf(tls: TlsInfo | undefined): string {
+  const expiry = tls?.expiries[0];
+  const expires =
+    expiry === undefined ? 'no expiry' : `expires ${new Date(expiry * 1000).toISOString()}`;
+  return `subject ${tls?.leaf?.subject ?? 'unknown'}, issuer ${tls?.leaf?.issuer ?? 'unknown'}, ${expires}`;
+}
 
 /**
  * Keep-alive connections per origin, checked out by one probe at a time. Unlike undici's
@@ -70,21 +82,27 @@ export class HttpConnectionPool {
   }
 
   private open(origin: string): PooledConnection {
+    // We verify the chain ourselves after the handshake, so a rejected certificate's expiry
+    // and details are still reported (as blackbox_exporter does) before the probe fails.
+    const verify = this.tls.rejectUnauthorized !== false;
     const base = buildConnector({
       ...this.tls,
+      rejectUnauthorized: false,
       timeout: this.connectTimeoutMs,
     } as buildConnector.BuildOptions);
     const connection: PooledConnection = {
       client: undefined as unknown as Client,
       lastConnect: undefined,
-      tlsSocket: undefined,
-      ipProtocol: undefined,
+      tls: undefined,
+      remoteAddress: undefined,
     };
     const client = new Client(origin, {
       pipelining: 1,
-      keepAliveTimeout: 4_000,
+      // Up to 30 s idle; a server's own Keep-Alive hint (minus a margin) wins when shorter.
+      keepAliveTimeout: 30_000,
       connect: (options, callback) => {
         const startedAt = performance.now();
+        connection.remoteAddress = isIP(options.hostname) ? options.hostname : undefined;
         let resolvedAt = startedAt;
         let connectedAt = startedAt;
         // undici's typings say void, but its connector returns the socket it opens, which is
@@ -97,13 +115,27 @@ export class HttpConnectionPool {
           const secureAt = performance.now();
           const tlsSocket = 'encrypted' in established ? (established as TLSSocket) : undefined;
           if (!tlsSocket) connectedAt = secureAt;
-          connection.tlsSocket = tlsSocket;
-          connection.ipProtocol = established.remoteFamily === 'IPv6' ? 6 : 4;
-          connection.lastConnect = { startedAt, resolvedAt, connectedAt, secureAt, tlsSocket };
+          const tls = tlsSocket && readTlsInfo(tlsSocket);
+          connection.tls = tls;
+          connection.remoteAddress = established.remoteAddress ?? connection.remoteAddress;
+          connection.lastConnect = { startedAt, resolvedAt, connectedAt, secureAt, tls };
+          if (verify && tlsSocket && !tlsSocket.authorized) {
+            // Like blackbox_exporter, no TLS series for a rejected chain; the probe log says
+            // what was presented, which is what on-call needs to act.
+            connection.tls = undefined;
+            const code = String(tlsSocket.authorizationError);
+            const message = `certificate verification failed: ${code} (${describeLeaf(tls)})`;
+            established.destroy();
+            callback(Object.assign(new Error(message), { code }), null);
+            return;
+          }
           callback(null, established);
         });
         const opened = socket as unknown as Socket | undefined;
-        opened?.once('lookup', () => (resolvedAt = performance.now()));
+        opened?.once('lookup', (_error: Error | null, address: string) => {
+          resolvedAt = performance.now();
+          connection.remoteAddress = address;
+        });
         opened?.once('connect', () => (connectedAt = performance.now()));
         return socket;
       },

@@ -1,4 +1,6 @@
-import type { TLSSocket } from 'node:tls';
+import { isIPv6 } from 'node:net';
+import type { TlsInfo } from './tls-series.js';
+import { ipAddressHash } from '../util/ip-hash.js';
 import type { SampleSink } from '../format/sample-sink.js';
 
 /** What one HTTP probe measured; written out whatever the outcome, as blackbox does. */
@@ -14,10 +16,11 @@ export interface HttpProbeState {
   redirects: number;
   ssl: boolean;
   failedDueToRegex: boolean;
-  ipProtocol: number | undefined;
+  /** The address probed; its family and hash are blackbox's `probe_ip_protocol`/`_addr_hash`. */
+  remoteAddress: string | undefined;
   lastModifiedSeconds: number | undefined;
-  /** The TLS connection that carried the latest response, if any. */
-  tlsSocket: TLSSocket | undefined;
+  /** The TLS handshake of the connection that carried the latest response, if any. */
+  tls: TlsInfo | undefined;
 }
 
 export function newHttpProbeState(): HttpProbeState {
@@ -33,9 +36,9 @@ export function newHttpProbeState(): HttpProbeState {
     redirects: 0,
     ssl: false,
     failedDueToRegex: false,
-    ipProtocol: undefined,
+    remoteAddress: undefined,
     lastModifiedSeconds: undefined,
-    tlsSocket: undefined,
+    tls: undefined,
   };
 }
 
@@ -48,11 +51,13 @@ export function writeHttpSeries(state: HttpProbeState, metrics: SampleSink): voi
     'Returns the time taken for probe dns lookup in seconds',
     state.resolveSeconds,
   );
-  if (state.ipProtocol !== undefined) {
+  if (state.remoteAddress !== undefined) {
+    const family = isIPv6(state.remoteAddress) ? 6 : 4;
+    metrics.gauge('probe_ip_protocol', 'Specifies whether probe ip protocol is IP4 or IP6', family);
     metrics.gauge(
-      'probe_ip_protocol',
-      'Specifies whether probe ip protocol is IP4 or IP6',
-      state.ipProtocol,
+      'probe_ip_addr_hash',
+      "Specifies the hash of IP address. It's useful to detect if the IP address changes.",
+      ipAddressHash(state.remoteAddress),
     );
   }
   const phases: [string, number][] = [

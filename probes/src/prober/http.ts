@@ -8,7 +8,7 @@ import { HttpConnectionPool, type PooledConnection } from './http-pool.js';
 import { newHttpProbeState, writeHttpSeries, type HttpProbeState } from './http-series.js';
 import { checkJsonAssertion, parseJsonAssertion, type JsonAssertion } from './json-assertion.js';
 import { buildTlsOptions } from './tls-options.js';
-import { writeTlsSeries } from './tls-series.js';
+import { writeTlsInfo } from './tls-series.js';
 import {
   fail,
   SettingsError,
@@ -28,7 +28,11 @@ export interface PreparedHttp {
   readonly mustNotMatch: readonly RegExp[];
   readonly jsonAssertions: readonly JsonAssertion[];
   readonly needsBodyText: boolean;
+  /** Target string → URL, cached: scheduled targets repeat, and parsing shows in profiles. */
+  readonly parseTarget: (target: string) => URL | undefined;
 }
+
+const MAX_CACHED_TARGETS = 10_000;
 
 export const httpProber: Prober<HttpSettings, PreparedHttp> = {
   name: 'http',
@@ -64,6 +68,7 @@ function prepareHttp(settings: HttpSettings): PreparedHttp {
     mustNotMatch,
     jsonAssertions,
     needsBodyText: mustMatch.length + mustNotMatch.length + jsonAssertions.length > 0,
+    parseTarget: cachedTargetParser(),
   };
 }
 
@@ -74,7 +79,7 @@ async function probeHttp(ctx: ProbeContext<PreparedHttp>): Promise<ProbeOutcome>
   } finally {
     writeHttpSeries(state, ctx.metrics);
     // Of the final response only, as blackbox_exporter: one chain per probe, no duplicates.
-    if (state.tlsSocket) writeTlsSeries(state.tlsSocket, ctx.metrics);
+    if (state.tls) writeTlsInfo(state.tls, ctx.metrics);
   }
 }
 
@@ -83,7 +88,7 @@ async function followRequests(
   state: HttpProbeState,
 ): Promise<ProbeOutcome> {
   const { settings } = ctx.settings;
-  let url = parseTarget(ctx.target);
+  let url = ctx.settings.parseTarget(ctx.target);
   if (!url)
     return fail(ctx.log, 'invalid_target', `"${ctx.target}" is not an http:// or https:// URL`);
   for (;;) {
@@ -96,8 +101,9 @@ async function followRequests(
     const isFinal = !redirect || !settings.follow_redirects;
     const body = await readStepBody(ctx, state, step, isFinal && ctx.settings.needsBodyText);
     if ('outcome' in body) return body.outcome;
+    // Counted even when not followed, as blackbox_exporter counts the redirect it refused.
+    if (redirect) state.redirects += 1;
     if (isFinal) return checkResponse(ctx, state, body.text);
-    state.redirects += 1;
     if (state.redirects > settings.max_redirects) {
       return fail(
         ctx.log,
@@ -120,6 +126,7 @@ async function requestOnce(
   ctx: ProbeContext<PreparedHttp>,
   state: HttpProbeState,
   url: URL,
+  mayRetry = true,
 ): Promise<Step | { outcome: ProbeOutcome }> {
   const { pool, settings, headers } = ctx.settings;
   const origin = url.origin;
@@ -139,15 +146,23 @@ async function requestOnce(
     state.statusCode = response.statusCode;
     state.contentLength = contentLength(response.headers);
     state.ssl = url.protocol === 'https:';
-    state.tlsSocket = connection.tlsSocket;
+    state.tls = connection.tls;
     const lastModified = Date.parse(String(response.headers['last-modified'] ?? ''));
     if (!Number.isNaN(lastModified)) state.lastModifiedSeconds = lastModified / 1000;
     ctx.log.debug(`status ${response.statusCode} after ${(headersAt - sentAt).toFixed(1)} ms`);
     return { response, connection, origin };
   } catch (error) {
+    const reused = connection.lastConnect === undefined;
     recordPhases(state, connection, sentAt, performance.now());
+    state.tls = connection.tls;
     pool.release(origin, connection, false);
     const reason = classifySocketError(error, ctx.signal);
+    // A server may close an idle keep-alive connection just as we reuse it. That says
+    // nothing about the target, so try once more on a new connection before failing.
+    if (reused && mayRetry && reason === 'connection_reset') {
+      ctx.log.debug(`reused connection was closed (${errorMessage(error)}); retrying on a new one`);
+      return requestOnce(ctx, state, url, false);
+    }
     return { outcome: fail(ctx.log, reason, `request to ${url.href}: ${errorMessage(error)}`) };
   }
 }
@@ -160,7 +175,7 @@ function recordPhases(
   headersAt: number,
 ): void {
   const connect = connection.lastConnect;
-  if (connection.ipProtocol !== undefined) state.ipProtocol = connection.ipProtocol;
+  state.remoteAddress = connection.remoteAddress ?? state.remoteAddress;
   if (!connect) {
     state.processingSeconds += (headersAt - sentAt) / 1000;
     return;
@@ -252,6 +267,17 @@ function checkJson(ctx: ProbeContext<PreparedHttp>, body: string): ProbeOutcome 
     if (problem) return fail(ctx.log, 'json_assertion', problem);
   }
   return succeeded;
+}
+
+function cachedTargetParser(): (target: string) => URL | undefined {
+  const cache = new Map<string, URL | undefined>();
+  return (target) => {
+    if (cache.has(target)) return cache.get(target);
+    if (cache.size >= MAX_CACHED_TARGETS) cache.clear();
+    const url = parseTarget(target);
+    cache.set(target, url);
+    return url;
+  };
 }
 
 /** blackbox_exporter prepends `http://` to a target without a scheme; so do we. */

@@ -1,4 +1,5 @@
 import { lookup } from 'node:dns/promises';
+import { ipAddressHash } from '../util/ip-hash.js';
 import { once } from 'node:events';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, createSecureContext, type ConnectionOptions } from 'node:tls';
@@ -130,15 +131,20 @@ async function resolve(probe: Probe, host: string): Promise<{ address: string; f
     ctx.log.debug(`resolved ${host} to ${chosen.address}`);
     ctx.metrics.gauge(
       'probe_ip_protocol',
-      'Whether the probe used IP protocol 4 or 6',
+      'Specifies whether probe ip protocol is IP4 or IP6',
       chosen.family,
+    );
+    ctx.metrics.gauge(
+      'probe_ip_addr_hash',
+      "Specifies the hash of IP address. It's useful to detect if the IP address changes.",
+      ipAddressHash(chosen.address),
     );
     return chosen;
   } finally {
     const seconds = (performance.now() - started) / 1000;
     ctx.metrics.gauge(
       'probe_dns_lookup_time_seconds',
-      'Time taken to resolve the target in seconds',
+      'Returns the time taken for probe dns lookup in seconds',
       seconds,
     );
   }

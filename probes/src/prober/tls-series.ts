@@ -10,6 +10,23 @@ const VERSION_NAMES: Readonly<Record<string, string>> = {
   'TLSv1.3': 'TLS 1.3',
 };
 
+/** Go's `time.Time{}.Unix()`: what blackbox_exporter reports when no chain was verified. */
+const GO_ZERO_TIME_SECONDS = -62135596800;
+
+/** Node writes `CN=a\nO=b`; Go's RFC 2253 form is the reverse order, comma-joined. */
+function distinguishedName(text: string): string {
+  return text.split('\n').filter(Boolean).reverse().join(',');
+}
+
+/** The certificate's DNS names, comma-joined (IP and other SAN kinds are left out, as Go does). */
+function dnsNames(subjectAltName: string | undefined): string {
+  return (subjectAltName ?? '')
+    .split(', ')
+    .filter((name) => name.startsWith('DNS:'))
+    .map((name) => name.slice(4))
+    .join(',');
+}
+
 /** `notAfter` of every certificate in the peer's chain, leaf first, in unix seconds. */
 export function chainExpirySeconds(socket: TLSSocket): number[] {
   const expiries: number[] = [];
@@ -25,33 +42,67 @@ export function chainExpirySeconds(socket: TLSSocket): number[] {
   return expiries;
 }
 
+/** What a TLS handshake showed, read once per connection (a reused one is not re-read). */
+export interface TlsInfo {
+  readonly expiries: readonly number[];
+  readonly authorized: boolean;
+  readonly protocol: string | null;
+  readonly leaf: Readonly<Record<string, string>> | undefined;
+}
+
+export function readTlsInfo(socket: TLSSocket): TlsInfo {
+  // Walk the detailed chain first: asking for the X509 leaf before it empties the chain here.
+  const expiries = chainExpirySeconds(socket);
+  const leaf = socket.getPeerX509Certificate();
+  return {
+    expiries,
+    authorized: socket.authorized,
+    protocol: socket.getProtocol(),
+    leaf: leaf && {
+      fingerprint_sha256: leaf.fingerprint256.replace(/:/g, '').toLowerCase(),
+      subject: distinguishedName(leaf.subject),
+      issuer: distinguishedName(leaf.issuer),
+      subjectalternative: dnsNames(leaf.subjectAltName),
+    },
+  };
+}
+
 /**
  * The TLS series blackbox_exporter writes for a TLS connection, for every prober that
  * speaks TLS (tcp, http). Call it once the handshake is done.
  */
 export function writeTlsSeries(socket: TLSSocket, metrics: SampleSink): void {
-  const expiries = chainExpirySeconds(socket);
-  if (expiries.length > 0) {
-    const earliest = Math.min(...expiries);
+  writeTlsInfo(readTlsInfo(socket), metrics);
+}
+
+export function writeTlsInfo(info: TlsInfo, metrics: SampleSink): void {
+  if (info.expiries.length > 0) {
+    const earliest = Math.min(...info.expiries);
     metrics.gauge(
       'probe_ssl_earliest_cert_expiry',
-      'Earliest notAfter in the peer certificate chain, as a unix timestamp',
+      'Returns last SSL chain expiry in unixtime',
       earliest,
     );
     // Node verifies a single chain, so its earliest expiry is the one "last chain" to expire.
-    // Unverified (insecure_skip_verify) chains have none, as in blackbox_exporter.
-    if (socket.authorized) {
-      metrics.gauge(
-        'probe_ssl_last_chain_expiry_timestamp_seconds',
-        'Earliest notAfter of the verified chain that expires last, as a unix timestamp',
-        earliest,
-      );
-    }
+    // Without a verified chain (insecure_skip_verify) blackbox_exporter 0.23 reports Go's zero
+    // time; we match it, so alerts written against it keep their meaning.
+    metrics.gauge(
+      'probe_ssl_last_chain_expiry_timestamp_seconds',
+      'Returns last SSL chain expiry in timestamp',
+      info.authorized ? earliest : GO_ZERO_TIME_SECONDS,
+    );
   }
-  const protocol = socket.getProtocol();
-  if (protocol) {
-    metrics.gauge('probe_tls_version_info', 'The TLS version in use', 1, {
-      version: VERSION_NAMES[protocol] ?? protocol,
+  if (info.leaf) {
+    metrics.gauge(
+      'probe_ssl_last_chain_info',
+      'Contains SSL leaf certificate information',
+      1,
+      info.leaf,
+    );
+  }
+  if (info.protocol) {
+    metrics.gauge('probe_tls_version_info', 'Returns the TLS version used or NaN when unknown', 1, {
+      version: VERSION_NAMES[info.protocol] ?? info.protocol,
     });
   }
 }

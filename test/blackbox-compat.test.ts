@@ -1,0 +1,256 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDaemon, type RunningDaemon } from '@layerwatch/probes';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpTarget, type HttpTarget } from '../probes/test/support/http-target.js';
+import { promtoolCheckMetrics } from '../probes/test/support/promtool.js';
+import { testCertificates, type TestCertificates } from '../probes/test/support/tls-certs.js';
+import { freePort, startBlackbox, type RunningBlackbox } from './support/blackbox-exporter.js';
+import { parseExposition, valueOf, type ParsedSample } from './support/exposition.js';
+import { startHttp10Target, type Http10Target } from './support/http10-target.js';
+import { probeDifferences } from './support/probe-diff.js';
+
+/**
+ * Our `/probe` against the real blackbox_exporter 0.23 (Debian's binary): the same module
+ * file, the same loopback targets, the same questions. Ours must answer with every series
+ * blackbox writes for that probe, and with the same values where the values are facts about
+ * the target (status, lengths, redirects, TLS use, certificate expiry).
+ */
+
+/**
+ * Series blackbox writes that we leave out on purpose. Each entry needs its reason; the
+ * list is empty while we emit every one of them.
+ */
+const NOT_EMITTED_BY_DESIGN: ReadonlyMap<string, string> = new Map<string, string>([]);
+
+/**
+ * Series we write that blackbox does not write for the same probe, each with its reason, so
+ * that an addition is a decision and not an accident. None today.
+ */
+const OUR_ADDITIONS: ReadonlyMap<string, string> = new Map<string, string>([]);
+
+// One module file for both exporters, byte for byte: module keys follow blackbox's.
+function modulesYaml(caFile: string): string {
+  return `modules:
+  http_2xx:
+    prober: http
+    timeout: 5s
+  http_post_2xx:
+    prober: http
+    timeout: 5s
+    http:
+      method: POST
+  http_503:
+    prober: http
+    timeout: 5s
+    http:
+      valid_status_codes: [503]
+  http_no_redirect:
+    prober: http
+    timeout: 5s
+    http:
+      follow_redirects: false
+      valid_status_codes: [302]
+  https_ca:
+    prober: http
+    timeout: 5s
+    http:
+      fail_if_not_ssl: true
+      tls_config:
+        ca_file: ${caFile}
+  https_insecure:
+    prober: http
+    timeout: 5s
+    http:
+      tls_config:
+        insecure_skip_verify: true
+  tcp_connect:
+    prober: tcp
+    timeout: 5s
+  tls_connect:
+    prober: tcp
+    timeout: 5s
+    tcp:
+      tls: true
+      tls_config:
+        ca_file: ${caFile}
+`;
+}
+
+interface Case {
+  readonly title: string;
+  readonly target: () => string;
+  readonly module: string;
+  /** What the probe should conclude; both exporters must agree with it. */
+  readonly success: 0 | 1;
+  /** Differences that are understood and stated where the case is defined. */
+  readonly knownDifferences?: readonly string[];
+}
+
+let certs: TestCertificates;
+let certDir: string;
+let dir: string;
+let plain: HttpTarget;
+let valid: HttpTarget;
+let expired: HttpTarget;
+let http10: Http10Target;
+let closedPort: number;
+let blackbox: RunningBlackbox;
+let daemon: RunningDaemon;
+
+const plainUrl = (path: string) => (): string => `http://127.0.0.1:${plain.port}${path}`;
+// IP literals: the test certificates name 127.0.0.1, and neither side's resolver preferences
+// (blackbox prefers IPv6 for `localhost`) come into play.
+const validUrl = (path: string) => (): string => `https://127.0.0.1:${valid.port}${path}`;
+const expiredUrl = (path: string) => (): string => `https://127.0.0.1:${expired.port}${path}`;
+
+const CASES: readonly Case[] = [
+  { title: 'http 200', target: plainUrl('/ok'), module: 'http_2xx', success: 1 },
+  { title: 'http POST 200', target: plainUrl('/ok'), module: 'http_post_2xx', success: 1 },
+  { title: 'http 503 invalid', target: plainUrl('/status/503'), module: 'http_2xx', success: 0 },
+  { title: 'http 503 valid', target: plainUrl('/status/503'), module: 'http_503', success: 1 },
+  {
+    title: 'http redirect followed',
+    target: plainUrl('/redirect'),
+    module: 'http_2xx',
+    success: 1,
+  },
+  {
+    title: 'http redirect not followed',
+    target: plainUrl('/redirect'),
+    module: 'http_no_redirect',
+    success: 1,
+  },
+  { title: 'http chunked body', target: plainUrl('/chunked'), module: 'http_2xx', success: 1 },
+  {
+    title: 'http Last-Modified',
+    target: plainUrl('/last-modified'),
+    module: 'http_2xx',
+    success: 1,
+  },
+  {
+    title: 'http/1.0 server',
+    target: () => `http://127.0.0.1:${http10.port}/`,
+    module: 'http_2xx',
+    success: 1,
+    // undici, our HTTP client, does not expose the response's HTTP version, so we report the
+    // 1.1 we speak. Only HTTP/1.0 servers tell the two apart; everything else matches.
+    knownDifferences: ['probe_http_version: blackbox 1, ours 1.1'],
+  },
+  {
+    title: 'http closed port',
+    target: () => `http://127.0.0.1:${closedPort}/ok`,
+    module: 'http_2xx',
+    success: 0,
+  },
+  { title: 'https with ca_file', target: validUrl('/ok'), module: 'https_ca', success: 1 },
+  { title: 'https unknown CA', target: validUrl('/ok'), module: 'http_2xx', success: 0 },
+  { title: 'https insecure', target: validUrl('/ok'), module: 'https_insecure', success: 1 },
+  { title: 'https expired', target: expiredUrl('/ok'), module: 'https_ca', success: 0 },
+  {
+    title: 'https expired, insecure',
+    target: expiredUrl('/ok'),
+    module: 'https_insecure',
+    success: 1,
+  },
+  {
+    title: 'tcp connect',
+    target: () => `127.0.0.1:${plain.port}`,
+    module: 'tcp_connect',
+    success: 1,
+  },
+  {
+    title: 'tcp closed port',
+    target: () => `127.0.0.1:${closedPort}`,
+    module: 'tcp_connect',
+    success: 0,
+  },
+  {
+    title: 'tls connect',
+    target: () => `127.0.0.1:${valid.port}`,
+    module: 'tls_connect',
+    success: 1,
+  },
+  {
+    title: 'tls connect expired',
+    target: () => `127.0.0.1:${expired.port}`,
+    module: 'tls_connect',
+    success: 0,
+  },
+];
+
+async function probe(base: string, c: Case): Promise<{ text: string; samples: ParsedSample[] }> {
+  const query = new URLSearchParams({ target: c.target(), module: c.module });
+  const response = await fetch(`${base}/probe?${query.toString()}`);
+  const text = await response.text();
+  expect(response.status, `${base}/probe?${query.toString()}: ${text}`).toBe(200);
+  return { text, samples: parseExposition(text) };
+}
+
+beforeAll(async () => {
+  certs = await testCertificates();
+  const files = await certs.writeFiles();
+  certDir = files.dir;
+  dir = await mkdtemp(join(tmpdir(), 'layerwatch-compat-'));
+  const modules = modulesYaml(files.caFile);
+  const blackboxFile = join(dir, 'blackbox.yml');
+  const oursFile = join(dir, 'probes.yml');
+  await writeFile(blackboxFile, modules);
+  await writeFile(oursFile, `scheduler:\n  enabled: false\n${modules}`);
+  [plain, valid, expired, http10, closedPort] = await Promise.all([
+    startHttpTarget(),
+    startHttpTarget(certs.valid),
+    startHttpTarget(certs.expired),
+    startHttp10Target(),
+    freePort(),
+  ]);
+  [blackbox, daemon] = await Promise.all([
+    startBlackbox(blackboxFile),
+    startDaemon({ configFile: oursFile, listen: '127.0.0.1:0', logger: pino({ level: 'silent' }) }),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([
+    blackbox?.stop(),
+    daemon?.stop(),
+    plain?.close(),
+    valid?.close(),
+    expired?.close(),
+    http10?.close(),
+  ]);
+  await Promise.all(
+    [dir, certDir].map((d) => (d ? rm(d, { recursive: true, force: true }) : undefined)),
+  );
+});
+
+describe('our /probe against blackbox_exporter 0.23 on the same targets', () => {
+  it.each(CASES)('$title ($module)', async (c) => {
+    const [theirs, ours] = await Promise.all([probe(blackbox.url, c), probe(daemon.url, c)]);
+    const context = `${c.module} ${c.target()}\n--- blackbox:\n${theirs.text}\n--- ours:\n${ours.text}`;
+    expect.soft(valueOf(theirs.samples, 'probe_success'), `blackbox: ${context}`).toBe(c.success);
+    expect.soft(valueOf(ours.samples, 'probe_success'), `ours: ${context}`).toBe(c.success);
+    const differences = probeDifferences(theirs.samples, ours.samples, {
+      notEmittedByDesign: NOT_EMITTED_BY_DESIGN,
+      ourAdditions: OUR_ADDITIONS,
+    });
+    const unexplained = differences.filter((d) => !(c.knownDifferences ?? []).includes(d));
+    expect.soft(unexplained, context).toEqual([]);
+    // Our answer passes Prometheus's own linter.
+    expect.soft(promtoolCheckMetrics(ours.text), ours.text).toEqual({ status: 0, output: '' });
+  });
+
+  it('reports the expiry of the expired certificate exactly', async () => {
+    const c = CASES.find((x) => x.title === 'https expired, insecure');
+    if (!c) throw new Error('case missing');
+    const [theirs, ours] = await Promise.all([probe(blackbox.url, c), probe(daemon.url, c)]);
+    expect(valueOf(theirs.samples, 'probe_ssl_earliest_cert_expiry')).toBe(
+      certs.expired.notAfterSeconds,
+    );
+    expect(valueOf(ours.samples, 'probe_ssl_earliest_cert_expiry')).toBe(
+      certs.expired.notAfterSeconds,
+    );
+  });
+});
