@@ -77,13 +77,33 @@ export class SelfMetrics {
     }
   }
 
+  /** Label children cached by key: a labelled `inc` re-hashes its labels on every call. */
+  private readonly probeCounters = new Map<string, { inc(): void }>();
+  private readonly latencyHistograms = new Map<string, { observe(value: number): void }>();
+
   recordProbe(
     mode: ProbeMode,
     module: string,
     prober: string,
     reason: FailureReason | undefined,
   ): void {
-    this.probes.inc({ module, prober, mode });
+    const key = `${mode}\u0000${module}\u0000${prober}`;
+    let counter = this.probeCounters.get(key);
+    if (!counter) {
+      counter = this.probes.labels({ module, prober, mode });
+      this.probeCounters.set(key, counter);
+    }
+    counter.inc();
     if (reason) this.failures.inc({ module, prober, mode, reason });
+  }
+
+  observeLayerLatency(layer: string, module: string, seconds: number): void {
+    const key = `${layer}\u0000${module}`;
+    let histogram = this.latencyHistograms.get(key);
+    if (!histogram) {
+      histogram = this.layerLatency.labels({ layer, module });
+      this.latencyHistograms.set(key, histogram);
+    }
+    histogram.observe(seconds);
   }
 }

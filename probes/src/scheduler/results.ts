@@ -36,12 +36,25 @@ interface Family {
 export class ScheduledResults {
   private readonly families = new Map<string, Family>();
   private readonly namesByTarget = new Map<string, Set<string>>();
+  /** `{layer="4",name="agent",…}` per target, rendered once: it is on every line. */
+  private readonly labelTexts = new WeakMap<ScheduledTarget, string>();
+
+  private labelText(target: ScheduledTarget): string {
+    let text = this.labelTexts.get(target);
+    if (text === undefined) {
+      text = formatLabels(target.labels, undefined);
+      this.labelTexts.set(target, text);
+    }
+    return text;
+  }
 
   update(target: ScheduledTarget, samples: readonly Sample[]): void {
     const rendered = new Map<string, string>();
+    const targetLabels = this.labelText(target);
     for (const sample of samples) {
       if (LEAN_DROP.has(sample.name)) continue;
-      const line = `${sample.name}${formatLabels(target.labels, sample.labels)} ${formatValue(sample.value)}\n`;
+      const labels = sample.labels ? formatLabels(target.labels, sample.labels) : targetLabels;
+      const line = `${sample.name}${labels} ${formatValue(sample.value)}\n`;
       rendered.set(sample.name, (rendered.get(sample.name) ?? '') + line);
       if (!this.families.has(sample.name)) {
         this.families.set(sample.name, { help: sample.help, type: sample.type, lines: new Map() });

@@ -90,10 +90,7 @@ export class Scheduler {
       module.prober,
       success ? undefined : run.outcome.reason,
     );
-    this.metrics.layerLatency.observe(
-      { layer: target.labels.layer, module: module.name },
-      run.durationSeconds,
-    );
+    this.metrics.observeLayerLatency(target.labels.layer, module.name, run.durationSeconds);
     this.results.update(target, [...sharedSeries(success, run.durationSeconds), ...run.samples]);
     if (this.lastSuccess.get(target.key) !== success) {
       const fields = { layer: target.labels.layer, target: target.target, module: module.name };

@@ -5,6 +5,20 @@ import { isIPv4 } from 'node:net';
  * IPv4, 16 for IPv6), so a dashboard can see a target's address change without a label.
  */
 export function ipAddressHash(address: string): number {
+  let hash = HASHES.get(address);
+  if (hash === undefined) {
+    if (HASHES.size >= MAX_MEMO) HASHES.clear();
+    hash = fnv1a(address);
+    HASHES.set(address, hash);
+  }
+  return hash;
+}
+
+/** Probes hit the same few addresses again and again; hashing shows in profiles otherwise. */
+const HASHES = new Map<string, number>();
+const MAX_MEMO = 10_000;
+
+function fnv1a(address: string): number {
   let hash = 0x811c9dc5;
   for (const byte of ipBytes(address)) {
     hash ^= byte;
