@@ -7,6 +7,8 @@ const COMMANDS = {
     await (await import('@layerwatch/sim')).runSimCli(args);
     return 0;
   },
+  'verify-checksums': async (args) =>
+    (await import('@layerwatch/probes')).runVerifyChecksumsCli(args),
   up: async (args) => (await import('@layerwatch/stack')).runUpCli(args),
 };
 

@@ -12,3 +12,11 @@ export { runProbe, type ProbeRun } from './server/run-probe.js';
 export { PROBERS, type ProberName } from './prober/registry.js';
 export type { ProbeFn, ProbeContext, ProbeOutcome, Prober } from './prober/types.js';
 export { FAILURE_REASONS, type FailureReason } from './prober/failure-reason.js';
+export { runVerifyChecksumsCli, VERIFY_CHECKSUMS_USAGE } from './cli/verify-checksums.js';
+export {
+  createTelemetryCollector,
+  verifyLedger,
+  parseLedger,
+  LedgerError,
+  type VerificationReport,
+} from './collectors/telemetry/index.js';

@@ -80,7 +80,11 @@ export async function startStack(options: StackOptions): Promise<StackPart[]> {
     });
 
     options.log('starting the probe daemon …');
-    const configFile = await writeStackProbeConfig(stateDir, factoryRoot, await onPath('nvidia-smi'));
+    const configFile = await writeStackProbeConfig(
+      stateDir,
+      factoryRoot,
+      await onPath('nvidia-smi'),
+    );
     const daemon = await startDaemon({
       configFile,
       listen: `${host}:${STACK_PORTS.probes}`,
