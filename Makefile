@@ -15,7 +15,7 @@ deps: $(NPM_STAMP)
 	@bash scripts/install-debian-packages.sh
 
 # npm install (never npm ci: see ../shared/TOOLCHAIN.md) whenever a manifest changed.
-$(NPM_STAMP): package.json probes/package.json deploy/*/package.json
+$(NPM_STAMP): package.json */package.json deploy/*/package.json
 	@bash scripts/check-node.sh
 	npm install --no-audit --no-fund
 	@touch $@

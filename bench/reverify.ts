@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { HashCache } from '../probes/src/collectors/telemetry/file-identity.js';
 import { createHasher } from '../probes/src/collectors/telemetry/hash-pool.js';
-import { LedgerMemo, parseLedger } from '../probes/src/collectors/telemetry/ledger-schema.js';
+import { LedgerMemo, parseLedger } from '@layerwatch/ledger';
 import { verifyLedger, type VerifyOptions } from '../probes/src/collectors/telemetry/verify.js';
 
 const FILES = 10_000;

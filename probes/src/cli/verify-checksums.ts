@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { telemetryCollectorSchema } from '../config/collector-settings.js';
 import { createHasher } from '../collectors/telemetry/hash-pool.js';
-import { LedgerError } from '../collectors/telemetry/ledger-schema.js';
+import { LedgerError } from '@layerwatch/ledger';
 import { verifyLedger } from '../collectors/telemetry/verify.js';
 import { parseByteSize } from '../util/bytes.js';
 import { errorMessage } from '../util/errors.js';

@@ -6,7 +6,7 @@ import { periodicCollector } from '../periodic-collector.js';
 import type { Collector } from '../types.js';
 import { HashCache, type StatFn } from './file-identity.js';
 import { createHasher, type Hasher } from './hash-pool.js';
-import { LedgerMemo, LedgerError } from './ledger-schema.js';
+import { LedgerMemo, LedgerError } from '@layerwatch/ledger';
 import type { VerificationReport } from './report.js';
 import { writeTelemetrySeries } from './series.js';
 import { verifyLedger } from './verify.js';

@@ -22,7 +22,7 @@ export {
   type EvidenceFile,
   type InvalidEntry,
   type ParsedLedger,
-} from './ledger-schema.js';
+} from '@layerwatch/ledger';
 export type {
   FileResult,
   FileStatus,

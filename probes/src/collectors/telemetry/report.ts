@@ -1,4 +1,4 @@
-import type { InvalidEntry } from './ledger-schema.js';
+import type { InvalidEntry } from '@layerwatch/ledger';
 
 /**
  * - `match`, `mismatch`: read whole and stable; digest and size compared with the ledger.

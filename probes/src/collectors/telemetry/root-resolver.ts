@@ -23,7 +23,7 @@ export function rootResolver(realRoot: string, stat: StatFn): (path: string) => 
   const files = new Map<string, Promise<Located>>();
 
   const locate = async (path: string): Promise<Located> => {
-    // `path` is normalized and lexically inside (ledger-schema.ts): joining is enough.
+    // `path` is normalized and lexically inside (@layerwatch/ledger): joining is enough.
     const absolute = sep === '/' ? prefix + path : resolve(realRoot, path);
     try {
       const folder = dirname(absolute);

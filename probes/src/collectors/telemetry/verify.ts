@@ -20,7 +20,7 @@ import {
   type InvalidEntry,
   type LedgerEntry,
   type ParsedLedger,
-} from './ledger-schema.js';
+} from '@layerwatch/ledger';
 import {
   countResults,
   type FileResult,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LedgerError, parseLedger } from '../src/collectors/telemetry/ledger-schema.js';
+import { LedgerError, parseLedger } from '../src/schema.js';
 
 const SHA = 'a'.repeat(64);
 const good = (overrides: Record<string, unknown> = {}) => ({
