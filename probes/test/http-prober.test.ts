@@ -246,6 +246,30 @@ describe('http prober over TLS with certificates generated in the test', () => {
     expect((await probeOnce(lax, `${selfSigned.url}/ok`)).outcome.success).toBe(true);
   });
 
+  it('presents a client certificate where the server demands one (mTLS)', async () => {
+    const mtls = await startHttpTarget({ ...certs.valid, clientCa: certs.ca.cert });
+    try {
+      const withCert = testModule({
+        prober: 'http',
+        http: {
+          tls_config: {
+            ca_file: files.caFile,
+            cert_file: files.clientCertFile,
+            key_file: files.clientKeyFile,
+          },
+        },
+      });
+      expect((await probeOnce(withCert, `${mtls.url}/ok`)).outcome).toEqual({ success: true });
+      const without = testModule({
+        prober: 'http',
+        http: { tls_config: { ca_file: files.caFile } },
+      });
+      expect((await probeOnce(without, `${mtls.url}/ok`)).outcome.success).toBe(false);
+    } finally {
+      await mtls.close();
+    }
+  });
+
   it('fail_if_ssl fails an HTTPS answer', async () => {
     const noTls = testModule({
       prober: 'http',

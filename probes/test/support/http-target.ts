@@ -88,9 +88,17 @@ function drip(response: ServerResponse): void {
   response.on('close', () => clearInterval(timer));
 }
 
-export async function startHttpTarget(tls?: { cert: string; key: string }): Promise<HttpTarget> {
+/** `clientCa` makes the server demand a client certificate signed by it (mTLS). */
+export async function startHttpTarget(tls?: {
+  cert: string;
+  key: string;
+  clientCa?: string;
+}): Promise<HttpTarget> {
+  const mtls = tls?.clientCa
+    ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true }
+    : {};
   const server: Server = tls
-    ? createHttpsServer({ cert: tls.cert, key: tls.key }, handle)
+    ? createHttpsServer({ cert: tls.cert, key: tls.key, ...mtls }, handle)
     : createHttpServer(handle);
   const sockets = new Set<Socket>();
   const target = { url: '', port: 0, connections: 0, close: async () => undefined };
