@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@layerwatch/local';
 import {
   cpuMs,
-  freePort,
   startChild,
   startScript,
   startTargetServer,

@@ -1,18 +1,8 @@
+import { freePort } from '@layerwatch/local';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 
 export const BLACKBOX_BINARY = '/usr/bin/prometheus-blackbox-exporter';
-
-/** A port that was free a moment ago: listen on 0, read it, close. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface RunningBlackbox {
   readonly url: string;
