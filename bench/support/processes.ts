@@ -1,4 +1,3 @@
-import { freePort } from '@layerwatch/local';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
