@@ -39,13 +39,21 @@ export const signOffSchema = z
   })
   .passthrough();
 
+/** Shared with the writer's input checks, so both say the same thing about the same value. */
+export const orderIdSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters');
+export const pivotSchema = z.string().min(1, 'must not be empty');
+export const batchSchema = z
+  .string()
+  .regex(BATCH_PATTERN, 'must be the export hour in UTC as YYYY-MM-DDTHH, e.g. 2026-11-23T10');
+
 export const ledgerEntrySchema = z
   .object({
-    order_id: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
-    pivot: z.string().min(1, 'must not be empty'),
-    batch: z
-      .string()
-      .regex(BATCH_PATTERN, 'must be the export hour in UTC as YYYY-MM-DDTHH, e.g. 2026-11-23T10'),
+    order_id: orderIdSchema,
+    pivot: pivotSchema,
+    batch: batchSchema,
     exported_at: isoTime('2026-11-23T10:04:00Z'),
     evidence: z.array(evidenceSchema).min(1, 'must list at least one file'),
     sign_off: signOffSchema.nullable().optional(),
@@ -207,7 +215,8 @@ export function lexicalPathProblem(path: string): string | undefined {
   return undefined;
 }
 
-function describeIssue(issue: ZodIssue, raw: unknown): string {
+/** `field.path: rule (got value)`, the way every validation problem reads. */
+export function describeIssue(issue: ZodIssue, raw: unknown): string {
   const field =
     issue.path
       .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
@@ -215,9 +224,7 @@ function describeIssue(issue: ZodIssue, raw: unknown): string {
       .slice(1) || '(top level)';
   const value = valueAt(raw, issue.path);
   const shown =
-    issue.code === 'custom' || value === undefined
-      ? ''
-      : ` (got ${truncate(JSON.stringify(value))})`;
+    issue.code === 'custom' || value === undefined ? '' : ` (got ${truncate(safeJson(value))})`;
   const message =
     issue.code === 'invalid_type' && value === undefined ? 'is required' : issue.message;
   return `${field}: ${message}${shown}`;
@@ -230,6 +237,15 @@ function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
     value = (value as Record<string | number, unknown>)[key];
   }
   return value;
+}
+
+/** A value as JSON, or its type when it cannot be (a cycle, a BigInt: a stream, say). */
+function safeJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return `a ${typeof value} that is not JSON`;
+  }
 }
 
 function truncate(text: string | undefined): string {

@@ -3,7 +3,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FACTORY_PATHS, startSimulator, type RunningSimulator } from '../src/index.js';
+import {
+  FACTORY_PATHS,
+  FactoryPipeline,
+  startSimulator,
+  type RunningSimulator,
+} from '../src/index.js';
 
 let root: string;
 let sim: RunningSimulator;
@@ -82,6 +87,19 @@ describe('demo factory pipeline', () => {
   it('exports another order on request', async () => {
     await post({ export: true });
     expect((await ledger()).entries).toHaveLength(3);
+  });
+
+  it('goes on numbering from the ledger it finds, as a restarted pipeline must', async () => {
+    const restarted = new FactoryPipeline(root);
+    await Promise.all([restarted.exportOrder(), restarted.exportOrder()]);
+    // Two at once (the timer and a switch can overlap): distinct IDs, in either order.
+    expect((await ledger()).entries.map((e) => e.order_id).sort()).toEqual([
+      'ORD-0001',
+      'ORD-0002',
+      'ORD-0003',
+      'ORD-0004',
+    ]);
+    expect(restarted.state().entries).toBe(4);
   });
 
   it('rejects a bad switch with a message naming the field and the valid values', async () => {

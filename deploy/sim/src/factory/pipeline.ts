@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-write.js';
+import { LedgerWriter, writeFileAtomic, type LedgerEntry } from '@layerwatch/ledger';
 
 /** Where the real factory pipeline keeps things, relative to its checkout. */
 export const FACTORY_PATHS = {
@@ -9,21 +9,6 @@ export const FACTORY_PATHS = {
   exports: '.toyfoundry/telemetry/quilt/exports',
   readiness: 'logs/ops_readiness.json',
 } as const;
-
-interface Evidence {
-  path: string;
-  sha256: string;
-  bytes: number;
-}
-
-interface LedgerEntry {
-  order_id: string;
-  pivot: string;
-  batch: string;
-  exported_at: string;
-  evidence: Evidence[];
-  sign_off: { by: string; at: string } | null;
-}
 
 export interface FactoryState {
   readonly root: string;
@@ -34,51 +19,58 @@ export interface FactoryState {
 }
 
 /**
- * A stand-in for the factory pipeline: writes telemetry exports, records each in the ledger
- * with its SHA-256 (atomically), and writes the readiness check's result. Two switches for
+ * A stand-in for the factory pipeline: writes telemetry exports and records each in the
+ * ledger through `@layerwatch/ledger`'s writer (SHA-256 while streaming, ledger replaced
+ * atomically), and writes the readiness check's result. Two switches for
  * demos: `setCorrupted` flips one byte of the first evidence file (and back), and
  * `setReadiness('fail')` makes the next readiness runs fail.
  */
 export class FactoryPipeline {
   private readonly entries: LedgerEntry[] = [];
+  private readonly writer: LedgerWriter;
+  /** Reads what an earlier run recorded, so a restart goes on numbering instead of clashing. */
+  private loaded: Promise<void> | undefined;
+  private nextOrder = 1;
   private corruption: { file: string; offset: number; original: number } | undefined;
   private readiness: 'pass' | 'fail' = 'pass';
   private consecutiveFailures = 0;
 
-  constructor(readonly root: string) {}
+  constructor(readonly root: string) {
+    this.writer = new LedgerWriter({
+      root,
+      ledger: FACTORY_PATHS.ledger,
+      exportsDir: FACTORY_PATHS.exports,
+    });
+  }
 
   /** Exports one order (two files) in the current hour's batch and records it. */
   async exportOrder(now = new Date()): Promise<void> {
-    const orderId = `ORD-${String(this.entries.length + 1).padStart(4, '0')}`;
-    const batch = now.toISOString().slice(0, 13);
-    const evidence: Evidence[] = [];
-    for (const kind of ['metrics', 'events']) {
-      const path = `${FACTORY_PATHS.exports}/${batch}/${orderId}-${kind}.jsonl`;
-      const content = Buffer.from(
+    this.loaded ??= this.loadEarlierEntries();
+    await this.loaded;
+    // Taken before any await, so overlapping calls (timer and switch) never share an ID.
+    const orderId = `ORD-${String(this.nextOrder++).padStart(4, '0')}`;
+    const files = ['metrics', 'events'].map((kind) => ({
+      name: `${orderId}-${kind}.jsonl`,
+      content:
         Array.from({ length: 200 }, (_, i) =>
           JSON.stringify({ order: orderId, kind, seq: i, v: randomBytes(8).toString('hex') }),
         ).join('\n') + '\n',
-      );
-      await writeFileAtomic(join(this.root, path), content);
-      evidence.push({
-        path,
-        sha256: createHash('sha256').update(content).digest('hex'),
-        bytes: content.length,
-      });
-    }
-    const at = now.toISOString();
-    this.entries.push({
-      order_id: orderId,
+    }));
+    const entry = await this.writer.writeExport({
+      orderId,
       pivot: 'quilt',
-      batch,
-      exported_at: at,
-      evidence,
-      sign_off: { by: 'factory-sim', at },
+      exportedAt: now,
+      files,
+      signOff: { by: 'factory-sim', at: now.toISOString() },
     });
-    await writeFileAtomic(
-      join(this.root, FACTORY_PATHS.ledger),
-      JSON.stringify({ version: 1, entries: this.entries }, null, 2),
-    );
+    this.entries.push(entry);
+  }
+
+  private async loadEarlierEntries(): Promise<void> {
+    const earlier = await this.writer.entries();
+    this.entries.push(...earlier);
+    const numbers = earlier.map((entry) => Number(/^ORD-(\d+)$/.exec(entry.order_id)?.[1] ?? 0));
+    this.nextOrder = Math.max(0, ...numbers) + 1;
   }
 
   /** Runs the readiness check: it fails while the switch says so (or while data is corrupted). */
