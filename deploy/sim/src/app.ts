@@ -1,3 +1,4 @@
+import type { LayerTelemetry } from '@layerwatch/exporters';
 import express, { type Express, type Router } from 'express';
 import { controlRoutes } from './control-routes.js';
 import { errorHandler, injectFault, latencyJitter, notFound } from './middleware.js';
@@ -6,18 +7,24 @@ import type { ServiceContext, ServiceModule } from './services/types.js';
 export const SIM_VERSION = 'sim-0.1.0';
 
 /**
- * One service's Express app. Order is the design: body parsing, latency, control routes
- * (immune to faults), the fault, then `/health` and the service's own routes.
+ * One service's Express app. Order is the design: request metrics and `/metrics` (immune
+ * to latency and faults), body parsing, latency, control routes (immune to faults), the
+ * fault, then `/health` and the service's own routes.
  */
 export function createServiceApp(
   context: ServiceContext,
   service: ServiceModule,
   latencyJitterMs: number,
   extraControl?: Router,
+  telemetry?: LayerTelemetry,
 ): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag'); // health answers change every call; never 304 a probe
+  if (telemetry) {
+    app.use(telemetry.requestMetrics);
+    app.get('/metrics', telemetry.metricsHandler);
+  }
   app.use(express.json({ limit: '64kb' }));
   app.use(latencyJitter(context, latencyJitterMs));
   const { control, routes } = service.create(context);

@@ -16,6 +16,11 @@ export interface SimulatorOptions {
    * folder, with its switches at `/-/factory` on the agent service. @default off
    */
   factoryRoot?: string;
+  /**
+   * Every N ms the scheduler calls the agent and refinement calls evolution through
+   * `layerFetch`, so `/metrics` shows cross-layer latency; 0 turns it off. @default 5000
+   */
+  crossLayerIntervalMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -23,10 +28,12 @@ export interface ResolvedOptions {
   host: string;
   ports: Record<ServiceName, number>;
   latencyJitterMs: number;
+  crossLayerIntervalMs: number;
   log: (line: string) => void;
 }
 
 export const MAX_LATENCY_JITTER_MS = 60_000;
+export const MAX_CROSS_LAYER_INTERVAL_MS = 3_600_000;
 
 /** Defaults first, then validation, so a bad option fails before any port is taken. */
 export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
@@ -47,10 +54,17 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     0,
     MAX_LATENCY_JITTER_MS,
   );
+  const interval = optionalInt(
+    { crossLayerIntervalMs: options.crossLayerIntervalMs },
+    'crossLayerIntervalMs',
+    0,
+    MAX_CROSS_LAYER_INTERVAL_MS,
+  );
   return {
     host,
     ports,
     latencyJitterMs: jitter ?? 0,
+    crossLayerIntervalMs: interval ?? 5_000,
     log: options.log ?? (() => {}),
     factoryRoot: options.factoryRoot,
   };

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServiceApp } from './app.js';
+import type { LayerTelemetry } from '@layerwatch/exporters';
+import { createServiceApp, SIM_VERSION } from './app.js';
 import { factoryRoutes, startFactory, type FactoryPipeline } from './factory/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { parseFault, type FaultSpec } from './fault.js';
@@ -9,6 +10,8 @@ import { resolveOptions, type SimulatorOptions } from './options.js';
 import { SERVICE_NAMES, SERVICES } from './services/registry.js';
 import type { ServiceContext, ServiceName } from './services/types.js';
 import { ServiceSettings } from './settings.js';
+import { startServiceTelemetry } from './telemetry/service-telemetry.js';
+import { startCrossLayerTraffic, type CrossLayerTraffic } from './telemetry/traffic.js';
 import { closest } from './validate.js';
 
 export interface ServiceEndpoint {
@@ -32,6 +35,7 @@ interface Running {
   server: Server;
   context: ServiceContext;
   endpoint: ServiceEndpoint;
+  telemetry: LayerTelemetry;
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
@@ -40,10 +44,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const clock: Clock = systemClock;
   const running: Running[] = [];
   const factory = resolved.factoryRoot ? await startFactory(resolved.factoryRoot) : undefined;
+  let traffic: CrossLayerTraffic | undefined;
   const stopAll = async () => {
     stopController.abort();
+    traffic?.stop();
     factory?.stop();
     await Promise.all(running.map(({ server }) => close(server)));
+    await Promise.all(running.map(({ telemetry }) => telemetry.shutdown()));
   };
 
   for (const name of SERVICE_NAMES) {
@@ -60,14 +67,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     };
     // The factory pipeline is layer 4's work, so its demo switches live on the agent service.
     const extra = factory && name === 'agent' ? factoryRoutes(factory.pipeline) : undefined;
+    const telemetry = await startServiceTelemetry(name, service.layer, SIM_VERSION, resolved.log);
     const server = createServer(
-      createServiceApp(context, service, resolved.latencyJitterMs, extra),
+      createServiceApp(context, service, resolved.latencyJitterMs, extra, telemetry),
     );
     try {
       const port = await listen(server, resolved.ports[name], resolved.host);
       const endpoint = { url: urlFor(resolved.host, port), port, layer: service.layer };
-      running.push({ name, server, context, endpoint });
+      running.push({ name, server, context, endpoint, telemetry });
     } catch (error) {
+      await telemetry.shutdown();
       await stopAll();
       throw new Error(
         `sim: ${name} cannot listen on ${resolved.host}:${resolved.ports[name]}: ${reason(error)}` +
@@ -79,6 +88,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   let stopping: Promise<void> | undefined;
   const byName = new Map(running.map((entry) => [entry.name, entry]));
+  if (resolved.crossLayerIntervalMs > 0) {
+    traffic = startCrossLayerTraffic(
+      crossLayerCalls(byName),
+      resolved.crossLayerIntervalMs,
+      stopController.signal,
+    );
+  }
   return {
     services: Object.fromEntries(running.map((r) => [r.name, r.endpoint])) as Record<
       ServiceName,
@@ -102,6 +118,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       return stopping;
     },
   };
+}
+
+/** The scheduler calls the agent (layer 4 → 4), refinement calls evolution (5 → 7). */
+function crossLayerCalls(byName: ReadonlyMap<ServiceName, Running>) {
+  const pairs: [ServiceName, ServiceName, string][] = [
+    ['scheduler', 'agent', '/health/agents'],
+    ['refinement', 'evolution', '/api/population/status'],
+  ];
+  return pairs.flatMap(([from, to, path]) => {
+    const caller = byName.get(from);
+    const callee = byName.get(to);
+    if (caller === undefined || callee === undefined) return [];
+    return [
+      {
+        from,
+        fetch: caller.telemetry.layerFetch,
+        toLayer: callee.endpoint.layer,
+        url: `${callee.endpoint.url}${path}`,
+      },
+    ];
+  });
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

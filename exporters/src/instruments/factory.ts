@@ -1,0 +1,101 @@
+import type { Attributes, Counter, Meter } from '@opentelemetry/api';
+import { DROPPED_LABEL_SETS } from './catalog.js';
+import { prometheusNameOf, validateDefinition, type InstrumentDefinition } from './definition.js';
+import { GuardedCounter, GuardedGauge, GuardedHistogram, type Exemplar } from './guarded.js';
+
+/** Finds the exemplars of a collected histogram series; what the serializer asks. */
+export type ExemplarLookup = (
+  instrumentName: string,
+  attributes: Attributes,
+) => readonly (Exemplar | undefined)[] | undefined;
+
+/**
+ * Creates guarded instruments on one meter, all under the same series cap, and counts the
+ * label sets the cap refuses in `layerwatch_exporter_dropped_label_sets_total{instrument}`.
+ */
+export class InstrumentFactory {
+  readonly #meter: Meter;
+  readonly #dropped: Counter;
+  readonly #histograms = new Map<string, GuardedHistogram<string, string>>();
+  readonly #names = new Set<string>();
+
+  constructor(
+    meter: Meter,
+    readonly seriesLimit: number,
+  ) {
+    this.#meter = meter;
+    this.#dropped = meter.createCounter(DROPPED_LABEL_SETS.name, {
+      unit: DROPPED_LABEL_SETS.unit,
+      description: DROPPED_LABEL_SETS.description,
+    });
+  }
+
+  counter<L extends string, O extends string = never>(
+    definition: InstrumentDefinition<L, O>,
+  ): GuardedCounter<L, O> {
+    this.#check(definition, ['counter', 'updowncounter']);
+    const options = { unit: definition.unit, description: definition.description };
+    const instrument =
+      definition.kind === 'counter'
+        ? this.#meter.createCounter(definition.name, options)
+        : this.#meter.createUpDownCounter(definition.name, options);
+    return new GuardedCounter(
+      definition,
+      instrument,
+      this.seriesLimit,
+      this.#onRefused(definition),
+    );
+  }
+
+  gauge<L extends string, O extends string = never>(
+    definition: InstrumentDefinition<L, O>,
+  ): GuardedGauge<L, O> {
+    this.#check(definition, ['gauge']);
+    const instrument = this.#meter.createGauge(definition.name, {
+      unit: definition.unit,
+      description: definition.description,
+    });
+    return new GuardedGauge(definition, instrument, this.seriesLimit, this.#onRefused(definition));
+  }
+
+  histogram<L extends string, O extends string = never>(
+    definition: InstrumentDefinition<L, O>,
+  ): GuardedHistogram<L, O> {
+    this.#check(definition, ['histogram']);
+    const instrument = this.#meter.createHistogram(definition.name, {
+      unit: definition.unit,
+      description: definition.description,
+      ...(definition.buckets && { advice: { explicitBucketBoundaries: [...definition.buckets] } }),
+    });
+    const guarded = new GuardedHistogram(
+      definition,
+      instrument,
+      this.seriesLimit,
+      this.#onRefused(definition),
+    );
+    this.#histograms.set(definition.name, guarded as GuardedHistogram<string, string>);
+    return guarded;
+  }
+
+  /** For the serializer: exemplars of one collected histogram series, if any. */
+  readonly exemplars: ExemplarLookup = (name, attributes) =>
+    this.#histograms.get(name)?.exemplarsFor(attributes);
+
+  #check(definition: InstrumentDefinition<string, string>, kinds: readonly string[]): void {
+    validateDefinition(definition);
+    if (!kinds.includes(definition.kind)) {
+      throw new Error(
+        `instrument ${JSON.stringify(definition.name)}: kind ${definition.kind} cannot be created as ${kinds.join(' or ')}`,
+      );
+    }
+    if (this.#names.has(definition.name)) {
+      throw new Error(`instrument ${JSON.stringify(definition.name)} is already defined`);
+    }
+    this.#names.add(definition.name);
+  }
+
+  #onRefused(definition: InstrumentDefinition<string, string>): () => void {
+    const attributes = { instrument: prometheusNameOf(definition) };
+    return () => this.#dropped.add(1, attributes);
+  }
+}

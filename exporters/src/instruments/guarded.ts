@@ -1,0 +1,184 @@
+import {
+  context as contextApi,
+  isSpanContextValid,
+  ROOT_CONTEXT,
+  trace,
+  type Attributes,
+  type Context,
+  type Counter,
+  type Gauge,
+  type Histogram,
+  type SpanContext,
+  type UpDownCounter,
+} from '@opentelemetry/api';
+import type { InstrumentDefinition, LabelValue, Labels } from './definition.js';
+import { SeriesTable } from './series-table.js';
+
+/** The trace a histogram measurement was recorded under, shown on its bucket in OpenMetrics. */
+export interface Exemplar {
+  traceId: string;
+  spanId: string;
+  value: number;
+  /** Milliseconds since the epoch. */
+  timestampMs: number;
+}
+
+/** Labels are optional for an instrument that has none. */
+export type LabelArgs<L extends string, O extends string> = [L] extends [never]
+  ? [labels?: Labels<L, O>, context?: Context]
+  : [labels: Labels<L, O>, context?: Context];
+
+interface Series {
+  readonly attributes: Attributes;
+  /** Latest exemplar per bucket, `+Inf` last; histograms only. */
+  exemplars?: (Exemplar | undefined)[];
+}
+
+const EMPTY: Labels<never, never> = {};
+
+/**
+ * What every guarded instrument shares: the series table with its cardinality cap, and one
+ * attributes object per series, so OpenTelemetry sees the same object each time.
+ */
+abstract class Guarded<L extends string, O extends string> {
+  readonly #table: SeriesTable<Series>;
+
+  constructor(
+    readonly definition: InstrumentDefinition<L, O>,
+    limit: number,
+    onRefused: () => void,
+  ) {
+    const keys = [...definition.labels, ...(definition.optionalLabels ?? [])];
+    this.#table = new SeriesTable(keys, limit, onRefused);
+  }
+
+  protected series(labels: Labels<L, O> | undefined): Series | undefined {
+    const given = labels ?? EMPTY;
+    return this.#table.get(given, () => ({ attributes: this.#attributes(given) }));
+  }
+
+  /** The admitted series with these collected attributes (same keys, same values). */
+  protected find(attributes: Attributes): Series | undefined {
+    return this.#table.find(attributes);
+  }
+
+  /** Series admitted so far (at most the cap). */
+  get seriesCount(): number {
+    return this.#table.size;
+  }
+
+  #attributes(labels: Readonly<Record<string, LabelValue | undefined>>): Attributes {
+    const attributes: Attributes = {};
+    for (const name of this.#table.keys) {
+      const value = labels[name];
+      if (value !== undefined) attributes[name] = value;
+    }
+    return attributes;
+  }
+}
+
+export class GuardedCounter<L extends string, O extends string = never> extends Guarded<L, O> {
+  constructor(
+    definition: InstrumentDefinition<L, O>,
+    private readonly instrument: Counter | UpDownCounter,
+    limit: number,
+    onRefused: () => void,
+  ) {
+    super(definition, limit, onRefused);
+  }
+
+  /** Adds `value` (≥ 0 for counters; an up-down counter takes negatives). */
+  add(value: number, ...[labels, context]: LabelArgs<L, O>): void {
+    const series = this.series(labels);
+    if (series !== undefined) this.instrument.add(value, series.attributes, context);
+  }
+
+  inc(...[labels, context]: LabelArgs<L, O>): void {
+    const series = this.series(labels);
+    if (series !== undefined) this.instrument.add(1, series.attributes, context);
+  }
+}
+
+export class GuardedGauge<L extends string, O extends string = never> extends Guarded<L, O> {
+  constructor(
+    definition: InstrumentDefinition<L, O>,
+    private readonly instrument: Gauge,
+    limit: number,
+    onRefused: () => void,
+  ) {
+    super(definition, limit, onRefused);
+  }
+
+  set(value: number, ...[labels, context]: LabelArgs<L, O>): void {
+    const series = this.series(labels);
+    if (series !== undefined) this.instrument.record(value, series.attributes, context);
+  }
+}
+
+export class GuardedHistogram<L extends string, O extends string = never> extends Guarded<L, O> {
+  readonly #bounds: readonly number[];
+
+  constructor(
+    definition: InstrumentDefinition<L, O>,
+    private readonly instrument: Histogram,
+    limit: number,
+    onRefused: () => void,
+  ) {
+    super(definition, limit, onRefused);
+    this.#bounds = definition.buckets ?? [];
+  }
+
+  /**
+   * Records `value`; when `context` (by default the active one) carries a valid span, its
+   * trace becomes the exemplar of the bucket the value falls in.
+   */
+  record(value: number, ...[labels, context]: LabelArgs<L, O>): void {
+    this.recordInSpan(value, labels, trace.getSpanContext(context ?? contextApi.active()));
+  }
+
+  /** `record` with the span given directly: the request middleware's path, no Context built. */
+  recordInSpan(
+    value: number,
+    labels: Labels<L, O> | undefined,
+    span: SpanContext | undefined,
+  ): void {
+    const series = this.series(labels);
+    if (series === undefined) return;
+    this.instrument.record(value, series.attributes, ROOT_CONTEXT);
+    if (span === undefined || !isSpanContextValid(span)) return;
+    const exemplars = (series.exemplars ??= []);
+    const bucket = bucketIndex(this.#bounds, value);
+    const slot = exemplars[bucket];
+    if (slot === undefined) {
+      exemplars[bucket] = {
+        traceId: span.traceId,
+        spanId: span.spanId,
+        value,
+        timestampMs: Date.now(),
+      };
+      return;
+    }
+    // Reuse the bucket's object: no allocation per measurement once a bucket has one.
+    slot.traceId = span.traceId;
+    slot.spanId = span.spanId;
+    slot.value = value;
+    slot.timestampMs = Date.now();
+  }
+
+  /** Latest exemplar per bucket for the series with these collected attributes. */
+  exemplarsFor(attributes: Attributes): readonly (Exemplar | undefined)[] | undefined {
+    return this.find(attributes)?.exemplars;
+  }
+}
+
+/** Index of the first bucket whose upper bound is ≥ value; `bounds.length` is `+Inf`. */
+export function bucketIndex(bounds: readonly number[], value: number): number {
+  let low = 0;
+  let high = bounds.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (value <= (bounds[middle] as number)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}

@@ -1,0 +1,91 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import {
+  context as contextApi,
+  isSpanContextValid,
+  ROOT_CONTEXT,
+  trace,
+  TraceFlags,
+  type Context,
+  type SpanContext,
+  type TextMapGetter,
+} from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { newSpanId, newTraceId } from './ids.js';
+
+/** W3C `traceparent`/`tracestate`, OpenTelemetry's own implementation. */
+export const propagator = new W3CTraceContextPropagator();
+
+const headerGetter: TextMapGetter<IncomingHttpHeaders> = {
+  keys: (headers) => Object.keys(headers),
+  get: (headers, key) => headers[key],
+};
+
+let installed = false;
+
+/**
+ * Where the middleware keeps a request's span context, for `layerFetch(…, { parent: req })`:
+ * a property on the request, as Express keeps its own (`req.route`, `req.params`). Cheaper
+ * than a WeakMap by about 0.5 µs a request.
+ */
+const REQUEST_SPAN = Symbol('layerwatch.requestSpan');
+type WithSpan = { [REQUEST_SPAN]?: SpanContext };
+
+export function rememberRequestSpan(req: object, span: SpanContext): void {
+  (req as WithSpan)[REQUEST_SPAN] = span;
+}
+
+export function requestSpanOf(req: object): SpanContext | undefined {
+  return (req as WithSpan)[REQUEST_SPAN];
+}
+
+/** A request's remembered span as a context, a context as is, or the active one. */
+export function parentContext(parent: object | undefined): Context {
+  if (parent === undefined) return contextApi.active();
+  if (typeof (parent as Partial<Context>).getValue === 'function') return parent as Context;
+  const span = requestSpanOf(parent);
+  return span === undefined ? contextApi.active() : trace.setSpanContext(ROOT_CONTEXT, span);
+}
+
+/**
+ * Makes `context.with` carry across `await`s. Installs an AsyncLocalStorage context manager
+ * unless one is already registered (e.g. by `@opentelemetry/sdk-node`), which is then used.
+ */
+export function ensureContextManager(): void {
+  if (installed) return;
+  installed = true;
+  const manager = new AsyncLocalStorageContextManager().enable();
+  if (!contextApi.setGlobalContextManager(manager)) manager.disable();
+}
+
+/**
+ * The span a request runs in: the active span when an instrumentation already started one;
+ * otherwise a new span ID continuing the caller's `traceparent`, or a new trace. No span is
+ * recorded; the IDs exist to be propagated and to label exemplars.
+ */
+export function serverSpan(headers: IncomingHttpHeaders): SpanContext {
+  const active = trace.getSpanContext(contextApi.active());
+  if (active !== undefined) return active;
+  if (headers.traceparent === undefined) return childOf(undefined);
+  return childOf(trace.getSpanContext(propagator.extract(ROOT_CONTEXT, headers, headerGetter)));
+}
+
+/** A span context for a new hop: the parent's trace, or a new unsampled trace. */
+export function childOf(parent: SpanContext | undefined): SpanContext {
+  if (parent === undefined || !isSpanContextValid(parent)) {
+    return { traceId: newTraceId(), spanId: newSpanId(), traceFlags: TraceFlags.NONE };
+  }
+  return {
+    traceId: parent.traceId,
+    spanId: newSpanId(),
+    traceFlags: parent.traceFlags,
+    ...(parent.traceState && { traceState: parent.traceState }),
+  };
+}
+
+/** Writes `traceparent` (and `tracestate`) for `ctx` into `headers`. */
+export function injectTraceContext(ctx: Context, headers: Headers): void {
+  propagator.inject(ctx, headers, {
+    set: (carrier, key, value) => carrier.set(key, value),
+  });
+}

@@ -1,0 +1,109 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type Express } from 'express';
+import { afterEach } from 'vitest';
+import {
+  startLayerTelemetry,
+  type LayerTelemetry,
+  type LayerTelemetryOptions,
+} from '../../src/index.js';
+
+/**
+ * A layer service as the README shows it: Express, our middleware first, `/metrics`
+ * mounted, on a free loopback port. Everything started is stopped after each test.
+ */
+export interface TestService {
+  readonly url: string;
+  readonly app: Express;
+  readonly telemetry: LayerTelemetry;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+});
+
+/** Telemetry with an empty environment unless the test gives one, and errors collected. */
+export async function startTestTelemetry(
+  options: LayerTelemetryOptions = {},
+): Promise<LayerTelemetry> {
+  const telemetry = await startLayerTelemetry({
+    serviceName: 'test-service',
+    serviceVersion: '1.0.0',
+    layer: '4',
+    env: {},
+    onError: () => undefined,
+    ...options,
+  });
+  cleanups.push(() => telemetry.shutdown());
+  return telemetry;
+}
+
+/** Starts the service; `routes` adds the service's own routes after the middleware. */
+export async function startTestService(
+  routes: (app: Express, telemetry: LayerTelemetry) => void,
+  options: LayerTelemetryOptions = {},
+): Promise<TestService> {
+  const telemetry = await startTestTelemetry(options);
+  const app = express();
+  app.use(telemetry.requestMetrics);
+  app.get('/metrics', telemetry.metricsHandler);
+  routes(app, telemetry);
+  const server = await listen(app);
+  cleanups.push(() => close(server));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, app, telemetry };
+}
+
+export function listen(app: Express): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(0, '127.0.0.1', (error?: Error) =>
+      error ? reject(error) : resolve(server),
+    );
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** GET and read the body; for answers the test only needs to have happened. */
+export async function get(url: string, headers: Record<string, string> = {}): Promise<string> {
+  const response = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
+  return response.text();
+}
+
+/** What Prometheus would scrape: `/metrics` as text, or as OpenMetrics. */
+export async function scrape(
+  url: string,
+  format: 'text' | 'openmetrics' = 'text',
+): Promise<{ status: number; contentType: string | null; body: string }> {
+  const accept =
+    format === 'openmetrics'
+      ? 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
+      : 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
+  const response = await fetch(url, { headers: { accept }, signal: AbortSignal.timeout(10_000) });
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: await response.text(),
+  };
+}
+
+/** The sample lines of one metric family (`name` and its `_bucket`/`_sum`/`_count`). */
+export function samples(exposition: string, name: string): string[] {
+  return exposition
+    .split('\n')
+    .filter(
+      (line) =>
+        line.startsWith(`${name}{`) ||
+        line.startsWith(`${name} `) ||
+        line.startsWith(`${name}_bucket{`) ||
+        line.startsWith(`${name}_sum`) ||
+        line.startsWith(`${name}_count`),
+    );
+}
