@@ -3,6 +3,7 @@ import { startPostgres, startRedis } from '@layerwatch/local';
 import { startDaemon } from '@layerwatch/probes';
 import { DEFAULT_SIM_PORTS, startSimulator } from '@layerwatch/sim';
 import { pino } from 'pino';
+import { startAlerting } from './alerting.js';
 import { onPath } from './on-path.js';
 import { assertPortFree } from './port-check.js';
 import { writeStackProbeConfig } from './probe-config.js';
@@ -21,7 +22,13 @@ export interface StackPart {
   stop(): Promise<void>;
 }
 
-export const STACK_PORTS = { redis: 6379, postgres: 5432, probes: 9701 } as const;
+export const STACK_PORTS = {
+  redis: 6379,
+  postgres: 5432,
+  probes: 9701,
+  prometheus: 9090,
+  alertmanager: 9093,
+} as const;
 
 /**
  * Starts the embedded stack in dependency order. If a part fails to start, the parts
@@ -35,6 +42,8 @@ export async function startStack(options: StackOptions): Promise<StackPart[]> {
       [STACK_PORTS.redis, 'Redis'],
       [STACK_PORTS.postgres, 'PostgreSQL'],
       [STACK_PORTS.probes, 'probe daemon'],
+      [STACK_PORTS.prometheus, 'Prometheus'],
+      [STACK_PORTS.alertmanager, 'Alertmanager'],
       ...Object.entries(DEFAULT_SIM_PORTS).map(([name, port]): [number, string] => [
         port,
         `simulated ${name}`,
@@ -98,6 +107,16 @@ export async function startStack(options: StackOptions): Promise<StackPart[]> {
       ],
       stop: () => daemon.stop(),
     });
+
+    const alerting = await startAlerting({
+      stateDir,
+      host,
+      ports: STACK_PORTS,
+      probes: `${host}:${STACK_PORTS.probes}`,
+      layers: Object.values(sim.services),
+      log: options.log,
+    });
+    parts.push(...alerting);
     return parts;
   } catch (error) {
     await stopStack(parts);

@@ -1,0 +1,185 @@
+/**
+ * alertmanager.yml: routes by `priority` (P0 at once, P1–P3 repeating every 1 h / 4 h /
+ * 24 h), grouped by alertname and layer. Under each priority the remediation webhook is
+ * reached first with `continue: true`, so the pager after it still gets the page. The
+ * committed default has no pager credentials: pages go to the local remediation service
+ * only; `readPagerSecrets` adds PagerDuty/Opsgenie/Slack/email at deploy time.
+ */
+import { GPU_NODE_DOWN } from '../alerts/gpu.js';
+import type { AlertRulesConfig, PagerKind } from '../config-types.js';
+import { PRIORITIES, type Priority, type RuleGroup } from '../types.js';
+import type { PagerSecrets } from './secrets.js';
+
+export const RECEIVERS = {
+  remediation: 'remediation',
+  deadman: 'deadman',
+  pager: (priority: Priority) => `pager-${priority.toLowerCase()}`,
+} as const;
+
+export const WATCHDOG = 'LayerwatchWatchdog';
+
+type Receiver = { name: string } & Record<string, unknown>;
+
+export function buildAlertmanagerConfig(
+  config: AlertRulesConfig,
+  groups: readonly RuleGroup[],
+  secrets: PagerSecrets = {},
+): Record<string, unknown> {
+  const am = config.alertmanager;
+  return {
+    global: { resolve_timeout: am.resolveTimeout },
+    route: {
+      receiver: RECEIVERS.remediation,
+      group_by: [...am.groupBy],
+      group_wait: am.timing.P2.groupWait,
+      group_interval: am.timing.P2.groupInterval,
+      repeat_interval: am.timing.P2.repeatInterval,
+      routes: [
+        {
+          receiver: RECEIVERS.deadman,
+          matchers: [`alertname="${WATCHDOG}"`],
+          group_wait: '0s',
+          group_interval: am.watchdogRepeat,
+          repeat_interval: am.watchdogRepeat,
+        },
+        ...PRIORITIES.map((priority) => {
+          const timing = am.timing[priority];
+          return {
+            receiver: RECEIVERS.pager(priority),
+            matchers: [`priority="${priority}"`],
+            group_wait: timing.groupWait,
+            group_interval: timing.groupInterval,
+            repeat_interval: timing.repeatInterval,
+            routes: [
+              { receiver: RECEIVERS.remediation, continue: true },
+              { receiver: RECEIVERS.pager(priority) },
+            ],
+          };
+        }),
+      ],
+    },
+    inhibit_rules: inhibitRules(groups),
+    receivers: [
+      remediationReceiver(config, secrets),
+      deadmanReceiver(secrets),
+      ...PRIORITIES.map((priority) => pagerReceiver(priority, am.pagers[priority], secrets)),
+    ],
+  };
+}
+
+/**
+ * A layer's P0 mutes its lower alerts; a GPU node down mutes that node's GPU alerts; a
+ * PostgreSQL that is not ready mutes the generic probe-down of the same target.
+ */
+export function inhibitRules(groups: readonly RuleGroup[]): Record<string, unknown>[] {
+  const gpuAlerts = [
+    ...new Set(
+      groups
+        .filter((g) => g.name === 'layerwatch-gpu')
+        .flatMap((g) => g.alerts.map((a) => a.rule.alert))
+        .filter((name) => name !== GPU_NODE_DOWN),
+    ),
+  ];
+  return [
+    {
+      source_matchers: ['priority="P0"', 'layer=~".+"'],
+      target_matchers: ['priority=~"P1|P2|P3"'],
+      equal: ['layer'],
+    },
+    {
+      source_matchers: [`alertname="${GPU_NODE_DOWN}"`],
+      target_matchers: [`alertname=~"${gpuAlerts.join('|')}"`],
+      equal: ['node'],
+    },
+    {
+      source_matchers: ['alertname="LayerwatchPostgresNotReady"'],
+      target_matchers: ['alertname="LayerwatchProbeDown"'],
+      equal: ['target'],
+    },
+  ];
+}
+
+function remediationReceiver(config: AlertRulesConfig, secrets: PagerSecrets): Receiver {
+  const auth = secrets.remediationTokenFile
+    ? {
+        http_config: {
+          authorization: { type: 'Bearer', credentials_file: secrets.remediationTokenFile },
+        },
+      }
+    : {};
+  return {
+    name: RECEIVERS.remediation,
+    webhook_configs: [
+      {
+        url: secrets.remediationUrl ?? config.alertmanager.remediationWebhookUrl,
+        send_resolved: true,
+        max_alerts: 0,
+        ...auth,
+      },
+    ],
+  };
+}
+
+function deadmanReceiver(secrets: PagerSecrets): Receiver {
+  if (!secrets.deadmanUrl) return { name: RECEIVERS.deadman };
+  return {
+    name: RECEIVERS.deadman,
+    webhook_configs: [{ url: secrets.deadmanUrl, send_resolved: false }],
+  };
+}
+
+function pagerReceiver(
+  priority: Priority,
+  kinds: readonly PagerKind[],
+  secrets: PagerSecrets,
+): Receiver {
+  const receiver: Receiver = { name: RECEIVERS.pager(priority) };
+  const severity = priority === 'P0' || priority === 'P1' ? 'critical' : 'warning';
+  for (const kind of kinds) {
+    if (kind === 'pagerduty' && secrets.pagerduty) {
+      receiver['pagerduty_configs'] = [
+        {
+          routing_key: secrets.pagerduty.routingKey,
+          ...(secrets.pagerduty.url ? { url: secrets.pagerduty.url } : {}),
+          severity,
+          send_resolved: true,
+        },
+      ];
+    }
+    if (kind === 'opsgenie' && secrets.opsgenie) {
+      receiver['opsgenie_configs'] = [
+        {
+          api_key: secrets.opsgenie.apiKey,
+          ...(secrets.opsgenie.apiUrl ? { api_url: secrets.opsgenie.apiUrl } : {}),
+          priority,
+          send_resolved: true,
+        },
+      ];
+    }
+    if (kind === 'slack' && secrets.slack) {
+      receiver['slack_configs'] = [
+        {
+          api_url: secrets.slack.webhookUrl,
+          ...(secrets.slack.channel ? { channel: secrets.slack.channel } : {}),
+          title: `[${priority}] {{ .CommonLabels.alertname }} {{ .CommonLabels.layer }}`,
+          text: '{{ range .Alerts }}{{ .Annotations.description }}\n{{ .Annotations.runbook_url }}\n{{ end }}',
+          send_resolved: true,
+        },
+      ];
+    }
+    if (kind === 'email' && secrets.email) {
+      const e = secrets.email;
+      receiver['email_configs'] = [
+        {
+          to: e.to,
+          from: e.from,
+          smarthost: e.smarthost,
+          ...(e.authUsername ? { auth_username: e.authUsername } : {}),
+          ...(e.authPassword ? { auth_password: e.authPassword } : {}),
+          send_resolved: true,
+        },
+      ];
+    }
+  }
+  return receiver;
+}

@@ -1,0 +1,27 @@
+export { DEFAULT_CONFIG } from './config.js';
+export { resolveConfig, validateConfig, ConfigValueError } from './config-resolve.js';
+export type * from './config-types.js';
+export { PAGER_KINDS } from './config-types.js';
+export type * from './types.js';
+export { PRIORITIES, SEVERITIES, SEVERITY_OF, ACTIONS, isAlertRule } from './types.js';
+export { alert, recordingRule, ruleGroup, runbookUrl, type AlertSpec } from './builders.js';
+export { sloBurnRateAlerts } from './slo/alerts.js';
+export { buildRuleGroups, alertRules, alertNames, ruleFileContent } from './rules.js';
+export {
+  buildAlertmanagerConfig,
+  inhibitRules,
+  RECEIVERS,
+  WATCHDOG,
+} from './alertmanager/config.js';
+export { readPagerSecrets, SECRETS_FILE_ENV, type PagerSecrets } from './alertmanager/secrets.js';
+export { routeCases, type RouteCase } from './alertmanager/route-cases.js';
+export {
+  generatedFiles,
+  formatFiles,
+  ruleFileYaml,
+  ruleFilePath,
+  alertmanagerYaml,
+  GENERATED,
+} from './outputs.js';
+export { prometheusConfig, type PrometheusSetup } from './prometheus-config.js';
+export { packageRoot, packagePath } from './paths.js';

@@ -1,0 +1,112 @@
+/**
+ * promtool checks of an SLO's recordings and of its behaviour at low traffic: no traffic
+ * records nothing (never NaN), a trickle of failing requests records a ratio but pages
+ * nobody, and the error budget remaining follows the period's ratio.
+ */
+import type { AlertRulesConfig, SloSettings } from '../config-types.js';
+import { seriesLiteral } from '../promql-series.js';
+import type { GroupCheck, InputSeries } from '../types.js';
+import {
+  BUDGET_REMAINING,
+  errorBudget,
+  errorRatioRecord,
+  longWindows,
+  sloLabels,
+  sloWindows,
+} from './recordings.js';
+
+export function sloChecks(config: AlertRulesConfig, slo: SloSettings): GroupCheck[] {
+  return slo.sli.kind === 'probe-success' ? probeChecks(config, slo) : latencyChecks(config, slo);
+}
+
+function probeChecks(config: AlertRulesConfig, slo: SloSettings): GroupCheck[] {
+  if (slo.sli.kind !== 'probe-success') return [];
+  const layer = slo.layers?.[0] ?? 'x';
+  const target = (name: string, values: string): InputSeries => ({
+    series: seriesLiteral('probe_success', slo.sli.selector, {
+      layer,
+      name,
+      target: `http://${name}/health`,
+      module: 'http_healthy',
+    }),
+    values,
+  });
+  const input = [target('up', '1x20'), target('down', '0x20')];
+  const shortest = sloWindows(config)[0] ?? '5m';
+  const labels = `layer="${layer}",slo="${slo.name}"`;
+  return [
+    {
+      kind: 'expr',
+      name: 'one of two targets down: the layer fails half its probes',
+      input,
+      evalTime: '10m',
+      expr: `${errorRatioRecord(shortest)}{slo="${slo.name}"}`,
+      samples: [{ labels: `${errorRatioRecord(shortest)}{${labels}}`, value: 0.5 }],
+    },
+    {
+      kind: 'expr',
+      name: 'the error budget remaining follows the period ratio (negative: overspent)',
+      input,
+      evalTime: '10m',
+      expr: `${BUDGET_REMAINING}{slo="${slo.name}"}`,
+      samples: [{ labels: `${BUDGET_REMAINING}{${labels}}`, value: 1 - 0.5 / errorBudget(slo) }],
+    },
+  ];
+}
+
+function latencyChecks(config: AlertRulesConfig, slo: SloSettings): GroupCheck[] {
+  const sli = slo.sli;
+  if (sli.kind !== 'latency') return [];
+  const extra: Record<string, string> = {};
+  for (const name of sli.by) extra[name] = name === 'from_layer' ? '4' : '5';
+  const series = (values: string): InputSeries[] => [
+    {
+      series: seriesLiteral(`${sli.metric}_bucket`, sli.selector, { ...extra, le: sli.le }),
+      values: '0x100',
+    },
+    { series: seriesLiteral(`${sli.metric}_count`, sli.selector, extra), values },
+  ];
+  const labels = { ...sloLabels(slo), ...extra };
+  if ('from' in sli.layer) labels['layer'] = extra[sli.layer.from] ?? '';
+  const labelText = Object.keys(labels)
+    .sort()
+    .map((name) => `${name}="${labels[name]}"`)
+    .join(',');
+  const shortest = sloWindows(config)[0] ?? '5m';
+  const firstLong = longWindows(config)[0] ?? '1h';
+  // One slow request every 10 minutes: every event is bad, but far fewer than minEvents.
+  const trickle = Array.from({ length: 10 }, (_, i) => `${i}x9`).join(' ');
+  return [
+    {
+      kind: 'expr',
+      name: 'no traffic: no error ratio and no budget (no NaN)',
+      input: series('0x100'),
+      evalTime: '30m',
+      expr: `{__name__=~"slo:sli_error:.*|${BUDGET_REMAINING}",slo="${slo.name}"}`,
+      samples: [],
+    },
+    {
+      kind: 'expr',
+      name: 'a trickle of slow requests: the ratio is recorded',
+      input: series(trickle),
+      evalTime: '60m',
+      expr: `${errorRatioRecord(firstLong)}{slo="${slo.name}"}`,
+      samples: [{ labels: `${errorRatioRecord(firstLong)}{${labelText}}`, value: 1 }],
+    },
+    {
+      kind: 'quiet',
+      name: `a trickle of slow requests (under ${slo.minEvents} per window) pages nobody`,
+      input: series(trickle),
+      evalTimes: ['30m', '60m', '90m'],
+      alertname: slo.alert,
+    },
+    {
+      kind: 'expr',
+      name: `${shortest} without requests after some: no sample`,
+      input: series(`0+10x10 100x60`),
+      evalTime: '40m',
+      expr: `${errorRatioRecord(shortest)}{slo="${slo.name}"}`,
+      samples: [],
+    },
+  ];
+}

@@ -1,0 +1,195 @@
+/**
+ * GPU / resources (layer 8): the GPU collector's `nvidia_smi_*` series (named as
+ * nvidia_gpu_exporter names them) per GPU and node, allocation and cost from the exporters.
+ */
+import type { DashboardSpec } from '../dashboard.js';
+import { EXPORTED } from '../metrics.js';
+import { badFrom, goodFrom, panel, UP_DOWN } from '../panels.js';
+import { byVariable, series } from '../promql.js';
+import { durationSeconds, type DashboardSettings } from '../settings.js';
+
+export function gpuResources(s: DashboardSettings): DashboardSpec {
+  const gpu = [s.gpu, byVariable('node')] as const;
+  const t = s.thresholds;
+  const m = EXPORTED.layer8;
+  const perGpu = '{{node}} GPU {{index}}';
+  const staleAfter = durationSeconds(t.gpuStaleAfter);
+  return {
+    slug: 'gpu-resources',
+    title: 'Layerwatch / GPU and resources (layer 8)',
+    description:
+      'Layer 8: utilisation, memory, temperature and power of every GPU per node, from the ' +
+      'GPU collector, and allocation and cost from the exporters.',
+    tags: ['layer-8', 'gpu'],
+    variables: ['node'],
+    panels: [
+      panel(s, {
+        kind: 'timeseries',
+        title: 'GPU utilization',
+        description:
+          `Share of time a kernel ran on each GPU. Red from ${t.gpuSaturatedRatio * 100} % ` +
+          `(saturated), blue under ${t.gpuIdleRatio * 100} % (idle, a problem while jobs queue). ` +
+          'Absent under MIG.',
+        unit: 'percentunit',
+        queries: [{ expr: series('nvidia_smi_utilization_gpu_ratio', ...gpu), legend: perGpu }],
+        alerts: ['LayerwatchGpuSaturated', 'LayerwatchGpuIdleWhileJobsQueue'],
+        thresholds: {
+          base: 'blue',
+          steps: [
+            { value: t.gpuIdleRatio, color: 'green' },
+            { value: t.gpuSaturatedRatio, color: 'red' },
+          ],
+        },
+        min: 0,
+        max: 1,
+        span: 12,
+      }),
+      panel(s, {
+        kind: 'bargauge',
+        title: 'Utilization by node',
+        description: 'Mean GPU utilisation of each node, with the same idle and saturated lines.',
+        unit: 'percentunit',
+        queries: [
+          {
+            expr: `avg by (node) (${series('nvidia_smi_utilization_gpu_ratio', ...gpu)})`,
+            legend: '{{node}}',
+            instant: true,
+          },
+        ],
+        alerts: ['LayerwatchGpuSaturated', 'LayerwatchGpuIdleWhileJobsQueue'],
+        thresholds: {
+          base: 'blue',
+          steps: [
+            { value: t.gpuIdleRatio, color: 'green' },
+            { value: t.gpuSaturatedRatio, color: 'red' },
+          ],
+        },
+        min: 0,
+        max: 1,
+        span: 12,
+      }),
+      panel(s, {
+        kind: 'timeseries',
+        title: 'GPU memory used',
+        description:
+          'Device memory allocated by active contexts on each GPU, as a share of its total.',
+        unit: 'percentunit',
+        queries: [
+          {
+            expr: `${series('nvidia_smi_memory_used_bytes', ...gpu)}\n/\n${series('nvidia_smi_memory_total_bytes', ...gpu)}`,
+            legend: perGpu,
+          },
+        ],
+        alerts: ['LayerwatchGpuSaturated'],
+        min: 0,
+        max: 1,
+        span: 12,
+      }),
+      panel(s, {
+        kind: 'timeseries',
+        title: 'GPU temperature',
+        description:
+          'Core temperature of each GPU; sustained heat throttles clocks before anything fails.',
+        unit: 'celsius',
+        queries: [{ expr: series('nvidia_smi_temperature_gpu', ...gpu), legend: perGpu }],
+        alerts: ['LayerwatchGpuSaturated'],
+        span: 12,
+      }),
+      panel(s, {
+        kind: 'timeseries',
+        title: 'GPU power draw',
+        description:
+          'Power draw of each board, and its software power limit ("limit" in the legend).',
+        unit: 'watt',
+        queries: [
+          { expr: series('nvidia_smi_power_draw_watts', ...gpu), legend: perGpu },
+          { expr: series('nvidia_smi_power_limit_watts', ...gpu), legend: `limit ${perGpu}` },
+        ],
+        alerts: ['LayerwatchGpuSaturated'],
+        span: 12,
+      }),
+      panel(s, {
+        kind: 'timeseries',
+        title: 'GPU allocation',
+        description:
+          'GPUs allocated to workloads on each node, against the GPUs that can be allocated.',
+        unit: 'short',
+        queries: [
+          { expr: series(m.gpuAllocated, s.gpu, byVariable('node')), legend: 'allocated {{node}}' },
+          { expr: series(m.gpuCapacity, s.gpu, byVariable('node')), legend: 'capacity {{node}}' },
+        ],
+        alerts: ['LayerwatchGpuIdleWhileJobsQueue', 'LayerwatchLayerExporterAbsent'],
+        min: 0,
+        span: 12,
+      }),
+      panel(s, {
+        kind: 'stat',
+        title: 'GPU cost per hour',
+        description:
+          'Running cost of the allocated GPUs in US dollars per hour, per node and in total.',
+        unit: 'currencyUSD',
+        queries: [
+          {
+            expr: `sum by (node) (${series(m.costPerHour, s.gpu, byVariable('node'))})`,
+            legend: '{{node}}',
+            instant: true,
+          },
+          {
+            expr: `sum(${series(m.costPerHour, s.gpu, byVariable('node'))})`,
+            legend: 'total',
+            instant: true,
+          },
+        ],
+        alerts: ['LayerwatchGpuIdleWhileJobsQueue', 'LayerwatchLayerExporterAbsent'],
+        page: 'overview',
+        span: 12,
+      }),
+      panel(s, {
+        kind: 'stat',
+        title: 'GPU collector',
+        description:
+          'Whether the last nvidia-smi run on each node succeeded and parsed; while DOWN no GPU series are fresh.',
+        unit: 'none',
+        queries: [
+          {
+            expr: series('layerwatch_gpu_collector_up', ...gpu),
+            legend: '{{node}}',
+            instant: true,
+          },
+        ],
+        alerts: ['LayerwatchGpuCollectorDown', 'LayerwatchGpuNodeDown'],
+        thresholds: goodFrom(1),
+        mappings: UP_DOWN,
+        span: 6,
+      }),
+      panel(s, {
+        kind: 'stat',
+        title: 'GPU data age',
+        description:
+          `Seconds since the last successful nvidia-smi run on each node; red from ` +
+          `${t.gpuStaleAfter}, when the GPU figures above are stale.`,
+        unit: 's',
+        queries: [
+          {
+            expr: `time() - ${series('layerwatch_gpu_collector_last_success_timestamp_seconds', ...gpu)}`,
+            legend: '{{node}}',
+            instant: true,
+          },
+        ],
+        alerts: ['LayerwatchGpuDataStale'],
+        thresholds: badFrom(staleAfter),
+        span: 6,
+      }),
+      panel(s, {
+        kind: 'table',
+        title: 'GPUs',
+        description:
+          'Every GPU the collector saw: node, index, model name, driver version, PCI bus id and UUID.',
+        unit: 'none',
+        queries: [{ expr: series('nvidia_smi_gpu_info', ...gpu), instant: true, format: 'table' }],
+        alerts: ['LayerwatchGpuCollectorDown'],
+        span: 24,
+      }),
+    ],
+  };
+}

@@ -1,0 +1,168 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { prometheusConfig } from '@layerwatch/alert-rules';
+import {
+  startAlertmanager,
+  startPrometheus,
+  type RunningAlertmanager,
+  type RunningPrometheus,
+} from '@layerwatch/local';
+import { startDaemon, type RunningDaemon } from '@layerwatch/probes';
+import { startSimulator, type RunningSimulator } from '@layerwatch/sim';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  fastAlertmanager,
+  startWebhookReceiver,
+  waitFor,
+  writeAlerting,
+  type WebhookAlert,
+  type WebhookReceiver,
+} from './support/alerting.js';
+
+/**
+ * The whole alerting loop with real parts: the simulated layers, the probe daemon probing
+ * them every second, Prometheus running the generated rules (probe-down `for:` shortened to
+ * 2 s) and Alertmanager routing to a webhook receiver in place of the remediation service.
+ */
+let root: string;
+let sim: RunningSimulator;
+let daemon: RunningDaemon;
+let receiver: WebhookReceiver;
+let alertmanager: RunningAlertmanager;
+let prometheus: RunningPrometheus;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'layerwatch-alerting-loop-'));
+  receiver = await startWebhookReceiver();
+  sim = await startSimulator({ ports: { agent: 0, scheduler: 0, refinement: 0, evolution: 0 } });
+  const probes = join(root, 'probes.yml');
+  const { agent, evolution } = sim.services;
+  await writeFile(
+    probes,
+    [
+      "scheduler:\n  default_schedule: '* * * * * *'",
+      'modules:\n  http_healthy:\n    prober: http\n    timeout: 900ms',
+      '    http:\n      valid_status_codes: [200]',
+      '      json_assertions: [\'$.status == "healthy"\']',
+      'layers:',
+      `  - layer: '4'\n    name: execution\n    targets:`,
+      `      - { name: agent, target: '${agent.url}/health', module: http_healthy }`,
+      `  - layer: '7'\n    name: evolution\n    targets:`,
+      `      - { name: evolution, target: '${evolution.url}/health', module: http_healthy }`,
+      '',
+    ].join('\n'),
+  );
+  daemon = await startDaemon({
+    configFile: probes,
+    listen: '127.0.0.1:0',
+    logger: pino({ level: 'silent' }),
+  });
+  const rules = await writeAlerting(root, {
+    ...fastAlertmanager(receiver.url),
+    alerts: { probeDown: { for: '2s' } },
+  });
+  alertmanager = await startAlertmanager({
+    dataDir: join(root, 'alertmanager'),
+    configFile: rules.alertmanagerFile,
+  });
+  const promConfig = join(root, 'prometheus.yml');
+  await writeFile(
+    promConfig,
+    prometheusConfig(rules.config, {
+      probes: [new URL(daemon.url).host],
+      alertmanagers: [`127.0.0.1:${alertmanager.port}`],
+      ruleFiles: [rules.ruleGlob],
+      scrapeInterval: '1s',
+    }),
+  );
+  prometheus = await startPrometheus({ dataDir: join(root, 'prometheus'), configFile: promConfig });
+});
+
+afterAll(async () => {
+  await prometheus?.stop();
+  await alertmanager?.stop();
+  await daemon?.stop();
+  await sim?.stop();
+  await receiver?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function query(
+  promql: string,
+): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+  const response = await fetch(
+    `${prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}`,
+  );
+  const body = (await response.json()) as {
+    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+  };
+  return body.data.result;
+}
+
+async function setFault(mode: 'fail' | 'ok'): Promise<void> {
+  const response = await fetch(`${sim.services.evolution.url}/-/fault`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mode }),
+  });
+  expect(response.status).toBe(200);
+}
+
+/** The first notified alert of this name and layer with this status, if one came. */
+function notified(status: 'firing' | 'resolved', layer: string): WebhookAlert | undefined {
+  return receiver.payloads
+    .flatMap((payload) => payload.alerts)
+    .find(
+      (a) =>
+        a.status === status &&
+        a.labels['alertname'] === 'LayerwatchProbeDown' &&
+        a.labels['layer'] === layer,
+    );
+}
+
+describe('probe → Prometheus rules → Alertmanager → webhook', () => {
+  it('scrapes healthy layers and notifies nothing', async () => {
+    await waitFor('probe_success of layer 7 in Prometheus', async () => {
+      const result = await query('probe_success{job="layerwatch-probes",layer="7"}');
+      return result[0]?.value[1] === '1' ? true : undefined;
+    });
+    expect(notified('firing', '7')).toBeUndefined();
+  });
+
+  it('pages LayerwatchProbeDown for layer 7 with its priority, runbook and actions', async () => {
+    await setFault('fail');
+    const alert = await waitFor('a firing LayerwatchProbeDown for layer 7', () =>
+      notified('firing', '7'),
+    );
+    expect(alert.labels).toMatchObject({
+      layer: '7',
+      name: 'evolution',
+      target: `${sim.services.evolution.url}/health`,
+      priority: 'P1',
+      severity: 'critical',
+      job: 'layerwatch-probes',
+    });
+    expect(alert.annotations['runbook_url']).toMatch(
+      /\/alert-rules\/runbooks\/LayerwatchProbeDown\.md$/,
+    );
+    expect(alert.annotations['layerwatch_actions']).toBe(
+      'rollback-evolution,restart-deployment,silence',
+    );
+    expect(alert.annotations['description']).toBe(
+      `evolution (${sim.services.evolution.url}/health, module http_healthy) on layer 7 (evolution) has failed every probe for 2s.`,
+    );
+    // The remediation receiver is reached through its continue: true route.
+    expect(receiver.payloads.find((p) => p.alerts.includes(alert))?.receiver).toBe('remediation');
+    expect(notified('firing', '4')).toBeUndefined();
+  });
+
+  it('notifies the resolution once the layer answers again', async () => {
+    await setFault('ok');
+    const resolved = await waitFor('the resolved LayerwatchProbeDown for layer 7', () =>
+      notified('resolved', '7'),
+    );
+    expect(resolved.fingerprint).toBe(notified('firing', '7')?.fingerprint);
+  });
+});
