@@ -22,6 +22,7 @@ export {
   LAYER8,
   OPTIMIZATION_BUCKETS,
   REQUEST_BUCKETS,
+  TELEMETRY_EXPORTS,
 } from './instruments/catalog.js';
 export { prometheusLabelsOf, prometheusNameOf } from './instruments/definition.js';
 export type {
@@ -42,6 +43,7 @@ export type { Layer5Metrics } from './layers/layer5.js';
 export type { DeploymentOutcome, Layer7Metrics } from './layers/layer7.js';
 export type { Layer8Metrics } from './layers/layer8.js';
 export type { CommonMetrics, ValidationGate } from './layers/common.js';
+export type { TelemetryExports } from './layers/telemetry-exports.js';
 export type { MetricsHandler } from './prometheus/handler.js';
 export type { ExpositionFormat } from './prometheus/format.js';
 export { CONTENT_TYPES } from './prometheus/format.js';

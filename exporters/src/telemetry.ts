@@ -16,6 +16,7 @@ import { createLayer4Metrics, type Layer4Metrics } from './layers/layer4.js';
 import { createLayer5Metrics, type Layer5Metrics } from './layers/layer5.js';
 import { createLayer7Metrics, type Layer7Metrics } from './layers/layer7.js';
 import { createLayer8Metrics, type Layer8Metrics } from './layers/layer8.js';
+import { createTelemetryExports, type TelemetryExports } from './layers/telemetry-exports.js';
 import { createOtlpReader } from './otlp.js';
 import type { ExpositionFormat } from './prometheus/format.js';
 import { createMetricsHandler, type MetricsHandler } from './prometheus/handler.js';
@@ -43,6 +44,8 @@ export interface LayerTelemetry {
   readonly layer7: Layer7Metrics;
   readonly layer8: Layer8Metrics;
   readonly common: CommonMetrics;
+  /** The factory pipeline's exports: a counted ledger writer. */
+  readonly telemetryExports: TelemetryExports;
   /** Guarded instruments of your own, under the same series cap. */
   readonly instruments: Pick<InstrumentFactory, 'counter' | 'gauge' | 'histogram'>;
   /** The raw OpenTelemetry meter (not guarded: OpenTelemetry's own cardinality limit applies). */
@@ -98,6 +101,7 @@ export async function startLayerTelemetry(
     layer7: createLayer7Metrics(factory),
     layer8: createLayer8Metrics(factory),
     common: createCommonMetrics(factory),
+    telemetryExports: createTelemetryExports(factory),
     instruments: factory,
     meter: pipeline.meter,
     render: (format = 'text') => render(format),

@@ -136,6 +136,14 @@ const DOCUMENTED: [string, string, string, string[], string][] = [
     ['reason'],
     '{enhancement}',
   ],
+  ['layerwatch.telemetry.exports', 'layerwatch_telemetry_exports_total', 'counter', [], '{export}'],
+  [
+    'layerwatch.telemetry.exported',
+    'layerwatch_telemetry_exported_bytes_total',
+    'counter',
+    [],
+    'By',
+  ],
   [
     'layerwatch.exporter.dropped_label_sets',
     'layerwatch_exporter_dropped_label_sets_total',

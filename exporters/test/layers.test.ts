@@ -30,6 +30,8 @@ function recordEverything(t: LayerTelemetry): void {
   t.common.validationGate.received();
   t.common.validationGate.accepted();
   t.common.validationGate.rejected('schema');
+  t.telemetryExports.exports.inc();
+  t.telemetryExports.bytes.add(1234);
 }
 
 describe('per-layer helpers', () => {

@@ -43,15 +43,34 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const stopController = new AbortController();
   const clock: Clock = systemClock;
   const running: Running[] = [];
-  const factory = resolved.factoryRoot ? await startFactory(resolved.factoryRoot) : undefined;
+  // Telemetry first: the factory (layer 4's work) counts its exports in the agent's.
+  const telemetries = new Map<ServiceName, LayerTelemetry>();
+  for (const name of SERVICE_NAMES) {
+    telemetries.set(
+      name,
+      await startServiceTelemetry(name, SERVICES[name].layer, SIM_VERSION, resolved.log),
+    );
+  }
+  const agentExports = telemetries.get('agent')?.telemetryExports;
+  let factory: Awaited<ReturnType<typeof startFactory>> | undefined;
   let traffic: CrossLayerTraffic | undefined;
   const stopAll = async () => {
     stopController.abort();
     traffic?.stop();
     factory?.stop();
     await Promise.all(running.map(({ server }) => close(server)));
-    await Promise.all(running.map(({ telemetry }) => telemetry.shutdown()));
+    await Promise.all([...telemetries.values()].map((telemetry) => telemetry.shutdown()));
   };
+  try {
+    factory = resolved.factoryRoot
+      ? await startFactory(resolved.factoryRoot, {
+          ...(agentExports && { createWriter: (options) => agentExports.ledgerWriter(options) }),
+        })
+      : undefined;
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
 
   for (const name of SERVICE_NAMES) {
     const service = SERVICES[name];
@@ -67,7 +86,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     };
     // The factory pipeline is layer 4's work, so its demo switches live on the agent service.
     const extra = factory && name === 'agent' ? factoryRoutes(factory.pipeline) : undefined;
-    const telemetry = await startServiceTelemetry(name, service.layer, SIM_VERSION, resolved.log);
+    const telemetry = telemetries.get(name);
+    if (telemetry === undefined) throw new Error(`sim: no telemetry for ${name}`);
     const server = createServer(
       createServiceApp(context, service, resolved.latencyJitterMs, extra, telemetry),
     );
@@ -76,7 +96,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       const endpoint = { url: urlFor(resolved.host, port), port, layer: service.layer };
       running.push({ name, server, context, endpoint, telemetry });
     } catch (error) {
-      await telemetry.shutdown();
       await stopAll();
       throw new Error(
         `sim: ${name} cannot listen on ${resolved.host}:${resolved.ports[name]}: ${reason(error)}` +

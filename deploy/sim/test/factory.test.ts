@@ -59,6 +59,14 @@ describe('demo factory pipeline', () => {
     }
   });
 
+  it("counts its exports and bytes on the agent's /metrics (layer 4)", async () => {
+    const { entries } = await ledger();
+    const bytes = entries.flatMap((e) => e.evidence).reduce((sum, file) => sum + file.bytes, 0);
+    const text = await (await fetch(`${sim.services.agent.url}/metrics`)).text();
+    expect(text).toContain(`layerwatch_telemetry_exports_total{layer="4"} ${entries.length}\n`);
+    expect(text).toContain(`layerwatch_telemetry_exported_bytes_total{layer="4"} ${bytes}\n`);
+  });
+
   it('corrupts one evidence file on demand and restores it', async () => {
     const first = (await ledger()).entries[0]?.evidence[0];
     if (!first) throw new Error('no evidence');

@@ -240,6 +240,24 @@ export const COMMON = {
   }),
 };
 
+/** The factory pipeline's telemetry exports, counted as the ledger records them. */
+export const TELEMETRY_EXPORTS = {
+  exports: define({
+    name: 'layerwatch.telemetry.exports',
+    kind: 'counter',
+    unit: '{export}',
+    description: 'Telemetry exports written and recorded in the ledger.',
+    labels: [],
+  }),
+  bytes: define({
+    name: 'layerwatch.telemetry.exported',
+    kind: 'counter',
+    unit: 'By',
+    description: 'Bytes of evidence files written by recorded telemetry exports.',
+    labels: [],
+  }),
+};
+
 /** The whole catalogue, in the order the README's table lists it. */
 export const CATALOG: readonly InstrumentDefinition<string, string>[] = [
   HTTP_SERVER_DURATION,
@@ -250,5 +268,6 @@ export const CATALOG: readonly InstrumentDefinition<string, string>[] = [
   ...Object.values(LAYER7),
   ...Object.values(LAYER8),
   ...Object.values(COMMON),
+  ...Object.values(TELEMETRY_EXPORTS),
   DROPPED_LABEL_SETS,
 ];

@@ -1,3 +1,4 @@
+import type { LedgerWriter, LedgerWriterOptions } from '@layerwatch/ledger';
 import { FactoryPipeline } from './pipeline.js';
 
 export { FactoryPipeline, FACTORY_PATHS, type FactoryState } from './pipeline.js';
@@ -15,9 +16,17 @@ export interface RunningFactory {
  */
 export async function startFactory(
   root: string,
-  { exportEveryMs = 60_000, readinessEveryMs = 20_000 } = {},
+  {
+    exportEveryMs = 60_000,
+    readinessEveryMs = 20_000,
+    createWriter,
+  }: {
+    exportEveryMs?: number;
+    readinessEveryMs?: number;
+    createWriter?: (options: LedgerWriterOptions) => LedgerWriter;
+  } = {},
 ): Promise<RunningFactory> {
-  const pipeline = new FactoryPipeline(root);
+  const pipeline = new FactoryPipeline(root, createWriter);
   await pipeline.exportOrder();
   await pipeline.exportOrder();
   await pipeline.runReadinessCheck();

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LedgerWriter, writeFileAtomic, type LedgerEntry } from '@layerwatch/ledger';
+import {
+  LedgerWriter,
+  writeFileAtomic,
+  type LedgerEntry,
+  type LedgerWriterOptions,
+} from '@layerwatch/ledger';
 
 /** Where the real factory pipeline keeps things, relative to its checkout. */
 export const FACTORY_PATHS = {
@@ -35,8 +40,13 @@ export class FactoryPipeline {
   private readiness: 'pass' | 'fail' = 'pass';
   private consecutiveFailures = 0;
 
-  constructor(readonly root: string) {
-    this.writer = new LedgerWriter({
+  /** `createWriter` lets the embedding service count exports (`@layerwatch/exporters`). */
+  constructor(
+    readonly root: string,
+    createWriter: (options: LedgerWriterOptions) => LedgerWriter = (options) =>
+      new LedgerWriter(options),
+  ) {
+    this.writer = createWriter({
       root,
       ledger: FACTORY_PATHS.ledger,
       exportsDir: FACTORY_PATHS.exports,
