@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_CONFIG, packagePath } from '@layerwatch/alert-rules';
+import { defaultConfigPath, loadProbeConfig, loadProbeConfigText } from '@layerwatch/probes';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import {
+  KUBERNETES_DIR,
+  OVERLAYS,
+  at,
+  generatedConfigMap,
+  ofKind,
+  renderOverlay,
+  theObject,
+  type K8sObject,
+} from './support/kubernetes-render.js';
+import { grantedVerbs, rbacProblems } from './support/kubernetes-rbac.js';
+import { validateObject } from './support/kubernetes-schemas.js';
+
+/**
+ * Every overlay of deploy/kubernetes, rendered by the real `kubectl kustomize` and checked
+ * offline: every object against the Kubernetes and Prometheus Operator schemas, the
+ * remediation RBAC's narrowness, the probe config against our own loader, the Probes
+ * against that config, and the PrometheusRules against alert-rules/generated.
+ */
+const PLATFORM_NAMESPACE = 'ai-platform';
+const GENERATED_RULES = packagePath(
+  'generated/prometheus-operator/layerwatch.prometheusrules.yaml',
+);
+const RULES_COPY = join(KUBERNETES_DIR, 'base', 'alert-rules', 'layerwatch.prometheusrules.yaml');
+
+const rendered = new Map<string, K8sObject[]>();
+beforeAll(async () => {
+  for (const overlay of OVERLAYS) rendered.set(overlay, await renderOverlay(overlay));
+});
+const objectsOf = (overlay: string): K8sObject[] => rendered.get(overlay) ?? [];
+
+function probeConfigText(objects: readonly K8sObject[]): string {
+  const text = at(generatedConfigMap(objects, 'layerwatch-probes-config'), 'data', 'probes.yml');
+  if (typeof text !== 'string') throw new Error('layerwatch-probes-config has no probes.yml');
+  return text;
+}
+
+describe.each(OVERLAYS)('overlay %s', (overlay) => {
+  it('renders with kubectl kustomize, each object once, namespaced where it should be', () => {
+    const objects = objectsOf(overlay);
+    const ids = objects.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const o of objects) {
+      const expected =
+        o.kind === 'Namespace'
+          ? undefined
+          : ['Role', 'RoleBinding'].includes(o.kind)
+            ? PLATFORM_NAMESPACE
+            : 'layerwatch';
+      expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe(expected);
+    }
+  });
+
+  it('validates every object against the Kubernetes and Prometheus Operator schemas', () => {
+    const objects = objectsOf(overlay);
+    expect(objects.length).toBeGreaterThan(20);
+    expect(objects.flatMap(validateObject)).toEqual([]);
+  });
+
+  it('grants the remediation service only what its actions need, by name, in ai-platform', () => {
+    const objects = objectsOf(overlay);
+    expect(rbacProblems(objects)).toEqual([]);
+    const granted = grantedVerbs(objects);
+    expect(Object.fromEntries([...granted].map(([k, v]) => [k, [...v].sort()]))).toEqual({
+      [`${PLATFORM_NAMESPACE} apps/deployments`]: ['get', 'patch'],
+      [`${PLATFORM_NAMESPACE} apps/deployments/scale`]: ['get', 'patch', 'update'],
+      [`${PLATFORM_NAMESPACE} /pods`]: ['delete', 'list'],
+    });
+    const account = theObject(objects, 'ServiceAccount', 'layerwatch-remediation');
+    const binding = theObject(objects, 'RoleBinding', 'layerwatch-remediation');
+    expect(at(binding, 'subjects')).toEqual([
+      {
+        kind: 'ServiceAccount',
+        name: account.metadata.name,
+        namespace: account.metadata.namespace,
+      },
+    ]);
+    const remediation = theObject(objects, 'Deployment', 'layerwatch-remediation');
+    expect(at(remediation, 'spec', 'template', 'spec', 'serviceAccountName')).toBe(
+      account.metadata.name,
+    );
+  });
+
+  it('commits no secret: the tokens are a reference to a Secret the operator creates', () => {
+    const objects = objectsOf(overlay);
+    expect(ofKind(objects, 'Secret')).toEqual([]);
+    const volumes = at(
+      theObject(objects, 'Deployment', 'layerwatch-remediation'),
+      'spec',
+      'template',
+      'spec',
+      'volumes',
+    ) as readonly { secret?: { secretName: string } }[];
+    expect(volumes.flatMap((v) => (v.secret ? [v.secret.secretName] : []))).toEqual([
+      'layerwatch-remediation-tokens',
+    ]);
+  });
+
+  it("ships a probe config that our loader accepts, with the embedded default's modules", async () => {
+    const loaded = loadProbeConfigText(probeConfigText(objectsOf(overlay)), 'probes.yml');
+    const embedded = loadProbeConfig(defaultConfigPath());
+    try {
+      expect(loaded.config.modules).toEqual(embedded.config.modules);
+      expect(loaded.config.scheduler.enabled).toBe(false);
+      expect(loaded.targets).toEqual([]);
+      expect(loaded.config.server.listen).toBe('0.0.0.0:9701');
+    } finally {
+      await Promise.all([loaded.close(), embedded.close()]);
+    }
+  });
+
+  it("points every Probe at the probe daemon's /probe with a module of its config", async () => {
+    const objects = objectsOf(overlay);
+    const loaded = loadProbeConfigText(probeConfigText(objects), 'probes.yml');
+    await loaded.close();
+    const service = theObject(objects, 'Service', 'layerwatch-probes');
+    const port = at(service, 'spec', 'ports', 0, 'port') as number;
+    const prober = `${service.metadata.name}.${service.metadata.namespace}.svc:${port}`;
+    const probes = ofKind(objects, 'Probe');
+    expect(probes.length).toBe(10);
+    for (const probe of probes) {
+      const module = at(probe, 'spec', 'module') as string;
+      expect(Object.keys(loaded.config.modules), probe.metadata.name).toContain(module);
+      expect(at(probe, 'spec', 'targets', 'staticConfig', 'labels', 'module')).toBe(module);
+      expect(at(probe, 'spec', 'prober')).toEqual({ url: prober, path: '/probe' });
+      expect(at(probe, 'spec', 'jobName')).toBe(DEFAULT_CONFIG.jobs.probes);
+    }
+    const layers = new Set(
+      probes.map((p) => at(p, 'spec', 'targets', 'staticConfig', 'labels', 'layer')),
+    );
+    expect([...layers].sort()).toEqual(DEFAULT_CONFIG.layers.map((l) => l.layer).sort());
+  });
+
+  it('mounts the generated ConfigMaps under their hashed names', () => {
+    const objects = objectsOf(overlay);
+    const workloads = [...ofKind(objects, 'Deployment'), ...ofKind(objects, 'StatefulSet')];
+    const configMaps = new Set(ofKind(objects, 'ConfigMap').map((c) => c.metadata.name));
+    for (const workload of workloads) {
+      const volumes = at(workload, 'spec', 'template', 'spec', 'volumes') as readonly {
+        configMap?: { name: string };
+      }[];
+      for (const v of volumes) if (v.configMap) expect(configMaps).toContain(v.configMap.name);
+    }
+  });
+
+  it('labels every scrape with the job names the alert rules select on', () => {
+    const objects = objectsOf(overlay);
+    const jobs = [...ofKind(objects, 'ServiceMonitor'), ...ofKind(objects, 'PodMonitor')].map(
+      (monitor) => {
+        const endpoints = (at(monitor, 'spec', 'endpoints') ??
+          at(monitor, 'spec', 'podMetricsEndpoints')) as readonly {
+          relabelings?: readonly { targetLabel?: string; replacement?: string }[];
+        }[];
+        return endpoints[0]?.relabelings?.find((r) => r.targetLabel === 'job')?.replacement;
+      },
+    );
+    const expected = [DEFAULT_CONFIG.jobs.probes, DEFAULT_CONFIG.jobs.layers];
+    if (overlay === 'gpu') expected.push(DEFAULT_CONFIG.jobs.gpuNodes);
+    expect(new Set(jobs)).toEqual(new Set(expected));
+  });
+
+  it('carries the PrometheusRules exactly as alert-rules generates them', () => {
+    const generated = parseAllDocuments(readFileSync(GENERATED_RULES, 'utf8'))
+      .map((doc) => doc.toJS() as K8sObject | null)
+      .filter((doc): doc is K8sObject => doc !== null);
+    const renderedRules = ofKind(objectsOf(overlay), 'PrometheusRule').map((rule) => {
+      const metadata: Record<string, unknown> = { ...rule.metadata };
+      delete metadata.namespace;
+      return { ...rule, metadata };
+    });
+    const byName = (a: { metadata: { name?: unknown } }, b: { metadata: { name?: unknown } }) =>
+      String(a.metadata.name).localeCompare(String(b.metadata.name));
+    expect(renderedRules.sort(byName)).toEqual(generated.sort(byName));
+  });
+});
+
+describe('deploy/kubernetes/base/alert-rules', () => {
+  it('is a byte-for-byte copy of the generated PrometheusRule file', () => {
+    const copy = readFileSync(RULES_COPY, 'utf8');
+    const hint =
+      'deploy/kubernetes/base/alert-rules/layerwatch.prometheusrules.yaml differs from the ' +
+      'generated file: cp alert-rules/generated/prometheus-operator/layerwatch.prometheusrules.yaml deploy/kubernetes/base/alert-rules/';
+    expect(copy === readFileSync(GENERATED_RULES, 'utf8'), hint).toBe(true);
+  });
+});

@@ -1,0 +1,181 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DEFAULT_CONFIG } from '@layerwatch/alert-rules';
+import { loadProbeConfigText } from '@layerwatch/probes';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  REPO_ROOT,
+  at,
+  generatedConfigMap,
+  ofKind,
+  renderOverlay,
+  theObject,
+  type K8sObject,
+} from './support/kubernetes-render.js';
+import { operatorProbeLabels, relabel, type RelabelConfig } from './support/kubernetes-sharding.js';
+
+/**
+ * What each overlay adds: scale-out's sharding (followed target by target through the
+ * Prometheus Operator's relabelings and ours, to a replica that exists), gpu's DaemonSet
+ * and its config, dev's single replica; and both shipped probe configs through the real
+ * `layerwatch probes --check-config`.
+ */
+let dev: K8sObject[];
+let scaleOut: K8sObject[];
+let gpu: K8sObject[];
+beforeAll(async () => {
+  [dev, scaleOut, gpu] = await Promise.all([
+    renderOverlay('dev'),
+    renderOverlay('scale-out'),
+    renderOverlay('gpu'),
+  ]);
+});
+
+const staticConfig = (probe: K8sObject): Record<string, unknown> =>
+  at(probe, 'spec', 'targets', 'staticConfig') as Record<string, unknown>;
+
+describe('scale-out overlay', () => {
+  it('runs the same pod as the Deployment, as a StatefulSet behind a headless Service', () => {
+    const sts = theObject(scaleOut, 'StatefulSet', 'layerwatch-probes');
+    const deployment = theObject(dev, 'Deployment', 'layerwatch-probes');
+    expect(at(sts, 'spec', 'template')).toEqual(at(deployment, 'spec', 'template'));
+    const headless = theObject(scaleOut, 'Service', at(sts, 'spec', 'serviceName') as string);
+    expect(at(headless, 'spec', 'clusterIP')).toBe('None');
+    expect(at(headless, 'spec', 'selector')).toEqual(at(sts, 'spec', 'selector', 'matchLabels'));
+    expect(ofKind(scaleOut, 'Deployment').map((d) => d.metadata.name)).toEqual([
+      'layerwatch-remediation',
+    ]);
+  });
+
+  it('shards every Probe by hashmod into as many shards as there are replicas', () => {
+    const replicas = at(
+      theObject(scaleOut, 'StatefulSet', 'layerwatch-probes'),
+      'spec',
+      'replicas',
+    );
+    expect(replicas).toBe(3);
+    for (const probe of ofKind(scaleOut, 'Probe')) {
+      const configs = staticConfig(probe).relabelingConfigs as readonly RelabelConfig[];
+      const hashmods = configs.filter((c) => c.action === 'hashmod');
+      expect(hashmods, probe.metadata.name).toEqual([
+        expect.objectContaining({ sourceLabels: ['__param_target'], modulus: replicas }),
+      ]);
+    }
+  });
+
+  it('sends each target to one existing replica, and spreads the targets over all of them', () => {
+    const sts = theObject(scaleOut, 'StatefulSet', 'layerwatch-probes');
+    const ns = sts.metadata.namespace ?? '';
+    const headless = at(sts, 'spec', 'serviceName') as string;
+    const replicas = at(sts, 'spec', 'replicas') as number;
+    const pods = Array.from(
+      { length: replicas },
+      (_, i) => `${sts.metadata.name}-${i}.${headless}.${ns}.svc:9701`,
+    );
+    const used = new Set<string>();
+    for (const probe of ofKind(scaleOut, 'Probe')) {
+      const config = staticConfig(probe);
+      const proberUrl = at(probe, 'spec', 'prober', 'url') as string;
+      for (const target of config.static as readonly string[]) {
+        const labels = relabel(
+          operatorProbeLabels(target, proberUrl),
+          config.relabelingConfigs as readonly RelabelConfig[],
+        );
+        expect(pods, `${probe.metadata.name} ${target}`).toContain(labels.__address__);
+        expect(labels.target).toBe(target);
+        used.add(labels.__address__ ?? '');
+      }
+    }
+    expect(used.size).toBe(replicas);
+  });
+
+  it('keeps at most one shard down during voluntary disruptions', () => {
+    const pdb = theObject(scaleOut, 'PodDisruptionBudget', 'layerwatch-probes');
+    expect(at(pdb, 'spec', 'maxUnavailable')).toBe(1);
+    expect(at(pdb, 'spec', 'selector', 'matchLabels')).toEqual(
+      at(
+        theObject(scaleOut, 'StatefulSet', 'layerwatch-probes'),
+        'spec',
+        'selector',
+        'matchLabels',
+      ),
+    );
+  });
+});
+
+describe('dev overlay', () => {
+  it('runs one probe daemon replica that answers every Probe through its Service', () => {
+    expect(at(theObject(dev, 'Deployment', 'layerwatch-probes'), 'spec', 'replicas')).toBe(1);
+    for (const probe of ofKind(dev, 'Probe')) {
+      const configs = staticConfig(probe).relabelingConfigs as readonly RelabelConfig[];
+      expect(configs.map((c) => c.targetLabel)).toEqual(['target']);
+    }
+  });
+});
+
+describe('gpu overlay', () => {
+  it('runs the GPU collector on GPU nodes only, tolerating their taint, asking for no GPU', () => {
+    const ds = theObject(gpu, 'DaemonSet', 'layerwatch-gpu-collector');
+    const pod = at(ds, 'spec', 'template', 'spec');
+    expect(at(pod, 'nodeSelector')).toEqual({ 'nvidia.com/gpu.present': 'true' });
+    expect(at(pod, 'tolerations')).toEqual([
+      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+    ]);
+    expect(JSON.stringify(at(pod, 'containers', 0, 'resources'))).not.toContain('nvidia.com/gpu');
+  });
+
+  it('enables only the gpu collector in its config, which our loader accepts', async () => {
+    const text = at(generatedConfigMap(gpu, 'layerwatch-gpu-collector-config'), 'data', 'gpu.yml');
+    const loaded = loadProbeConfigText(String(text), 'gpu.yml');
+    await loaded.close();
+    const { collectors, modules, layers } = loaded.config;
+    expect([
+      collectors.gpu.enabled,
+      collectors.telemetry.enabled,
+      collectors.readiness.enabled,
+    ]).toEqual([true, false, false]);
+    expect([Object.keys(modules), layers]).toEqual([[], []]);
+    expect(collectors.gpu.layer).toBe('8');
+  });
+
+  it('labels GPU series with the job the rules select on and the node the pod runs on', () => {
+    const monitor = theObject(gpu, 'PodMonitor', 'layerwatch-gpu-collector');
+    const endpoint = at(monitor, 'spec', 'podMetricsEndpoints', 0) as Record<string, unknown>;
+    expect(endpoint.relabelings).toEqual([
+      { targetLabel: 'job', replacement: DEFAULT_CONFIG.jobs.gpuNodes },
+      { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' },
+    ]);
+    expect(endpoint.honorLabels).toBe(false);
+  });
+});
+
+describe('shipped probe configs', () => {
+  it('pass `layerwatch probes --check-config`', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'layerwatch-k8s-'));
+    try {
+      const files = {
+        'probes.yml': at(generatedConfigMap(gpu, 'layerwatch-probes-config'), 'data', 'probes.yml'),
+        'gpu.yml': at(
+          generatedConfigMap(gpu, 'layerwatch-gpu-collector-config'),
+          'data',
+          'gpu.yml',
+        ),
+      };
+      for (const [name, text] of Object.entries(files)) {
+        const file = join(dir, name);
+        await writeFile(file, String(text));
+        const { stdout } = await promisify(execFile)(
+          process.execPath,
+          [join(REPO_ROOT, 'bin', 'layerwatch.js'), 'probes', '--check-config', file],
+          { cwd: REPO_ROOT },
+        );
+        expect(stdout).toMatch(new RegExp(`${name}: OK \\(\\d+ modules, 0 scheduled targets\\)`));
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * What "the narrowest RBAC" means for Layerwatch, as checks on rendered objects: only
+ * namespaced Roles, no wildcard, every verb the remediation service's actions need and no
+ * other, and deployments named one by one.
+ */
+import { at, ofKind, type K8sObject } from './kubernetes-render.js';
+
+interface PolicyRule {
+  readonly apiGroups?: readonly string[];
+  readonly resources?: readonly string[];
+  readonly resourceNames?: readonly string[];
+  readonly verbs?: readonly string[];
+  readonly nonResourceURLs?: readonly string[];
+}
+
+/**
+ * The verbs allowed per resource. Deployments and their scale subresource must name their
+ * objects; pods cannot be named (they get new names), so only list and delete.
+ */
+const ALLOWED: Readonly<Record<string, { verbs: readonly string[]; named: boolean }>> = {
+  'apps/deployments': { verbs: ['get', 'patch'], named: true },
+  'apps/deployments/scale': { verbs: ['get', 'patch', 'update'], named: true },
+  '/pods': { verbs: ['list', 'delete'], named: false },
+};
+
+/** Every way the rendered RBAC is wider than ALLOWED; [] when it is narrow. */
+export function rbacProblems(objects: readonly K8sObject[]): string[] {
+  const problems: string[] = [];
+  for (const kind of ['ClusterRole', 'ClusterRoleBinding']) {
+    for (const o of ofKind(objects, kind)) {
+      problems.push(`${kind}/${o.metadata.name}: cluster-wide; use a Role per namespace`);
+    }
+  }
+  for (const role of ofKind(objects, 'Role')) {
+    const id = `Role ${role.metadata.namespace ?? '(no namespace)'}/${role.metadata.name}`;
+    const rules = (at(role, 'rules') ?? []) as readonly PolicyRule[];
+    rules.forEach((rule, index) => problems.push(...ruleProblems(`${id} rules[${index}]`, rule)));
+  }
+  for (const binding of ofKind(objects, 'RoleBinding')) {
+    const id = `RoleBinding ${binding.metadata.namespace ?? ''}/${binding.metadata.name}`;
+    if (at(binding, 'roleRef', 'kind') !== 'Role') problems.push(`${id}: binds a ClusterRole`);
+  }
+  return problems;
+}
+
+function ruleProblems(id: string, rule: PolicyRule): string[] {
+  const problems: string[] = [];
+  if (rule.nonResourceURLs?.length) problems.push(`${id}: nonResourceURLs`);
+  const fields = [rule.apiGroups, rule.resources, rule.resourceNames, rule.verbs];
+  if (fields.some((list) => list?.some((item) => item.includes('*')))) {
+    problems.push(`${id}: wildcard in ${JSON.stringify(rule)}`);
+  }
+  for (const group of rule.apiGroups ?? []) {
+    for (const resource of rule.resources ?? []) {
+      const key = `${group}/${resource}`;
+      const allowed = ALLOWED[key];
+      if (!allowed) {
+        problems.push(`${id}: ${key} is not a resource the remediation service acts on`);
+        continue;
+      }
+      const extra = (rule.verbs ?? []).filter((verb) => !allowed.verbs.includes(verb));
+      if (extra.length) problems.push(`${id}: ${key} verbs ${extra.join(', ')} are not needed`);
+      if (allowed.named && !rule.resourceNames?.length) {
+        problems.push(`${id}: ${key} without resourceNames (every ${resource} in the namespace)`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The verbs granted per `namespace group/resource`, for the test to compare with its needs. */
+export function grantedVerbs(objects: readonly K8sObject[]): Map<string, Set<string>> {
+  const granted = new Map<string, Set<string>>();
+  for (const role of ofKind(objects, 'Role')) {
+    for (const rule of (at(role, 'rules') ?? []) as readonly PolicyRule[]) {
+      for (const group of rule.apiGroups ?? []) {
+        for (const resource of rule.resources ?? []) {
+          const key = `${role.metadata.namespace ?? ''} ${group}/${resource}`;
+          const verbs = granted.get(key) ?? new Set<string>();
+          for (const verb of rule.verbs ?? []) verbs.add(verb);
+          granted.set(key, verbs);
+        }
+      }
+    }
+  }
+  return granted;
+}
