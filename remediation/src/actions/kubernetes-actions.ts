@@ -1,0 +1,130 @@
+import { z } from 'zod/v4';
+import type { KubernetesConfig } from '../config/schema.js';
+import { ACTION_DEFAULTS } from './defaults.js';
+import type { KubernetesClient, ResolvedDeployment } from './kubernetes-client.js';
+import { ActionError, type ActionDefinition } from './types.js';
+
+const podName = z
+  .string()
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a Kubernetes pod name');
+
+/** restart-deployment, scale-deployment and delete-pod over the registry's deployments. */
+export function kubernetesActions(
+  config: KubernetesConfig,
+  client: KubernetesClient,
+): ActionDefinition[] {
+  const keys = Object.keys(config.deployments);
+  if (keys.length === 0) return [];
+  const deployment = z.enum(keys as [string, ...string[]]).describe('a deployment of the registry');
+  const label = (d: ResolvedDeployment) => `deployment ${d.namespace}/${d.name}`;
+  const bounds = Object.entries(config.deployments)
+    .map(([k, d]) => `${k} ${d.minReplicas}..${d.maxReplicas}`)
+    .join(', ');
+
+  const restart: ActionDefinition<{ deployment: string }> = {
+    ...ACTION_DEFAULTS['restart-deployment'],
+    name: 'restart-deployment',
+    params: z.object({ deployment }).strict(),
+    target: (p) => label(client.deployment(p.deployment)),
+    async plan(p) {
+      const d = client.deployment(p.deployment);
+      const r = await kube(() => client.restart(d, true, new Date().toISOString()));
+      return {
+        summary: `Rolling restart of ${label(d)} (server-side dry run accepted)`,
+        changes: [
+          { kind: 'annotation', target: `${label(d)} ${RESTART_KEY}`, from: r.from, to: r.to },
+        ],
+      };
+    },
+    async execute(p) {
+      const d = client.deployment(p.deployment);
+      return kube(() => client.restart(d, false, new Date().toISOString()));
+    },
+  };
+
+  const scale: ActionDefinition<{ deployment: string; replicas: number }> = {
+    ...ACTION_DEFAULTS['scale-deployment'],
+    name: 'scale-deployment',
+    params: z
+      .object({
+        deployment,
+        replicas: z.number().int().min(0).max(1000).describe(`replicas, within bounds: ${bounds}`),
+      })
+      .strict()
+      .check((ctx) => {
+        const d = config.deployments[ctx.value.deployment];
+        if (d && (ctx.value.replicas < d.minReplicas || ctx.value.replicas > d.maxReplicas)) {
+          ctx.issues.push({
+            code: 'custom',
+            input: ctx.value.replicas,
+            path: ['replicas'],
+            message: `${ctx.value.replicas} is outside ${ctx.value.deployment}'s bounds ${d.minReplicas}..${d.maxReplicas}`,
+          });
+        }
+      }),
+    target: (p) => label(client.deployment(p.deployment)),
+    async plan(p) {
+      const d = client.deployment(p.deployment);
+      const r = await kube(() => client.scale(d, p.replicas, true));
+      return {
+        summary: `Scale ${label(d)} from ${String(r.from)} to ${p.replicas} replicas`,
+        changes: [{ kind: 'replicas', target: label(d), from: r.from, to: p.replicas }],
+      };
+    },
+    async execute(p) {
+      const d = client.deployment(p.deployment);
+      return kube(() => client.scale(d, p.replicas, false));
+    },
+  };
+
+  const deletePod: ActionDefinition<{ deployment: string; pod: string }> = {
+    ...ACTION_DEFAULTS['delete-pod'],
+    name: 'delete-pod',
+    params: z.object({ deployment, pod: podName }).strict(),
+    target: (p) => `pod ${client.deployment(p.deployment).namespace}/${p.pod}`,
+    async plan(p) {
+      const d = client.deployment(p.deployment);
+      const r = await kube(() => client.deletePod(d, p.pod, true));
+      return {
+        summary: `Delete pod ${d.namespace}/${p.pod} of ${label(d)}; its ReplicaSet starts a new one`,
+        changes: [
+          { kind: 'pod', target: `pod ${d.namespace}/${p.pod}`, from: r.phase, to: 'deleted' },
+        ],
+      };
+    },
+    async execute(p) {
+      const d = client.deployment(p.deployment);
+      return {
+        deleted: `${d.namespace}/${p.pod}`,
+        ...(await kube(() => client.deletePod(d, p.pod, false))),
+      };
+    },
+  };
+  return [restart, scale, deletePod] as ActionDefinition[];
+}
+
+const RESTART_KEY = 'kubectl.kubernetes.io/restartedAt';
+
+/** Turns the client's ApiException into a message naming the status and the API's reason. */
+async function kube<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ActionError) throw error;
+    const e = error as { code?: unknown; body?: unknown; message?: string };
+    if (typeof e.code === 'number') {
+      let message = '';
+      try {
+        const body = (typeof e.body === 'string' ? JSON.parse(e.body) : e.body) as {
+          message?: string;
+        };
+        message = body.message ?? '';
+      } catch {
+        message = '';
+      }
+      throw new ActionError(`Kubernetes API answered ${e.code}${message ? `: ${message}` : ''}`);
+    }
+    throw new ActionError(`Kubernetes API unreachable: ${e.message ?? String(error)}`);
+  }
+}

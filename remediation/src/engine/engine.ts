@@ -1,0 +1,333 @@
+import { randomUUID } from 'node:crypto';
+import type { ActionRegistry, RegisteredAction } from '../actions/registry.js';
+import { ActionError } from '../actions/types.js';
+import type { AuditLog } from '../audit/log.js';
+import type { AuditEntry } from '../audit/types.js';
+import type { Confirmations } from '../auth/confirmation.js';
+import { roleAtLeast } from '../auth/tokens.js';
+import { canonicalJson, sha256Hex } from '../canonical.js';
+import type { RemediationConfig } from '../config/schema.js';
+import type { RemediationMetrics } from '../metrics.js';
+import type { Store } from '../store/types.js';
+import { actorName, type Caller } from './caller.js';
+import { fail, type Outcome } from './outcome.js';
+import { parseBody, parseParams } from './validate.js';
+
+export interface EngineDeps {
+  readonly registry: ActionRegistry;
+  readonly store: Store;
+  readonly audit: AuditLog;
+  readonly confirmations: Confirmations;
+  readonly limits: RemediationConfig['limits'];
+  readonly metrics: RemediationMetrics;
+  readonly log: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+type Mode = 'dry-run' | 'execute' | 'auto';
+
+/**
+ * Dry-run and execute, whoever asks (a person through the API, or auto-remediation for an
+ * alert): registry lookup, role, params, confirmation, idempotency, cooldown, concurrency,
+ * then the action, and the audit record before any answer.
+ */
+export class Engine {
+  constructor(private readonly deps: EngineDeps) {}
+
+  /** The action if the caller's role may run it, else the 404/403 outcome. */
+  authorize(caller: Caller, name: string): { action: RegisteredAction } | { outcome: Outcome } {
+    const action = this.deps.registry.get(name);
+    if (!action) {
+      return {
+        outcome: fail(404, 'unknown_action', `unknown action "${name}": see GET /api/v1/actions`),
+      };
+    }
+    if (!action.roles.some((r) => roleAtLeast(caller.principal.role, r))) {
+      const needs = action.roles.join(' or ');
+      return {
+        outcome: fail(
+          403,
+          'forbidden_role',
+          `role ${caller.principal.role} may not run "${name}" (it needs ${needs})`,
+        ),
+      };
+    }
+    return { action };
+  }
+
+  async dryRun(caller: Caller, name: string, rawBody: unknown): Promise<Outcome> {
+    const started = performance.now();
+    const body = parseBody('dry-run', rawBody);
+    const gate = this.authorize(caller, name);
+    if ('outcome' in gate)
+      return this.#finish(caller, 'dry-run', name, undefined, gate.outcome, started);
+    if (!body.ok) return this.#finish(caller, 'dry-run', name, undefined, body.outcome, started);
+    const { action } = gate;
+    const params = parseParams(action, body.value.params);
+    if (!params.ok)
+      return this.#finish(caller, 'dry-run', name, body.value.params, params.outcome, started);
+    let outcome: Outcome;
+    try {
+      const signal = AbortSignal.timeout(this.deps.limits.actionTimeoutSeconds * 1000);
+      const plan = await action.plan(params.value, signal);
+      const confirmation = action.requiresConfirmation
+        ? this.deps.confirmations.issue(this.#binding(caller, name, params.value))
+        : undefined;
+      outcome = {
+        status: 200,
+        body: {
+          action: name,
+          params: params.value,
+          target: action.target(params.value),
+          plan,
+          requiresConfirmation: action.requiresConfirmation,
+          ...(confirmation ? { confirmation } : {}),
+        },
+      };
+    } catch (error) {
+      outcome = fail(
+        422,
+        'dry_run_failed',
+        `dry run of "${name}" failed: ${this.#message(error, name)}`,
+      );
+    }
+    return this.#finish(caller, 'dry-run', name, params.value, outcome, started);
+  }
+
+  async execute(
+    caller: Caller,
+    name: string,
+    rawBody: unknown,
+    idempotencyKey: string | undefined,
+    mode: Mode = 'execute',
+  ): Promise<Outcome> {
+    const started = performance.now();
+    const body = parseBody('execute', rawBody);
+    const gate = this.authorize(caller, name);
+    if ('outcome' in gate)
+      return this.#finish(caller, mode, name, undefined, gate.outcome, started);
+    if (!body.ok) return this.#finish(caller, mode, name, undefined, body.outcome, started);
+    const { action } = gate;
+    const params = parseParams(action, body.value.params);
+    if (!params.ok)
+      return this.#finish(caller, mode, name, body.value.params, params.outcome, started);
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
+      const bad = fail(
+        400,
+        'invalid_idempotency_key',
+        'Idempotency-Key: 1 to 200 printable ASCII characters',
+      );
+      return this.#finish(caller, mode, name, params.value, bad, started);
+    }
+
+    let confirmation: { nonce: string; expiresMs: number } | undefined;
+    if (action.requiresConfirmation && mode !== 'auto') {
+      const check = this.deps.confirmations.check(
+        body.value.confirmationToken,
+        this.#binding(caller, name, params.value),
+      );
+      if (!check.ok) {
+        const why = {
+          confirmation_required: `"${name}" needs confirmation: dry-run it first and send its confirmation.token as confirmationToken`,
+          confirmation_invalid: `the confirmation token does not match this action, its params and caller; dry-run again`,
+          confirmation_expired: `the confirmation token has expired; dry-run again`,
+        }[check.reason];
+        return this.#finish(
+          caller,
+          mode,
+          name,
+          params.value,
+          fail(428, check.reason, why),
+          started,
+        );
+      }
+      confirmation = { nonce: check.nonce, expiresMs: Date.now() + 3_600_000 };
+    }
+
+    const executionId = randomUUID();
+    const target = action.target(params.value);
+    const scope = `${caller.principal.subject}|${caller.actingUser ?? ''}`;
+    const idem = idempotencyKey
+      ? {
+          scope,
+          key: idempotencyKey,
+          requestHash: sha256Hex(canonicalJson({ name, params: params.value })),
+        }
+      : undefined;
+    const admitted = await this.deps.store.admit({
+      executionId,
+      nowMs: Date.now(),
+      ...(idem
+        ? { idempotency: { ...idem, ttlMs: this.deps.limits.idempotencyTtlHours * 3_600_000 } }
+        : {}),
+      ...(confirmation ? { confirmation } : {}),
+      cooldown: { key: `${name}|${target}`, seconds: action.cooldownSeconds },
+      maxConcurrent: this.deps.limits.maxConcurrentActions,
+      leaseMs: (this.deps.limits.actionTimeoutSeconds + 30) * 1000,
+    });
+    if (!admitted.ok) {
+      const refused = refusal(admitted, name, target);
+      return this.#finish(caller, mode, name, params.value, refused, started);
+    }
+
+    const outcome = await this.#run(action, params.value, executionId, caller);
+    const finished = await this.#finish(caller, mode, name, params.value, outcome, started);
+    if (finished.status !== 503) {
+      await this.deps.store
+        .finish({ executionId, ...(idem ? { idempotency: idem } : {}), response: finished })
+        .catch((error: unknown) =>
+          this.deps.log('could not store the execution result', { error: String(error) }),
+        );
+    }
+    return finished;
+  }
+
+  async #run(
+    action: RegisteredAction,
+    params: unknown,
+    executionId: string,
+    caller: Caller,
+  ): Promise<Outcome> {
+    const m = this.deps.metrics;
+    m.inFlight.inc();
+    const timer = m.actionDuration.startTimer({ action: action.name });
+    try {
+      const signal = AbortSignal.timeout(this.deps.limits.actionTimeoutSeconds * 1000);
+      const result = await action.execute(params, signal, actorName(caller));
+      return { status: 200, body: { executionId, status: 'succeeded', result, replayed: false } };
+    } catch (error) {
+      const message = this.#message(error, action.name);
+      return {
+        status: 200,
+        body: { executionId, status: 'failed', error: message, replayed: false },
+      };
+    } finally {
+      timer();
+      m.inFlight.dec();
+    }
+  }
+
+  /** Writes the audit record, then returns the outcome with its auditId (503 if unwritable). */
+  async #finish(
+    caller: Caller,
+    mode: Mode,
+    action: string,
+    params: unknown,
+    outcome: Outcome,
+    started: number,
+  ): Promise<Outcome> {
+    const b = outcome.body;
+    const executed = outcome.status === 200 && mode !== 'dry-run';
+    const replayed = outcome.status === 200 && b['replayed'] === true;
+    const auditOutcome =
+      outcome.status !== 200
+        ? outcome.status === 422 || outcome.status >= 500
+          ? 'failed'
+          : 'denied'
+        : mode === 'dry-run'
+          ? 'dry-run'
+          : replayed
+            ? 'allowed'
+            : b['status'] === 'succeeded'
+              ? 'succeeded'
+              : 'failed';
+    const entry: AuditEntry = {
+      actor: caller.principal.subject,
+      role: caller.principal.role,
+      actingUser: caller.actingUser,
+      sourceIp: caller.sourceIp,
+      method: caller.method,
+      path: caller.path,
+      action,
+      params,
+      mode,
+      outcome: auditOutcome,
+      status: outcome.status,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      result: executed
+        ? replayed
+          ? { replayedExecutionId: b['executionId'] }
+          : b['result']
+        : mode === 'dry-run' && outcome.status === 200
+          ? { target: b['target'], plan: b['plan'] }
+          : undefined,
+      error: typeof b['error'] === 'string' ? b['error'] : undefined,
+      reason:
+        typeof b['reason'] === 'string' ? b['reason'] : replayed ? 'idempotent_replay' : undefined,
+    };
+    this.deps.metrics.actions.inc({ action, mode, outcome: auditOutcome });
+    if (auditOutcome === 'denied' && entry.reason)
+      this.deps.metrics.denials.inc({ reason: entry.reason });
+    try {
+      const record = await this.deps.audit.append(entry);
+      return { status: outcome.status, body: replayed ? b : { ...b, auditId: record.id } };
+    } catch (error) {
+      this.deps.metrics.auditFailures.inc();
+      this.deps.log('audit write failed; answering 503', { error: String(error), entry });
+      return fail(
+        503,
+        'audit_unavailable',
+        'the audit log could not be written, so the answer is withheld; retry with the same Idempotency-Key',
+      );
+    }
+  }
+
+  #binding(caller: Caller, action: string, params: unknown) {
+    return { action, params, subject: caller.principal.subject, actingUser: caller.actingUser };
+  }
+
+  #message(error: unknown, action: string): string {
+    if (error instanceof ActionError) return error.message;
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+      return `timed out after ${this.deps.limits.actionTimeoutSeconds} s`;
+    }
+    this.deps.log(`action ${action} failed unexpectedly`, { error: String(error) });
+    return 'internal error (the server log has the details)';
+  }
+}
+
+function refusal(
+  result: Exclude<Awaited<ReturnType<Store['admit']>>, { ok: true }>,
+  name: string,
+  target: string,
+): Outcome {
+  switch (result.reason) {
+    case 'replay':
+      return {
+        status: result.stored.status,
+        body: { ...(result.stored.body as Record<string, unknown>), replayed: true },
+      };
+    case 'idempotency_key_reused':
+      return fail(
+        409,
+        'idempotency_key_reused',
+        'this Idempotency-Key was used for another action or other params; use a new key',
+      );
+    case 'idempotency_in_progress':
+      return fail(
+        409,
+        'idempotency_in_progress',
+        'a request with this Idempotency-Key is still running (or its server stopped mid-way); check the audit log before retrying with a new key',
+      );
+    case 'confirmation_used':
+      return fail(
+        428,
+        'confirmation_used',
+        'this confirmation token was already used; dry-run again',
+      );
+    case 'cooldown':
+      return fail(
+        409,
+        'cooldown',
+        `"${name}" on ${target} is cooling down; retry in ${result.retryAfterSeconds} s`,
+        {
+          retryAfterSeconds: result.retryAfterSeconds,
+        },
+      );
+    case 'too_many_concurrent':
+      return fail(
+        429,
+        'too_many_concurrent',
+        'too many actions are running at once; retry shortly',
+      );
+  }
+}

@@ -1,0 +1,103 @@
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { fail } from '../engine/outcome.js';
+import { authenticate, verifyAndParse } from './auth-middleware.js';
+import type { ServiceContext } from './context.js';
+import { auditAndSend, locals } from './request.js';
+import { actionRoutes } from './routes-actions.js';
+import { auditRoutes } from './routes-audit.js';
+import { webhookRoutes } from './routes-webhook.js';
+
+/**
+ * Order is the design: metrics and health (no auth, never audited), then for the API and
+ * the webhook: bearer token (before the body is read), size-capped raw body, optional
+ * HMAC over it, JSON; then the routes. Everything past the token check is audited.
+ */
+export function createApp(ctx: ServiceContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+  app.use(requestMetrics(ctx));
+
+  app.get('/-/healthy', (_req, res) => void res.type('text/plain').send('OK\n'));
+  app.get('/-/ready', async (_req, res) => {
+    const ready = await ctx.store.lastAudit().then(
+      () => true,
+      () => false,
+    );
+    res
+      .status(ready ? 200 : 503)
+      .type('text/plain')
+      .send(ready ? 'Ready\n' : 'store unavailable\n');
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+
+  app.use(['/api', '/alertmanager'], authenticate(ctx));
+  app.use(
+    ['/api', '/alertmanager'],
+    express.raw({ type: () => true, limit: ctx.config.limits.bodyBytes }),
+    verifyAndParse(ctx),
+  );
+  app.use(actionRoutes(ctx), auditRoutes(ctx), webhookRoutes(ctx));
+  app.use(async (req, res) => {
+    await auditAndSend(
+      ctx,
+      req,
+      res,
+      fail(404, 'not_found', `no route ${req.method} ${req.path}`),
+      'read',
+    );
+  });
+  app.use(errorHandler(ctx));
+  return app;
+}
+
+function requestMetrics(ctx: ServiceContext): RequestHandler {
+  return (req, res, next) => {
+    locals(res).started = performance.now();
+    res.once('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'other';
+      ctx.metrics.requests.inc({ route, code: String(res.statusCode) });
+    });
+    next();
+  };
+}
+
+function errorHandler(ctx: ServiceContext): ErrorRequestHandler {
+  return async (error: unknown, req, res, _next) => {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
+    if (type === 'entity.too.large') {
+      const outcome = fail(
+        413,
+        'body_too_large',
+        `request body is over the ${ctx.config.limits.bodyBytes}-byte limit`,
+      );
+      await auditAndSend(ctx, req, res, outcome, 'denied');
+      return;
+    }
+    if (typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500) {
+      await auditAndSend(
+        ctx,
+        req,
+        res,
+        fail(status, 'bad_request', `bad request body (${type})`),
+        'denied',
+      );
+      return;
+    }
+    ctx.log('internal error', { error: String(error), path: req.path });
+    await auditAndSend(
+      ctx,
+      req,
+      res,
+      fail(500, 'internal_error', 'internal error (the server log has the details)'),
+      'read',
+    );
+  };
+}

@@ -1,0 +1,103 @@
+import { Router } from 'express';
+import { z } from 'zod/v4';
+import { AUDIT_OUTCOMES } from '../audit/types.js';
+import { verifyStore } from '../audit/log.js';
+import { roleAtLeast } from '../auth/tokens.js';
+import { fail } from '../engine/outcome.js';
+import type { ServiceContext } from './context.js';
+import { auditAndSend, locals } from './request.js';
+
+const query = z
+  .object({
+    action: z.string().max(100).optional(),
+    actor: z.string().max(100).optional(),
+    outcome: z.enum(AUDIT_OUTCOMES).optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z
+      .string()
+      .regex(/^[0-9]{1,15}$/, 'a cursor from a previous page')
+      .optional(),
+  })
+  .strict();
+
+const utc = (iso: string | undefined) =>
+  iso === undefined ? undefined : new Date(iso).toISOString();
+
+/** The audit log over HTTP: query (viewer), verify (viewer), export (admin). */
+export function auditRoutes(ctx: ServiceContext): Router {
+  const router = Router();
+
+  router.get('/api/v1/audit', async (req, res) => {
+    const parsed = query.safeParse(req.query);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      const outcome = fail(400, 'invalid_query', `${i?.path.join('.') || 'query'}: ${i?.message}`);
+      await auditAndSend(ctx, req, res, outcome, 'read');
+      return;
+    }
+    const q = parsed.data;
+    const records = await ctx.store.queryAudit({
+      action: q.action,
+      actor: q.actor,
+      outcome: q.outcome,
+      from: utc(q.from),
+      to: utc(q.to),
+      limit: q.limit,
+      beforeSeq: q.cursor === undefined ? undefined : Number(q.cursor),
+    });
+    const last = records[records.length - 1];
+    const body = {
+      records,
+      ...(records.length === q.limit && last ? { nextCursor: String(last.seq) } : {}),
+    };
+    await auditAndSend(ctx, req, res, { status: 200, body }, 'read');
+  });
+
+  router.get('/api/v1/audit/verify', async (req, res) => {
+    const report = await verifyStore(ctx.store);
+    await auditAndSend(ctx, req, res, { status: 200, body: { ...report } }, 'read', {
+      result: report,
+    });
+  });
+
+  router.get('/api/v1/audit/export', async (req, res) => {
+    if (!roleAtLeast(locals(res).caller!.principal.role, 'admin')) {
+      const outcome = fail(403, 'forbidden_role', 'exporting the audit log needs role admin');
+      await auditAndSend(ctx, req, res, outcome, 'read');
+      return;
+    }
+    // The export request is itself recorded first; the export then streams every record.
+    const record = await ctx.audit
+      .append({
+        actor: locals(res).caller!.principal.subject,
+        role: 'admin',
+        actingUser: locals(res).caller!.actingUser,
+        sourceIp: locals(res).caller!.sourceIp,
+        method: req.method,
+        path: locals(res).caller!.path,
+        mode: 'read',
+        outcome: 'allowed',
+        status: 200,
+        durationMs: 0,
+      })
+      .catch(() => undefined);
+    if (!record) {
+      res
+        .status(503)
+        .json({ error: 'the audit log could not be written', reason: 'audit_unavailable' });
+      return;
+    }
+    res.status(200).type('application/x-ndjson');
+    let after = 0;
+    for (;;) {
+      const rows = await ctx.store.scanAudit(after, 1000);
+      if (rows.length === 0) break;
+      for (const row of rows) res.write(`${row.body}\n`);
+      after = rows[rows.length - 1]?.seq ?? after;
+    }
+    res.end();
+  });
+  return router;
+}

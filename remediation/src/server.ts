@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import type { KubernetesClient } from './actions/kubernetes-client.js';
+import { ActionRegistry } from './actions/registry.js';
+import { AuditLog } from './audit/log.js';
+import { Confirmations } from './auth/confirmation.js';
+import { TokenSet } from './auth/tokens.js';
+import type { RemediationConfig } from './config/schema.js';
+import { Engine } from './engine/engine.js';
+import { createApp } from './http/app.js';
+import type { ServiceContext } from './http/context.js';
+import { RemediationMetrics } from './metrics.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/types.js';
+import { WebhookReceiver } from './webhook/receiver.js';
+
+export interface StartOptions {
+  readonly config: RemediationConfig;
+  /** Overrides `config.listen` (tests: `127.0.0.1:0`). */
+  readonly listen?: string;
+  /** Tests point the Kubernetes actions at a stand-in API server. */
+  readonly kubernetes?: KubernetesClient;
+  readonly logger?: Logger;
+}
+
+export interface RunningRemediation {
+  readonly url: string;
+  readonly port: number;
+  readonly store: Store;
+  readonly audit: AuditLog;
+  /** Stops accepting, ends open connections, closes the store; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export async function startRemediation(options: StartOptions): Promise<RunningRemediation> {
+  const { config } = options;
+  const logger = options.logger ?? pino({ name: 'layerwatch-remediation', level: 'info' });
+  const log = (message: string, fields: Record<string, unknown> = {}) =>
+    logger.warn(fields, message);
+  const metrics = new RemediationMetrics();
+  const store = await openStore(config.store);
+  try {
+    const audit = await AuditLog.open(store, (batch, seconds) => {
+      metrics.auditRecords.inc(batch);
+      metrics.auditCommit.observe(seconds);
+    });
+    const registry = new ActionRegistry(
+      config,
+      options.kubernetes ? { kubernetes: options.kubernetes } : {},
+    );
+    const confirmationKey = config.confirmation.secretFile
+      ? readFileSync(config.confirmation.secretFile)
+      : undefined;
+    const engine = new Engine({
+      registry,
+      store,
+      audit,
+      confirmations: new Confirmations(confirmationKey, config.confirmation.ttlSeconds),
+      limits: config.limits,
+      metrics,
+      log,
+    });
+    const hmac = config.auth.hmac;
+    const ctx: ServiceContext = {
+      config,
+      tokens: new TokenSet(config.auth.tokens),
+      hmac: hmac && {
+        key: readSecret(hmac.secretFile),
+        required: hmac.required,
+        maxSkewSeconds: hmac.maxSkewSeconds,
+      },
+      engine,
+      registry,
+      audit,
+      store,
+      metrics,
+      webhook: new WebhookReceiver(config.webhook, store, engine, metrics),
+      log,
+    };
+    const server = createServer(createApp(ctx));
+    server.requestTimeout = 120_000;
+    const [host, port] = splitListen(options.listen ?? config.listen);
+    const bound = await listen(server, host, port);
+    let stopping: Promise<void> | undefined;
+    return {
+      url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+      port: bound,
+      store,
+      audit,
+      stop() {
+        stopping ??= close(server).then(() => store.close());
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function readSecret(file: string): Buffer {
+  const key = readFileSync(file);
+  if (key.length < 32) throw new Error(`${file}: the HMAC key must be at least 32 bytes`);
+  return key;
+}
+
+function splitListen(listen: string): [string, number] {
+  const at = listen.lastIndexOf(':');
+  return [listen.slice(0, at).replace(/^\[|\]$/g, ''), Number(listen.slice(at + 1))];
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

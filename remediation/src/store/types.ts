@@ -1,0 +1,102 @@
+import type { StoredAuditRow } from '../audit/chain.js';
+import type { AuditQuery, AuditRecord } from '../audit/types.js';
+
+/** The stored answer of an execution, replayed for a retried Idempotency-Key. */
+export interface StoredResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** Everything `execute` must claim at once, in one transaction, before it runs an action. */
+export interface AdmitRequest {
+  readonly executionId: string;
+  readonly nowMs: number;
+  readonly idempotency?: {
+    readonly scope: string;
+    readonly key: string;
+    readonly requestHash: string;
+    readonly ttlMs: number;
+  };
+  readonly confirmation?: { readonly nonce: string; readonly expiresMs: number };
+  readonly cooldown?: { readonly key: string; readonly seconds: number };
+  readonly maxConcurrent: number;
+  /** How long the concurrency slot is held if the process dies before `finish`. */
+  readonly leaseMs: number;
+}
+
+export type AdmitResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: 'replay'; readonly stored: StoredResponse }
+  | { readonly ok: false; readonly reason: 'idempotency_key_reused' | 'idempotency_in_progress' }
+  | { readonly ok: false; readonly reason: 'confirmation_used' }
+  | { readonly ok: false; readonly reason: 'cooldown'; readonly retryAfterSeconds: number }
+  | { readonly ok: false; readonly reason: 'too_many_concurrent' };
+
+export interface FinishRequest {
+  readonly executionId: string;
+  readonly idempotency?: { readonly scope: string; readonly key: string };
+  readonly response: StoredResponse;
+}
+
+export interface PageInput {
+  readonly dedupeKey: string;
+  readonly fingerprint: string;
+  readonly status: 'firing' | 'resolved';
+  readonly alertname: string;
+  readonly priority: string;
+  readonly severity: string;
+  readonly layer?: string | undefined;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly startsAt: string;
+  readonly endsAt?: string | undefined;
+  readonly receivedAt: string;
+  readonly receiver: string;
+}
+
+export interface Page extends Omit<PageInput, 'dedupeKey'> {
+  readonly id: string;
+  readonly deliveries: number;
+}
+
+export interface PageQuery {
+  readonly status?: 'firing' | 'resolved' | undefined;
+  readonly limit: number;
+  readonly beforeId?: number | undefined;
+}
+
+/**
+ * Where the service keeps what must survive a restart: the audit chain, idempotency keys,
+ * cooldowns, concurrency slots, used confirmations, pages and auto-remediation runs.
+ * SQLite and PostgreSQL implement it; every write resolves only once it is durable.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  lastAudit(): Promise<{ seq: number; hash: string } | undefined>;
+  /** Appends records in one transaction; resolves once committed. */
+  appendAudit(records: readonly AuditRecord[]): Promise<void>;
+  queryAudit(query: AuditQuery): Promise<AuditRecord[]>;
+  /** Rows in seq order after `afterSeq`, as stored, for verification and export. */
+  scanAudit(afterSeq: number, limit: number): Promise<StoredAuditRow[]>;
+  admit(request: AdmitRequest): Promise<AdmitResult>;
+  finish(request: FinishRequest): Promise<void>;
+  upsertPage(input: PageInput): Promise<{ page: Page; created: boolean }>;
+  listPages(query: PageQuery): Promise<Page[]>;
+  /** True the first time for this alert instance and rule; false ever after. */
+  claimAutoRun(instanceKey: string, rule: string, nowMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** The columns kept beside each audit body; verification checks they agree with it. */
+export const AUDIT_COLUMNS = ['id', 'time', 'actor', 'action', 'outcome', 'mode'] as const;
+
+export function auditColumns(record: AuditRecord): Record<string, string | null> {
+  return {
+    id: record.id,
+    time: record.time,
+    actor: record.actor,
+    action: record.action ?? null,
+    outcome: record.outcome,
+    mode: record.mode,
+  };
+}
