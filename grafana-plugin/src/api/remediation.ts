@@ -1,0 +1,76 @@
+import { REMEDIATION_PROXY } from '../constants';
+import type {
+  ActionInfo,
+  AuditPage,
+  AuditVerification,
+  DryRunResult,
+  ExecuteResult,
+  Me,
+  Page,
+} from '../types';
+import { request } from './http';
+
+/** The remediation API v1, reached only through the plugin proxy route (token injected there). */
+const API = `${REMEDIATION_PROXY}/api/v1`;
+
+export function getMe(): Promise<Me> {
+  return request('Reading who the remediation API says you are', { url: `${API}/me` });
+}
+
+export async function listActions(): Promise<ActionInfo[]> {
+  const body = await request<{ actions: ActionInfo[] }>('Listing remediation actions', {
+    url: `${API}/actions`,
+  });
+  return body.actions;
+}
+
+export function dryRun(name: string, params: Record<string, unknown>): Promise<DryRunResult> {
+  return request(`Dry-run of ${name}`, {
+    url: `${API}/actions/${encodeURIComponent(name)}/dry-run`,
+    method: 'POST',
+    data: { params },
+  });
+}
+
+export function execute(
+  name: string,
+  params: Record<string, unknown>,
+  idempotencyKey: string,
+  confirmationToken?: string,
+): Promise<ExecuteResult> {
+  return request(`Running ${name}`, {
+    url: `${API}/actions/${encodeURIComponent(name)}/execute`,
+    method: 'POST',
+    headers: { 'Idempotency-Key': idempotencyKey },
+    data: confirmationToken ? { params, confirmationToken } : { params },
+  });
+}
+
+export interface AuditFilters {
+  action?: string;
+  actor?: string;
+  outcome?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+function definedParams(params: object): Record<string, string | number> {
+  return Object.fromEntries(
+    Object.entries(params).filter(([, v]) => v !== undefined && v !== ''),
+  ) as Record<string, string | number>;
+}
+
+export function listAudit(filters: AuditFilters): Promise<AuditPage> {
+  return request('Reading the audit log', { url: `${API}/audit`, params: definedParams(filters) });
+}
+
+export function verifyAudit(): Promise<AuditVerification> {
+  return request("Verifying the audit log's hash chain", { url: `${API}/audit/verify` });
+}
+
+export function listPages(status?: 'firing' | 'resolved', cursor?: string): Promise<{ pages: Page[]; nextCursor?: string }> {
+  return request('Reading the on-call inbox', {
+    url: `${API}/pages`,
+    params: definedParams({ status, cursor, limit: 100 }),
+  });
+}
