@@ -70,7 +70,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(Object.fromEntries([...granted].map(([k, v]) => [k, [...v].sort()]))).toEqual({
       [`${PLATFORM_NAMESPACE} apps/deployments`]: ['get', 'patch'],
       [`${PLATFORM_NAMESPACE} apps/deployments/scale`]: ['get', 'patch', 'update'],
-      [`${PLATFORM_NAMESPACE} /pods`]: ['delete', 'list'],
+      [`${PLATFORM_NAMESPACE} /pods`]: ['delete', 'get', 'list'],
     });
     const account = theObject(objects, 'ServiceAccount', 'layerwatch-remediation');
     const binding = theObject(objects, 'RoleBinding', 'layerwatch-remediation');

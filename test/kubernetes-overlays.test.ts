@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { DEFAULT_CONFIG } from '@layerwatch/alert-rules';
 import { loadProbeConfigText } from '@layerwatch/probes';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   REPO_ROOT,
   at,
@@ -149,6 +150,46 @@ describe('gpu overlay', () => {
       { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' },
     ]);
     expect(endpoint.honorLabels).toBe(false);
+  });
+});
+
+describe('remediation service', () => {
+  it("may touch exactly the deployments its config names, in its config's namespace", () => {
+    const text = at(
+      generatedConfigMap(dev, 'layerwatch-remediation-config'),
+      'data',
+      'remediation.yml',
+    );
+    const config = parse(String(text)) as {
+      kubernetes: { namespace: string; deployments: Record<string, { name: string }> };
+      auth?: unknown;
+    };
+    expect(config.auth).toBeUndefined(); // the tokens' block comes from the Secret
+    const names = Object.values(config.kubernetes.deployments).map((d) => d.name);
+    const role = theObject(dev, 'Role', 'layerwatch-remediation');
+    expect(role.metadata.namespace).toBe(config.kubernetes.namespace);
+    const rules = at(role, 'rules') as readonly { resources: string[]; resourceNames?: string[] }[];
+    for (const rule of rules.filter((r) => r.resources[0]?.startsWith('deployments'))) {
+      expect(rule.resourceNames).toEqual(names);
+    }
+  });
+
+  it("appends the Secret's auth block to the ConfigMap's file before the service starts", () => {
+    const pod = at(
+      theObject(dev, 'Deployment', 'layerwatch-remediation'),
+      'spec',
+      'template',
+      'spec',
+    );
+    const init = at(pod, 'initContainers', 0, 'command') as string[];
+    expect(init.at(-1)).toBe(
+      'cat /etc/layerwatch/remediation.yml /etc/layerwatch/secrets/auth.yml > /run/layerwatch/remediation.yml',
+    );
+    expect(at(pod, 'containers', 0, 'args')).toEqual([
+      'remediation',
+      '--config',
+      '/run/layerwatch/remediation.yml',
+    ]);
   });
 });
 

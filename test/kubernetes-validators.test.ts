@@ -82,7 +82,7 @@ describe('rbacProblems', () => {
     const wide = role();
     wide.rules[0].verbs = ['*'];
     wide.rules[1].resourceNames = undefined;
-    wide.rules[2].verbs = ['list', 'delete', 'watch'];
+    wide.rules[2].verbs = ['get', 'list', 'delete', 'watch'];
     expect(rbacProblems([wide as K8sObject])).toEqual([
       expect.stringMatching(/rules\[0\]: wildcard/),
       'Role ai-platform/layerwatch-remediation rules[0]: apps/deployments verbs * are not needed',

@@ -15,12 +15,13 @@ interface PolicyRule {
 
 /**
  * The verbs allowed per resource. Deployments and their scale subresource must name their
- * objects; pods cannot be named (they get new names), so only list and delete.
+ * objects; pods cannot be named (they get new names), so only get (to check that a pod
+ * belongs to the deployment), list and delete.
  */
 const ALLOWED: Readonly<Record<string, { verbs: readonly string[]; named: boolean }>> = {
   'apps/deployments': { verbs: ['get', 'patch'], named: true },
   'apps/deployments/scale': { verbs: ['get', 'patch', 'update'], named: true },
-  '/pods': { verbs: ['list', 'delete'], named: false },
+  '/pods': { verbs: ['get', 'list', 'delete'], named: false },
 };
 
 /** Every way the rendered RBAC is wider than ALLOWED; [] when it is narrow. */
