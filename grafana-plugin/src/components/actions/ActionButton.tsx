@@ -40,7 +40,9 @@ export function ActionButton({ action, context, label, fixedParams, initialParam
         aria-describedby={reason ? reasonId : undefined}
         tooltip={reason ?? action.description}
         data-testid={testIds.action.button(action.name)}
-        onClick={() => setOpen(true)}
+        onClick={() => {
+          if (reason === undefined) setOpen(true);
+        }}
       >
         {label ?? action.title}
       </Button>

@@ -1,0 +1,12 @@
+import { chromium } from 'playwright-core';
+import { startPluginHost } from './host/server/index.ts';
+const host = await startPluginHost({ port: 0, remediationUrl: 'http://127.0.0.1:1', remediationToken: 't', alertmanagerUrl: 'http://127.0.0.1:1', prometheusUrl: 'http://127.0.0.1:1' });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const page = await browser.newPage();
+page.on('console', (m) => console.log('console', m.type(), m.text())); page.on('response', (r) => { if (r.status() >= 400) console.log('HTTP', r.status(), r.url()); });
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+await page.goto(`${host.url}/a/layerwatch-ops-app/overview`);
+await page.waitForTimeout(4000);
+await page.screenshot({ path: '/tmp/smoke.png', fullPage: true });
+console.log((await page.content()).slice(0, 1500));
+await browser.close(); await host.stop();
