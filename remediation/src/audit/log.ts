@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/types.js';
 import { ChainVerifier, recordHash } from './chain.js';
-import { GENESIS_HASH, type AuditEntry, type AuditRecord, type VerifyReport } from './types.js';
+import { type AuditEntry, type AuditRecord, type VerifyReport } from './types.js';
 
 interface Pending {
   readonly entry: AuditEntry;
@@ -16,13 +16,13 @@ const MAX_BATCH = 500;
  * The audit log: every append resolves once its record is committed. Appends that arrive
  * while a commit is running are chained and committed together in the next one (group
  * commit), so durability costs one fsync per batch, not per request. The chain (seq, prev
- * hash) is assigned at commit time, from the last committed record: a failed commit leaves
- * no gap, and its callers get the error (and answer 503) instead of an unrecorded success.
+ * hash) is assigned inside the commit's transaction, from the last stored record: a failed
+ * commit leaves no gap (its callers get the error and answer 503, never an unrecorded
+ * success), and processes sharing a store extend one chain.
  */
 export class AuditLog {
   #queue: Pending[] = [];
   #flushing = false;
-  #last: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH };
   #onCommit: ((batch: number, seconds: number) => void) | undefined;
 
   private constructor(private readonly store: Store) {}
@@ -32,7 +32,7 @@ export class AuditLog {
     onCommit?: (batch: number, seconds: number) => void,
   ): Promise<AuditLog> {
     const log = new AuditLog(store);
-    log.#last = (await store.lastAudit()) ?? { seq: 0, hash: GENESIS_HASH };
+    await store.lastAudit(); // fails now, at start, if the store is unusable
     log.#onCommit = onCommit;
     return log;
   }
@@ -55,23 +55,29 @@ export class AuditLog {
   async #flush(): Promise<void> {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, MAX_BATCH);
-      let { seq, hash } = this.#last;
-      const records = batch.map(({ entry, time }) => {
-        const unhashed = { ...clean(entry), id: randomUUID(), seq: ++seq, time, prevHash: hash };
-        hash = recordHash(unhashed);
-        return { ...unhashed, hash } as AuditRecord;
-      });
+      const ids = batch.map(() => randomUUID());
+      const build = (last: { seq: number; hash: string }): AuditRecord[] => {
+        let { seq, hash } = last;
+        return batch.map(({ entry, time }, i) => {
+          const unhashed = {
+            ...clean(entry),
+            id: ids[i] as string,
+            seq: ++seq,
+            time,
+            prevHash: hash,
+          };
+          hash = recordHash(unhashed);
+          return { ...unhashed, hash } as AuditRecord;
+        });
+      };
       const started = process.hrtime.bigint();
       try {
-        await this.store.appendAudit(records);
-        this.#last = { seq, hash };
+        const records = await this.store.appendAudit(build);
         this.#onCommit?.(records.length, Number(process.hrtime.bigint() - started) / 1e9);
         batch.forEach((p, i) => p.done(records[i] as AuditRecord));
       } catch (error) {
         const failure = new Error(`audit log write failed: ${(error as Error).message}`);
         batch.forEach((p) => p.done(failure));
-        // Another writer may have moved the chain on: continue from what is stored.
-        this.#last = (await this.store.lastAudit().catch(() => undefined)) ?? this.#last;
       }
     }
     this.#flushing = false;

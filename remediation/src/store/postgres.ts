@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { StoredAuditRow } from '../audit/chain.js';
-import type { AuditQuery, AuditRecord } from '../audit/types.js';
+import { GENESIS_HASH, type AuditQuery, type AuditRecord } from '../audit/types.js';
 import type { StoreConfig } from '../config/schema.js';
 import { decideAdmit } from './admit.js';
 import { postgresSchema } from './postgres-schema.js';
 import { pageFromRow, type PageRow } from './sqlite-schema.js';
 import {
   auditColumns,
+  type AuditBuilder,
   type AdmitRequest,
   type AdmitResult,
   type FinishRequest,
@@ -59,7 +60,19 @@ export class PostgresStore implements Store {
     return rows[0];
   }
 
-  async appendAudit(records: readonly AuditRecord[]): Promise<void> {
+  async appendAudit(build: AuditBuilder): Promise<readonly AuditRecord[]> {
+    return this.#transaction(async (c) => {
+      await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${this.#s}.audit`]);
+      const { rows } = await c.query<{ seq: number; hash: string }>(
+        `SELECT seq, hash FROM ${this.#s}.audit ORDER BY seq DESC LIMIT 1`,
+      );
+      const records = build(rows[0] ?? { seq: 0, hash: GENESIS_HASH });
+      await this.#insertAudit(c, records);
+      return records;
+    });
+  }
+
+  async #insertAudit(c: pg.PoolClient, records: readonly AuditRecord[]): Promise<void> {
     const values: unknown[] = [];
     const tuples = records.map((record, i) => {
       const c = auditColumns(record);
@@ -68,8 +81,7 @@ export class PostgresStore implements Store {
       const base = i * 10;
       return `(${Array.from({ length: 10 }, (_, k) => `$${base + k + 1}`).join(',')})`;
     });
-    // One statement is one transaction: all of the batch or none of it.
-    await this.#pool.query(
+    await c.query(
       `INSERT INTO ${this.#s}.audit (seq, id, time, actor, action, outcome, mode, body, prev_hash, hash)
        VALUES ${tuples.join(',')}`,
       values,

@@ -2,11 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredAuditRow } from '../audit/chain.js';
-import type { AuditQuery, AuditRecord } from '../audit/types.js';
+import { GENESIS_HASH, type AuditQuery, type AuditRecord } from '../audit/types.js';
+
+const GENESIS = { seq: 0, hash: GENESIS_HASH };
 import { decideAdmit, type AdmitState } from './admit.js';
 import { SQLITE_SCHEMA, pageFromRow, type PageRow } from './sqlite-schema.js';
 import {
   auditColumns,
+  type AuditBuilder,
   type AdmitRequest,
   type AdmitResult,
   type FinishRequest,
@@ -38,7 +41,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly #db: Database.Database;
   readonly #insertAudit: Database.Statement;
-  readonly #append: (records: readonly AuditRecord[]) => void;
+  readonly #append: (build: AuditBuilder) => readonly AuditRecord[];
   readonly #admit: (request: AdmitRequest) => AdmitResult;
 
   constructor(path: string) {
@@ -52,7 +55,9 @@ export class SqliteStore implements Store {
       `INSERT INTO audit (seq, id, time, actor, action, outcome, mode, body, prev_hash, hash)
        VALUES (@seq, @id, @time, @actor, @action, @outcome, @mode, @body, @prevHash, @hash)`,
     );
-    this.#append = this.#db.transaction((records: readonly AuditRecord[]) => {
+    const last = this.#db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
+    this.#append = this.#db.transaction((build: AuditBuilder) => {
+      const records = build((last.get() as { seq: number; hash: string } | undefined) ?? GENESIS);
       for (const record of records) {
         this.#insertAudit.run({
           ...auditColumns(record),
@@ -62,7 +67,8 @@ export class SqliteStore implements Store {
           hash: record.hash,
         });
       }
-    });
+      return records;
+    }).immediate;
     // IMMEDIATE: the write lock is taken at BEGIN, so two processes never interleave an admit.
     this.#admit = this.#db.transaction((request: AdmitRequest) => {
       const result = decideAdmit(this.#admitState(request), request);
@@ -71,18 +77,17 @@ export class SqliteStore implements Store {
     }).immediate;
   }
 
-  lastAudit(): Promise<{ seq: number; hash: string } | undefined> {
+  async lastAudit(): Promise<{ seq: number; hash: string } | undefined> {
     const row = this.#db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
       { seq: number; hash: string } | undefined;
-    return Promise.resolve(row);
+    return row;
   }
 
-  appendAudit(records: readonly AuditRecord[]): Promise<void> {
-    this.#append(records);
-    return Promise.resolve();
+  async appendAudit(build: AuditBuilder): Promise<readonly AuditRecord[]> {
+    return this.#append(build);
   }
 
-  queryAudit(query: AuditQuery): Promise<AuditRecord[]> {
+  async queryAudit(query: AuditQuery): Promise<AuditRecord[]> {
     const where: string[] = [];
     const args: Record<string, string | number> = { limit: query.limit };
     for (const key of ['action', 'actor', 'outcome'] as const) {
@@ -101,10 +106,10 @@ export class SqliteStore implements Store {
     const sql = `SELECT body FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY seq DESC LIMIT @limit`;
     const rows = this.#db.prepare(sql).all(args) as { body: string }[];
-    return Promise.resolve(rows.map((r) => JSON.parse(r.body) as AuditRecord));
+    return rows.map((r) => JSON.parse(r.body) as AuditRecord);
   }
 
-  scanAudit(afterSeq: number, limit: number): Promise<StoredAuditRow[]> {
+  async scanAudit(afterSeq: number, limit: number): Promise<StoredAuditRow[]> {
     const rows = this.#db
       .prepare('SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?')
       .all(afterSeq, limit) as AuditRow[];
@@ -126,11 +131,11 @@ export class SqliteStore implements Store {
     );
   }
 
-  admit(request: AdmitRequest): Promise<AdmitResult> {
-    return Promise.resolve(this.#admit(request));
+  async admit(request: AdmitRequest): Promise<AdmitResult> {
+    return this.#admit(request);
   }
 
-  finish(request: FinishRequest): Promise<void> {
+  async finish(request: FinishRequest): Promise<void> {
     this.#db.transaction(() => {
       this.#db.prepare('DELETE FROM inflight WHERE execution_id = ?').run(request.executionId);
       if (request.idempotency) {
@@ -145,10 +150,10 @@ export class SqliteStore implements Store {
           );
       }
     })();
-    return Promise.resolve();
+    return;
   }
 
-  upsertPage(input: PageInput): Promise<{ page: Page; created: boolean }> {
+  async upsertPage(input: PageInput): Promise<{ page: Page; created: boolean }> {
     const run = this.#db.transaction(() => {
       const existing = this.#db
         .prepare('SELECT id FROM pages WHERE dedupe_key = ?')
@@ -189,10 +194,10 @@ export class SqliteStore implements Store {
     });
     const { id, created } = run();
     const row = this.#db.prepare('SELECT * FROM pages WHERE id = ?').get(id) as PageRow;
-    return Promise.resolve({ page: pageFromRow(row), created });
+    return { page: pageFromRow(row), created };
   }
 
-  listPages(query: PageQuery): Promise<Page[]> {
+  async listPages(query: PageQuery): Promise<Page[]> {
     const where: string[] = [];
     const args: Record<string, string | number> = { limit: query.limit };
     if (query.status) (where.push('status = @status'), (args['status'] = query.status));
@@ -200,19 +205,18 @@ export class SqliteStore implements Store {
       (where.push('id < @before'), (args['before'] = query.beforeId));
     const sql = `SELECT * FROM pages ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY id DESC LIMIT @limit`;
-    return Promise.resolve((this.#db.prepare(sql).all(args) as PageRow[]).map(pageFromRow));
+    return (this.#db.prepare(sql).all(args) as PageRow[]).map(pageFromRow);
   }
 
-  claimAutoRun(instanceKey: string, rule: string, nowMs: number): Promise<boolean> {
+  async claimAutoRun(instanceKey: string, rule: string, nowMs: number): Promise<boolean> {
     const info = this.#db
       .prepare('INSERT OR IGNORE INTO auto_runs (instance_key, rule, time_ms) VALUES (?, ?, ?)')
       .run(instanceKey, rule, nowMs);
-    return Promise.resolve(info.changes === 1);
+    return info.changes === 1;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
-    return Promise.resolve();
   }
 
   #admitState(r: AdmitRequest): AdmitState {

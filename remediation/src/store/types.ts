@@ -1,6 +1,8 @@
 import type { StoredAuditRow } from '../audit/chain.js';
 import type { AuditQuery, AuditRecord } from '../audit/types.js';
 
+export type AuditBuilder = (last: { seq: number; hash: string }) => readonly AuditRecord[];
+
 /** The stored answer of an execution, replayed for a retried Idempotency-Key. */
 export interface StoredResponse {
   readonly status: number;
@@ -73,8 +75,12 @@ export interface PageQuery {
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   lastAudit(): Promise<{ seq: number; hash: string } | undefined>;
-  /** Appends records in one transaction; resolves once committed. */
-  appendAudit(records: readonly AuditRecord[]): Promise<void>;
+  /**
+   * Appends a batch in one transaction; resolves once committed. `build` receives the last
+   * stored record's seq and hash, read under the transaction's lock, and chains the batch
+   * from it: several processes may share one store without forking the chain.
+   */
+  appendAudit(build: AuditBuilder): Promise<readonly AuditRecord[]>;
   queryAudit(query: AuditQuery): Promise<AuditRecord[]>;
   /** Rows in seq order after `afterSeq`, as stored, for verification and export. */
   scanAudit(afterSeq: number, limit: number): Promise<StoredAuditRow[]>;
