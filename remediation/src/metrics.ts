@@ -58,5 +58,10 @@ export class RemediationMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // prom-client names these gauges `_total`, which `promtool check metrics` rejects; the
+    // per-type `nodejs_active_{handles,requests,resources}` gauges carry the same counts.
+    for (const name of ['handles', 'requests', 'resources']) {
+      this.registry.removeSingleMetric(`nodejs_active_${name}_total`);
+    }
   }
 }
