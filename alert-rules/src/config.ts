@@ -165,7 +165,7 @@ export const DEFAULT_CONFIG: AlertRulesConfig = {
   ],
   sloPeriod: '30d',
   alertmanager: {
-    remediationWebhookUrl: 'http://127.0.0.1:9702/api/alertmanager/webhook',
+    remediationWebhookUrl: 'http://127.0.0.1:9702/alertmanager/webhook',
     resolveTimeout: '5m',
     groupBy: ['alertname', 'layer'],
     timing: {
