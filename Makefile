@@ -20,8 +20,13 @@ $(NPM_STAMP): package.json */package.json deploy/*/package.json
 	npm install --no-audit --no-fund
 	@touch $@
 
+# The Grafana plugin: its Node side (host, tests) is a tsc project; its browser side is
+# typechecked apart and built by webpack into grafana-plugin/dist (as create-plugin does).
+PLUGIN_BUILD := npx tsc -b grafana-plugin && npm run --silent typecheck -w grafana-plugin && npm run --silent build -w grafana-plugin
+
 build: deps
 	npx tsc -b
+	$(PLUGIN_BUILD)
 
 up: build
 	node bin/layerwatch.js up
@@ -39,6 +44,7 @@ unit: build
 
 # Typecheck first: type-aware lint rules read the workspaces' built declarations.
 test: deps
+	$(PLUGIN_BUILD)
 	npx tsc -b
 	npx eslint .
 	npx prettier --check .
@@ -48,4 +54,4 @@ bench: build
 	npx tsx bench/run-all.ts
 
 clean:
-	rm -rf node_modules */dist */*/dist .state
+	rm -rf node_modules */dist */*/dist .state grafana-plugin/build

@@ -14,6 +14,7 @@ needed=(
   "/usr/bin/hyperfine hyperfine"
   "/usr/sbin/runuser util-linux"
   "/usr/bin/openssl openssl"
+  "/usr/bin/chromium chromium"
   "/usr/bin/unzip unzip"
 )
 

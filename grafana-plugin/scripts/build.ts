@@ -8,14 +8,17 @@ import { buildHostPage } from '../host/server/page-bundle.js';
  */
 const config = webpackConfig({ production: !process.argv.includes('--dev') });
 const stats = await new Promise<webpack.Stats>((resolve, reject) => {
-  webpack(config, (err, result) => (err || !result ? reject(err ?? new Error('webpack gave no stats')) : resolve(result)));
+  webpack(config, (err, result) =>
+    err || !result ? reject(err ?? new Error('webpack gave no stats')) : resolve(result),
+  );
 });
 if (stats.hasErrors()) {
   console.error(stats.toString({ colors: false, all: false, errors: true, errorDetails: true }));
   process.exit(1);
 }
 const assets = stats.toJson({ assets: true }).assets ?? [];
-for (const a of assets.filter((x) => x.name.endsWith('.js'))) console.log(`dist/${a.name.replace(/\?.*$/, '')}  ${(a.size / 1024).toFixed(1)} KiB`);
+for (const a of assets.filter((x) => x.name.endsWith('.js')))
+  console.log(`dist/${a.name.replace(/\?.*$/, '')}  ${(a.size / 1024).toFixed(1)} KiB`);
 if (!process.argv.includes('--plugin-only')) {
   const out = await buildHostPage();
   console.log(`host page: ${out}`);

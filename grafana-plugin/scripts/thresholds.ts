@@ -37,7 +37,8 @@ export function pluginThresholds(config: AlertRulesConfig) {
       selector: slo.sli.selector,
       leSeconds: Number(slo.sli.le),
       by: [...slo.sli.by],
-      layer: 'value' in slo.sli.layer ? { value: slo.sli.layer.value } : { from: slo.sli.layer.from },
+      layer:
+        'value' in slo.sli.layer ? { value: slo.sli.layer.value } : { from: slo.sli.layer.from },
     });
   }
   if (!availability) throw new Error('alert-rules config: no probe-success SLO (slos[].sli.kind)');
@@ -69,4 +70,3 @@ export async function thresholdsSource(config: AlertRulesConfig = DEFAULT_CONFIG
   const file = fileURLToPath(THRESHOLDS_FILE);
   return format(text, { ...(await resolveConfig(file)), filepath: file });
 }
-

@@ -17,7 +17,7 @@ type Answer = { status: number; data: unknown };
  */
 export function standInBackend(answer: (call: Call) => Answer): { srv: BackendSrv; calls: Call[] } {
   const calls: Call[] = [];
-  const fetch = <T,>(options: BackendSrvRequest) =>
+  const fetch = <T>(options: BackendSrvRequest) =>
     new Observable<FetchResponse<T>>((subscriber) => {
       const call: Call = {
         url: options.url,
@@ -30,7 +30,17 @@ export function standInBackend(answer: (call: Call) => Answer): { srv: BackendSr
       const { status, data } = answer(call);
       if (status >= 400) subscriber.error({ status, statusText: 'error', data, config: options });
       else {
-        subscriber.next({ data: data as T, status, statusText: 'OK', ok: true, headers: new Headers(), redirected: false, type: 'basic', url: options.url, config: options });
+        subscriber.next({
+          data: data as T,
+          status,
+          statusText: 'OK',
+          ok: true,
+          headers: new Headers(),
+          redirected: false,
+          type: 'basic',
+          url: options.url,
+          config: options,
+        });
         subscriber.complete();
       }
     });

@@ -128,5 +128,9 @@ export interface AmAlert {
   annotations: Record<string, string>;
   startsAt: string;
   endsAt: string;
-  status: { state: 'active' | 'suppressed' | 'unprocessed'; silencedBy: string[]; inhibitedBy: string[] };
+  status: {
+    state: 'active' | 'suppressed' | 'unprocessed';
+    silencedBy: string[];
+    inhibitedBy: string[];
+  };
 }

@@ -20,19 +20,45 @@ let browser: Browser;
 let fingerprint: string;
 
 async function fireProbeDownAlert(): Promise<string> {
-  const rules = parse(await readFile(packagePath('generated/prometheus/layerwatch-probes.rules.yaml'), 'utf8')) as {
-    groups: Array<{ rules: Array<{ alert?: string; labels?: Record<string, string>; annotations?: Record<string, string> }> }>;
+  const rules = parse(
+    await readFile(packagePath('generated/prometheus/layerwatch-probes.rules.yaml'), 'utf8'),
+  ) as {
+    groups: Array<{
+      rules: Array<{
+        alert?: string;
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+      }>;
+    }>;
   };
-  const rule = rules.groups[0]!.rules.find((r) => r.alert === 'LayerwatchProbeDown' && r.labels?.['layer'] === '7')!;
-  const labels = { alertname: 'LayerwatchProbeDown', job: 'layerwatch-probes', name: 'evolution', ...rule.labels };
+  const rule = rules.groups[0]!.rules.find(
+    (r) => r.alert === 'LayerwatchProbeDown' && r.labels?.['layer'] === '7',
+  )!;
+  const labels = {
+    alertname: 'LayerwatchProbeDown',
+    job: 'layerwatch-probes',
+    name: 'evolution',
+    ...rule.labels,
+  };
   const response = await fetch(`${stack.alertmanager.url}/api/v2/alerts`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify([{ labels, annotations: { ...rule.annotations, description: 'evolution on layer 7 has failed every probe for 2m.' }, startsAt: new Date().toISOString() }]),
+    body: JSON.stringify([
+      {
+        labels,
+        annotations: {
+          ...rule.annotations,
+          description: 'evolution on layer 7 has failed every probe for 2m.',
+        },
+        startsAt: new Date().toISOString(),
+      },
+    ]),
   });
   expect(response.status).toBe(200);
   return waitFor('the alert in Alertmanager', async () => {
-    const alerts = (await (await fetch(`${stack.alertmanager.url}/api/v2/alerts`)).json()) as Array<{ fingerprint: string; labels: Record<string, string> }>;
+    const alerts = (await (
+      await fetch(`${stack.alertmanager.url}/api/v2/alerts`)
+    ).json()) as Array<{ fingerprint: string; labels: Record<string, string> }>;
     return alerts.find((a) => a.labels['alertname'] === 'LayerwatchProbeDown')?.fingerprint;
   });
 }
@@ -65,7 +91,15 @@ beforeAll(async () => {
   });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   fingerprint = await fireProbeDownAlert();
 }, 120_000);
@@ -85,16 +119,26 @@ describe('plugin in Chromium against the real stack (Grafana server stand-in: th
       return layer7.getAttribute('data-state', { timeout: 5000 });
     };
     await waitFor('layer 7 healthy', async () => ((await stateOf()) === 'ok' ? true : undefined));
-    await expect(page.getByTestId('lw-threshold-4-availability').textContent()).resolves.toContain('≥ 99.9 %');
+    await expect(page.getByTestId('lw-threshold-4-availability').textContent()).resolves.toContain(
+      '≥ 99.9 %',
+    );
     await page.screenshot({ path: `${ARTIFACTS}/overview-dark.png`, fullPage: true });
-    await fetch(`${stack.sim.services.evolution.url}/-/fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"mode":"fail"}' });
+    await fetch(`${stack.sim.services.evolution.url}/-/fault`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"mode":"fail"}',
+    });
     await waitFor('layer 7 red', async () => ((await stateOf()) === 'critical' ? true : undefined));
     expect(await page.getByTestId('lw-health-7').getAttribute('data-state')).toBe('critical');
     expect(await page.getByTestId('lw-layer-4').getAttribute('data-state')).not.toBe('critical');
     await page.goto(`${host.url}${APP}/overview?theme=light`);
     await layer7.waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/overview-light-fault.png`, fullPage: true });
-    await fetch(`${stack.sim.services.evolution.url}/-/fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"mode":"ok"}' });
+    await fetch(`${stack.sim.services.evolution.url}/-/fault`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"mode":"ok"}',
+    });
   });
 
   it('an operator dry-runs, confirms a rollback and finds it in the audit page', async () => {
@@ -105,7 +149,9 @@ describe('plugin in Chromium against the real stack (Grafana server stand-in: th
     await page.getByTestId('lw-action-rollback-evolution').click();
     await page.getByRole('button', { name: 'Dry-run' }).click();
     const plan = page.getByTestId('lw-action-plan');
-    await expect(plan.textContent()).resolves.toMatch(/Roll layer 7 evolution back from generation \d+ to \d+/);
+    await expect(plan.textContent()).resolves.toMatch(
+      /Roll layer 7 evolution back from generation \d+ to \d+/,
+    );
     const target = (await plan.locator('p').first().textContent())!.replace('Target: ', '').trim();
     const confirm = page.getByTestId('lw-action-confirm');
     expect(await confirm.isDisabled()).toBe(true);
@@ -116,10 +162,17 @@ describe('plugin in Chromium against the real stack (Grafana server stand-in: th
     await result.waitFor({ timeout: 15_000 });
     expect(await result.getAttribute('data-status')).toBe('succeeded');
     await page.screenshot({ path: `${ARTIFACTS}/remediation-result.png` });
-    await page.getByTestId('lw-action-dialog').getByRole('button', { name: 'Close', exact: true }).click();
+    await page
+      .getByTestId('lw-action-dialog')
+      .getByRole('button', { name: 'Close', exact: true })
+      .click();
 
     await page.getByRole('tab', { name: 'Audit' }).click();
-    const row = page.locator('[data-testid="lw-audit-row"][data-action="rollback-evolution"][data-mode="execute"]').first();
+    const row = page
+      .locator(
+        '[data-testid="lw-audit-row"][data-action="rollback-evolution"][data-mode="execute"]',
+      )
+      .first();
     await row.waitFor();
     expect(await row.getAttribute('data-outcome')).toBe('succeeded');
     await expect(row.textContent()).resolves.toContain('olivia');
@@ -135,15 +188,22 @@ describe('plugin in Chromium against the real stack (Grafana server stand-in: th
     await page.getByTestId('lw-priority-P1').waitFor();
     await openAlert(page);
     const button = page.getByTestId('lw-action-rollback-evolution');
-    expect((await button.isDisabled()) || (await button.getAttribute('aria-disabled')) === 'true').toBe(true);
-    await expect(page.getByTestId('lw-action-rollback-evolution-reason').textContent()).resolves.toContain('Your Grafana role (Viewer) cannot run remediation actions');
+    expect(
+      (await button.isDisabled()) || (await button.getAttribute('aria-disabled')) === 'true',
+    ).toBe(true);
+    await expect(
+      page.getByTestId('lw-action-rollback-evolution-reason').textContent(),
+    ).resolves.toContain('Your Grafana role (Viewer) cannot run remediation actions');
     await page.screenshot({ path: `${ARTIFACTS}/alerts-viewer.png`, fullPage: true });
     const forced = await page.evaluate(async () => {
-      const r = await fetch('/api/plugin-proxy/layerwatch-ops-app/remediation/api/v1/actions/rollback-evolution/execute', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ params: {} }),
-      });
+      const r = await fetch(
+        '/api/plugin-proxy/layerwatch-ops-app/remediation/api/v1/actions/rollback-evolution/execute',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ params: {} }),
+        },
+      );
       return { status: r.status, body: await r.text() };
     });
     expect(forced).toEqual({ status: 403, body: '{"message":"plugin proxy route access denied"}' });
@@ -160,13 +220,17 @@ describe('plugin in Chromium against the real stack (Grafana server stand-in: th
     await page.getByTestId('lw-action-confirm').click();
     await page.getByTestId('lw-action-result').waitFor({ timeout: 15_000 });
     await page.screenshot({ path: `${ARTIFACTS}/acknowledge.png` });
-    const silences = (await (await fetch(`${stack.alertmanager.url}/api/v2/silences`)).json()) as Array<{
+    const silences = (await (
+      await fetch(`${stack.alertmanager.url}/api/v2/silences`)
+    ).json()) as Array<{
       comment: string;
       status: { state: string };
       matchers: Array<{ name: string; value: string }>;
     }>;
     const silence = silences.find((s) => s.comment.includes('olivia: rollback under way'));
     expect(silence?.status.state).toBe('active');
-    expect(silence?.matchers).toContainEqual(expect.objectContaining({ name: 'alertname', value: 'LayerwatchProbeDown' }));
+    expect(silence?.matchers).toContainEqual(
+      expect.objectContaining({ name: 'alertname', value: 'LayerwatchProbeDown' }),
+    );
   });
 });

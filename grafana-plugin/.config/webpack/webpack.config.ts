@@ -60,7 +60,8 @@ export function webpackConfig(options: { production: boolean; today?: string }):
       ...EXTERNALS,
       // Legacy SDK imports: "grafana/…" resolves to Grafana's own module.
       ({ request }: ExternalItemFunctionData, callback: (err?: Error, result?: string) => void) => {
-        if (request?.startsWith('grafana/')) return callback(undefined, request.slice('grafana/'.length));
+        if (request?.startsWith('grafana/'))
+          return callback(undefined, request.slice('grafana/'.length));
         callback();
       },
     ],

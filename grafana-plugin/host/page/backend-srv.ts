@@ -29,7 +29,11 @@ function fetchObservable<T>(options: BackendSrvRequest): Observable<FetchRespons
   return new Observable((subscriber) => {
     const controller = new AbortController();
     const method = (options.method ?? 'GET').toUpperCase();
-    const headers: Record<string, string> = { Accept: 'application/json', 'X-Grafana-Org-Id': '1', ...(options.headers ?? {}) };
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'X-Grafana-Org-Id': '1',
+      ...(options.headers ?? {}),
+    };
     let body: string | undefined;
     if (options.data !== undefined && method !== 'GET') {
       body = typeof options.data === 'string' ? options.data : JSON.stringify(options.data);
@@ -54,19 +58,30 @@ function fetchObservable<T>(options: BackendSrvRequest): Observable<FetchRespons
           subscriber.next(response);
           subscriber.complete();
         } else {
-          subscriber.error({ status: res.status, statusText: res.statusText, data, config: options });
+          subscriber.error({
+            status: res.status,
+            statusText: res.statusText,
+            data,
+            config: options,
+          });
         }
       })
       .catch((e: unknown) => {
         if (controller.signal.aborted) return;
-        subscriber.error({ status: 0, statusText: String(e), data: { message: `Network error: ${String(e)}` }, config: options });
+        subscriber.error({
+          status: 0,
+          statusText: String(e),
+          data: { message: `Network error: ${String(e)}` },
+          config: options,
+        });
       });
     return () => controller.abort();
   });
 }
 
 export function createBackendSrv(): BackendSrv {
-  const dataOf = async <T>(options: BackendSrvRequest): Promise<T> => (await lastValueFrom(fetchObservable<T>(options))).data;
+  const dataOf = async <T>(options: BackendSrvRequest): Promise<T> =>
+    (await lastValueFrom(fetchObservable<T>(options))).data;
   const srv: Partial<BackendSrv> = {
     fetch: fetchObservable,
     request: dataOf,

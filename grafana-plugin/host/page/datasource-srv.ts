@@ -33,8 +33,13 @@ export function createDataSourceSrv(datasources: HostDatasource[]): DataSourceSr
   const srv: Partial<DataSourceSrv> = {
     getInstanceSettings: find,
     getList: (filters) => settings.filter((s) => !filters?.type || s.type === filters.type),
-    get: (ref) => Promise.reject(new Error(`The plugin host serves no DataSourceApi (asked for ${JSON.stringify(ref)}); query through /api/datasources/proxy.`)),
-    reload: () => Promise.resolve(),
+    get: (ref) =>
+      Promise.reject(
+        new Error(
+          `The plugin host serves no DataSourceApi (asked for ${JSON.stringify(ref)}); query through /api/datasources/proxy.`,
+        ),
+      ),
+    reload: () => undefined,
   };
   return srv as DataSourceSrv;
 }

@@ -11,7 +11,11 @@ import { shareModules } from './shared';
 /** What the host server writes into the page, like Grafana's window.grafanaBootData. */
 interface HostBoot {
   pluginId: string;
-  user: { login: string; orgRole: 'Viewer' | 'Editor' | 'Admin'; permissions: Record<string, boolean> };
+  user: {
+    login: string;
+    orgRole: 'Viewer' | 'Editor' | 'Admin';
+    permissions: Record<string, boolean>;
+  };
   users: Array<{ login: string; role: string }>;
   theme: 'dark' | 'light';
   datasources: HostDatasource[];
@@ -28,18 +32,29 @@ const boot = window.layerwatchHostBoot;
 const theme = createTheme({ colors: { mode: boot.theme } });
 Object.assign(config, { theme2: theme, theme: theme.v1 });
 Object.assign(config.bootData, {
-  user: { ...config.bootData?.user, login: boot.user.login, orgRole: boot.user.orgRole, permissions: boot.user.permissions, isSignedIn: true },
+  user: {
+    ...config.bootData?.user,
+    login: boot.user.login,
+    orgRole: boot.user.orgRole,
+    permissions: boot.user.permissions,
+    isSignedIn: true,
+  },
 });
 setBackendSrv(createBackendSrv());
 setDataSourceSrv(createDataSourceSrv(boot.datasources));
 shareModules(window.System);
 
 async function loadPlugin(): Promise<{ plugin: AppPlugin; meta: AppPluginMeta }> {
-  const response = await fetch(`/api/plugins/${boot.pluginId}/settings`, { credentials: 'same-origin' });
-  if (!response.ok) throw new Error(`Plugin settings: HTTP ${response.status} ${await response.text()}`);
+  const response = await fetch(`/api/plugins/${boot.pluginId}/settings`, {
+    credentials: 'same-origin',
+  });
+  if (!response.ok)
+    throw new Error(`Plugin settings: HTTP ${response.status} ${await response.text()}`);
   const meta = (await response.json()) as AppPluginMeta;
   // Grafana loads app modules through SystemJS from public/plugins/<id>/module.js.
-  const module = (await window.System.import(`/public/plugins/${boot.pluginId}/module.js`)) as { plugin: AppPlugin };
+  const module = (await window.System.import(`/public/plugins/${boot.pluginId}/module.js`)) as {
+    plugin: AppPlugin;
+  };
   module.plugin.init(meta);
   module.plugin.meta = meta;
   return { plugin: module.plugin, meta };
@@ -50,14 +65,30 @@ function AppRoot({ plugin, meta }: { plugin: AppPlugin; meta: AppPluginMeta }) {
   const Root = plugin.root!;
   const query = Object.fromEntries(new URLSearchParams(location.search)) as KeyValue;
   return (
-    <Root meta={meta} basename={`/a/${boot.pluginId}`} path={location.pathname} query={query} onNavChanged={() => undefined} />
+    <Root
+      meta={meta}
+      basename={`/a/${boot.pluginId}`}
+      path={location.pathname}
+      query={query}
+      onNavChanged={() => undefined}
+    />
   );
 }
 
 function ConfigPage({ plugin }: { plugin: AppPlugin }) {
   const page = plugin.configPages?.[0];
-  if (boot.user.orgRole !== 'Admin') return <Alert title="Access denied" severity="error">Only an Admin sees the app's configuration.</Alert>;
-  if (!page) return <Alert title="No configuration page" severity="error">The plugin registers none.</Alert>;
+  if (boot.user.orgRole !== 'Admin')
+    return (
+      <Alert title="Access denied" severity="error">
+        Only an Admin sees the app's configuration.
+      </Alert>
+    );
+  if (!page)
+    return (
+      <Alert title="No configuration page" severity="error">
+        The plugin registers none.
+      </Alert>
+    );
   const Body = page.body;
   return <Body plugin={plugin} query={{}} />;
 }
@@ -65,7 +96,14 @@ function ConfigPage({ plugin }: { plugin: AppPlugin }) {
 function Chrome({ children }: { children: React.ReactNode }) {
   const other = boot.theme === 'dark' ? 'light' : 'dark';
   return (
-    <div style={{ padding: 16, minHeight: '100vh', background: theme.colors.background.canvas, color: theme.colors.text.primary }}>
+    <div
+      style={{
+        padding: 16,
+        minHeight: '100vh',
+        background: theme.colors.background.canvas,
+        color: theme.colors.text.primary,
+      }}
+    >
       <header style={{ display: 'flex', gap: 16, alignItems: 'center', marginBottom: 16 }}>
         <strong>Layerwatch Ops</strong>
         <span style={{ color: theme.colors.text.secondary }}>plugin host (Grafana emulation)</span>
@@ -86,17 +124,26 @@ function Host() {
   const [loaded, setLoaded] = useState<{ plugin: AppPlugin; meta: AppPluginMeta }>();
   const [error, setError] = useState<string>();
   useEffect(() => {
-    loadPlugin().then(setLoaded, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    loadPlugin().then(setLoaded, (e: unknown) =>
+      setError(e instanceof Error ? e.message : String(e)),
+    );
   }, []);
   return (
     <ThemeContext.Provider value={theme}>
       <GlobalStyles />
       <Chrome>
-        {error && <Alert title="The plugin did not load" severity="error">{error}</Alert>}
+        {error && (
+          <Alert title="The plugin did not load" severity="error">
+            {error}
+          </Alert>
+        )}
         {loaded && (
           <BrowserRouter>
             <Routes>
-              <Route path="/a/:pluginId/*" element={<AppRoot plugin={loaded.plugin} meta={loaded.meta} />} />
+              <Route
+                path="/a/:pluginId/*"
+                element={<AppRoot plugin={loaded.plugin} meta={loaded.meta} />}
+              />
               <Route path="/plugins/:pluginId" element={<ConfigPage plugin={loaded.plugin} />} />
             </Routes>
           </BrowserRouter>

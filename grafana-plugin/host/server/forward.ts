@@ -1,4 +1,9 @@
-import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import {
+  request as httpRequest,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 /** Hop-by-hop headers a proxy never forwards (RFC 9110 §7.6.1), plus what Grafana strips. */
@@ -19,7 +24,10 @@ const DROPPED_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -27,7 +35,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
  * Streams `req` to `target` (its query kept, cookies and credentials dropped, `extra` headers
  * set) and the answer back. A target that does not answer becomes 502 with the reason.
  */
-export function forward(req: IncomingMessage, res: ServerResponse, target: URL, extra: Record<string, string>): void {
+export function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: URL,
+  extra: Record<string, string>,
+): void {
   const headers: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (!DROPPED_REQUEST.has(name) && value !== undefined) headers[name] = value;
@@ -44,7 +57,10 @@ export function forward(req: IncomingMessage, res: ServerResponse, target: URL, 
     answer.pipe(res);
   });
   upstream.on('error', (e) => {
-    if (!res.headersSent) sendJson(res, 502, { message: `Bad Gateway: ${target.origin} did not answer (${e.message})` });
+    if (!res.headersSent)
+      sendJson(res, 502, {
+        message: `Bad Gateway: ${target.origin} did not answer (${e.message})`,
+      });
     else res.destroy();
   });
   req.pipe(upstream);

@@ -18,7 +18,15 @@ export async function buildHostPage(outdir = HOST_PAGE_DIR): Promise<string> {
     jsx: 'transform',
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
-    loader: { '.svg': 'file', '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file', '.png': 'file', '.gif': 'file' },
+    loader: {
+      '.svg': 'file',
+      '.woff': 'file',
+      '.woff2': 'file',
+      '.ttf': 'file',
+      '.eot': 'file',
+      '.png': 'file',
+      '.gif': 'file',
+    },
   });
   return outdir;
 }

@@ -1,6 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { forward, sendJson } from './forward.js';
-import { hasAccessToRoute, interpolate, joinUrlFragments, matchRoute, type OrgRole, type PluginJson, type TemplateData } from './routes.js';
+import {
+  hasAccessToRoute,
+  interpolate,
+  joinUrlFragments,
+  matchRoute,
+  type OrgRole,
+  type PluginJson,
+  type TemplateData,
+} from './routes.js';
 
 export interface HostUser {
   id: number;
@@ -47,17 +55,30 @@ export function proxyPluginRequest(
   target.pathname = joinUrlFragments(target.pathname, matched.rest);
   target.search = search;
   const headers: Record<string, string> = { 'x-grafana-context': grafanaContext(user) };
-  for (const h of matched.route.headers ?? []) headers[h.name.toLowerCase()] = interpolate(h.content, data);
+  for (const h of matched.route.headers ?? [])
+    headers[h.name.toLowerCase()] = interpolate(h.content, data);
   forward(req, res, target, headers);
 }
 
 const PROMETHEUS_POSTS = /^api\/v1\/(query|query_range|series|labels|query_exemplars)$/;
 
 /** `/api/datasources/proxy/uid/<uid>/<path>` for a Prometheus data source (reads; POST only on query APIs). */
-export function proxyDatasourceRequest(req: IncomingMessage, res: ServerResponse, prometheusUrl: string, path: string, search: string): void {
+export function proxyDatasourceRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  prometheusUrl: string,
+  path: string,
+  search: string,
+): void {
   const method = req.method ?? 'GET';
-  if (method === 'DELETE' || method === 'PUT' || (method === 'POST' && !PROMETHEUS_POSTS.test(path))) {
-    return sendJson(res, 403, { message: `non allow-listed ${method}s not allowed on proxied Prometheus datasource` });
+  if (
+    method === 'DELETE' ||
+    method === 'PUT' ||
+    (method === 'POST' && !PROMETHEUS_POSTS.test(path))
+  ) {
+    return sendJson(res, 403, {
+      message: `non allow-listed ${method}s not allowed on proxied Prometheus datasource`,
+    });
   }
   const target = new URL(prometheusUrl);
   target.pathname = joinUrlFragments(target.pathname, path);

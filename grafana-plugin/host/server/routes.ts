@@ -73,14 +73,16 @@ export function matchRoute(
 export function permissionsOf(plugin: PluginJson, role: OrgRole): Set<string> {
   const actions = new Set<string>();
   for (const r of plugin.roles ?? []) {
-    if (r.grants.some((g) => roleIncludes(role, g))) for (const p of r.role.permissions) actions.add(p.action);
+    if (r.grants.some((g) => roleIncludes(role, g)))
+      for (const p of r.role.permissions) actions.add(p.action);
   }
   return actions;
 }
 
 export function hasAccessToRoute(plugin: PluginJson, route: PluginRoute, role: OrgRole): boolean {
   if (route.reqAction) return permissionsOf(plugin, role).has(route.reqAction);
-  if (route.reqRole && ROLE_RANK[route.reqRole] !== undefined) return roleIncludes(role, route.reqRole);
+  if (route.reqRole && ROLE_RANK[route.reqRole] !== undefined)
+    return roleIncludes(role, route.reqRole);
   return true;
 }
 
@@ -91,11 +93,14 @@ export interface TemplateData {
 
 /** `{{ .JsonData.x }}` / `{{ .SecureJsonData.x }}` as Go's text/template renders them over Grafana's maps. */
 export function interpolate(template: string, data: TemplateData): string {
-  return template.replace(/\{\{\s*\.(JsonData|SecureJsonData)\.([A-Za-z0-9_]+)\s*\}\}/g, (_, map: string, key: string) => {
-    if (map === 'SecureJsonData') return data.SecureJsonData[key] ?? '';
-    const value = data.JsonData[key];
-    return value === undefined || value === null ? '<no value>' : String(value);
-  });
+  return template.replace(
+    /\{\{\s*\.(JsonData|SecureJsonData)\.([A-Za-z0-9_]+)\s*\}\}/g,
+    (_, map: string, key: string) => {
+      if (map === 'SecureJsonData') return data.SecureJsonData[key] ?? '';
+      const value = data.JsonData[key];
+      return value === undefined || value === null ? '<no value>' : String(value);
+    },
+  );
 }
 
 /** Go's util.JoinURLFragments: one slash between, the second fragment's trailing slash kept. */

@@ -56,12 +56,18 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
  */
 export async function startPluginHost(options: PluginHostOptions): Promise<RunningPluginHost> {
   const distDir = options.distDir ?? DIST_DIR;
-  const plugin = JSON.parse(await readFile(`${distDir}/plugin.json`, 'utf8').catch(() => {
-    throw new Error(`${distDir}/plugin.json is missing: build the plugin first (npm run build -w grafana-plugin)`);
-  })) as PluginJson & { name?: string; info?: unknown; includes?: unknown };
+  const plugin = JSON.parse(
+    await readFile(`${distDir}/plugin.json`, 'utf8').catch(() => {
+      throw new Error(
+        `${distDir}/plugin.json is missing: build the plugin first (npm run build -w grafana-plugin)`,
+      );
+    }),
+  ) as PluginJson & { name?: string; info?: unknown; includes?: unknown };
   const pageDir = await ensureHostPage();
   const uiImages = `${dirname(createRequire(import.meta.url).resolve('@grafana/ui/package.json'))}/dist/public/img`;
-  const systemjsDir = dirname(createRequire(import.meta.url).resolve('systemjs/dist/system.min.js'));
+  const systemjsDir = dirname(
+    createRequire(import.meta.url).resolve('systemjs/dist/system.min.js'),
+  );
   const prometheusUid = options.prometheusUid ?? 'layerwatch-prometheus';
   const users: HostUser[] = [
     { login: options.user ?? 'admin', role: options.role ?? 'Admin' },
@@ -70,11 +76,16 @@ export async function startPluginHost(options: PluginHostOptions): Promise<Runni
   const settings = {
     enabled: true,
     pinned: true,
-    jsonData: { remediationUrl: options.remediationUrl, alertmanagerUrl: options.alertmanagerUrl, prometheusUid } as Record<string, unknown>,
+    jsonData: {
+      remediationUrl: options.remediationUrl,
+      alertmanagerUrl: options.alertmanagerUrl,
+      prometheusUid,
+    } as Record<string, unknown>,
     secureJsonData: { remediationToken: options.remediationToken } as Record<string, string>,
   };
 
-  const userOf = (req: IncomingMessage): HostUser => users.find((u) => u.login === cookie(req, SESSION)) ?? users[0]!;
+  const userOf = (req: IncomingMessage): HostUser =>
+    users.find((u) => u.login === cookie(req, SESSION)) ?? users[0]!;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://host');
@@ -82,28 +93,55 @@ export async function startPluginHost(options: PluginHostOptions): Promise<Runni
     const user = userOf(req);
     const pluginProxy = `/api/plugin-proxy/${plugin.id}/`;
     if (path.startsWith(pluginProxy)) {
-      return proxyPluginRequest(req, res, plugin, path.slice(pluginProxy.length), url.search, user, {
-        JsonData: settings.jsonData,
-        SecureJsonData: settings.secureJsonData,
-      });
+      return proxyPluginRequest(
+        req,
+        res,
+        plugin,
+        path.slice(pluginProxy.length),
+        url.search,
+        user,
+        {
+          JsonData: settings.jsonData,
+          SecureJsonData: settings.secureJsonData,
+        },
+      );
     }
     const dsProxy = `/api/datasources/proxy/uid/${prometheusUid}/`;
-    if (path.startsWith(dsProxy)) return proxyDatasourceRequest(req, res, options.prometheusUrl, path.slice(dsProxy.length), url.search);
-    if (path.startsWith('/api/datasources/proxy/')) return sendJson(res, 404, { message: 'Data source not found' });
+    if (path.startsWith(dsProxy))
+      return proxyDatasourceRequest(
+        req,
+        res,
+        options.prometheusUrl,
+        path.slice(dsProxy.length),
+        url.search,
+      );
+    if (path.startsWith('/api/datasources/proxy/'))
+      return sendJson(res, 404, { message: 'Data source not found' });
     if (path === `/api/plugins/${plugin.id}/settings`) return pluginSettings(req, res, user);
-    if (path === '/api/user') return sendJson(res, 200, { id: user.id, login: user.login, orgRole: user.role });
-    if (path.startsWith(`/public/plugins/${plugin.id}/`)) return serveFile(res, distDir, path.slice(`/public/plugins/${plugin.id}/`.length));
+    if (path === '/api/user')
+      return sendJson(res, 200, { id: user.id, login: user.login, orgRole: user.role });
+    if (path.startsWith(`/public/plugins/${plugin.id}/`))
+      return serveFile(res, distDir, path.slice(`/public/plugins/${plugin.id}/`.length));
     // Grafana serves @grafana/ui's icons from public/build/img/icons (the Icon component fetches them).
-    if (path.startsWith('/public/build/img/')) return serveFile(res, uiImages, path.slice('/public/build/img/'.length));
-    if (path.startsWith('/host/systemjs/')) return serveFile(res, systemjsDir, path.slice('/host/systemjs/'.length));
-    if (path.startsWith('/host/page/')) return serveFile(res, pageDir, path.slice('/host/page/'.length));
+    if (path.startsWith('/public/build/img/'))
+      return serveFile(res, uiImages, path.slice('/public/build/img/'.length));
+    if (path.startsWith('/host/systemjs/'))
+      return serveFile(res, systemjsDir, path.slice('/host/systemjs/'.length));
+    if (path.startsWith('/host/page/'))
+      return serveFile(res, pageDir, path.slice('/host/page/'.length));
     if (path === '/login') {
       const login = url.searchParams.get('user') ?? '';
-      if (!users.some((u) => u.login === login)) return sendJson(res, 401, { message: `Unknown user "${login}"; known: ${users.map((u) => u.login).join(', ')}` });
-      res.writeHead(302, { 'set-cookie': `${SESSION}=${encodeURIComponent(login)}; Path=/; HttpOnly; SameSite=Lax`, location: url.searchParams.get('next') ?? `/a/${plugin.id}/overview` });
+      if (!users.some((u) => u.login === login))
+        return sendJson(res, 401, {
+          message: `Unknown user "${login}"; known: ${users.map((u) => u.login).join(', ')}`,
+        });
+      res.writeHead(302, {
+        'set-cookie': `${SESSION}=${encodeURIComponent(login)}; Path=/; HttpOnly; SameSite=Lax`,
+        location: url.searchParams.get('next') ?? `/a/${plugin.id}/overview`,
+      });
       return void res.end();
     }
-    if (path === '/' ) {
+    if (path === '/') {
       res.writeHead(302, { location: `/a/${plugin.id}/overview` });
       return void res.end();
     }
@@ -111,21 +149,53 @@ export async function startPluginHost(options: PluginHostOptions): Promise<Runni
       const theme = url.searchParams.get('theme') === 'light' ? 'light' : 'dark';
       const boot = {
         pluginId: plugin.id,
-        user: { login: user.login, orgRole: user.role, permissions: Object.fromEntries([...permissionsOf(plugin, user.role)].map((a) => [a, true])) },
+        user: {
+          login: user.login,
+          orgRole: user.role,
+          permissions: Object.fromEntries(
+            [...permissionsOf(plugin, user.role)].map((a) => [a, true]),
+          ),
+        },
         users: users.map((u) => ({ login: u.login, role: u.role })),
         theme,
-        datasources: [{ uid: prometheusUid, name: 'Layerwatch Prometheus', type: 'prometheus', isDefault: true }],
+        datasources: [
+          {
+            uid: prometheusUid,
+            name: 'Layerwatch Prometheus',
+            type: 'prometheus',
+            isDefault: true,
+          },
+        ],
       };
       // What @grafana/runtime's config reads when it loads (Grafana's index.html sets it).
-      const grafanaBootData = { settings: { buildInfo: { version: '12.4.10', edition: 'Open Source' }, featureToggles: {}, datasources: {}, panels: {}, apps: {}, appSubUrl: '', theme2: undefined }, user: { ...boot.user, isSignedIn: true, id: user.id, orgId: 1 }, navTree: [] };
+      const grafanaBootData = {
+        settings: {
+          buildInfo: { version: '12.4.10', edition: 'Open Source' },
+          featureToggles: {},
+          datasources: {},
+          panels: {},
+          apps: {},
+          appSubUrl: '',
+          theme2: undefined,
+        },
+        user: { ...boot.user, isSignedIn: true, id: user.id, orgId: 1 },
+        navTree: [],
+      };
       const html = pageHtml(boot, grafanaBootData, 'Layerwatch Ops');
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      });
       return void res.end(html);
     }
     sendJson(res, 404, { message: 'Not found' });
   };
 
-  const pluginSettings = async (req: IncomingMessage, res: ServerResponse, user: HostUser): Promise<void> => {
+  const pluginSettings = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    user: HostUser,
+  ): Promise<void> => {
     if (req.method === 'GET') {
       return sendJson(res, 200, {
         id: plugin.id,
@@ -137,14 +207,21 @@ export async function startPluginHost(options: PluginHostOptions): Promise<Runni
         includes: plugin.includes,
         jsonData: settings.jsonData,
         // Grafana never returns secrets: only which are set.
-        secureJsonFields: Object.fromEntries(Object.keys(settings.secureJsonData).map((k) => [k, true])),
+        secureJsonFields: Object.fromEntries(
+          Object.keys(settings.secureJsonData).map((k) => [k, true]),
+        ),
       });
     }
     if (req.method !== 'POST') return sendJson(res, 405, { message: 'Method not allowed' });
     if (user.role !== 'Admin') return sendJson(res, 403, { message: 'Permission denied' });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    let body: { enabled?: boolean; pinned?: boolean; jsonData?: Record<string, unknown>; secureJsonData?: Record<string, string> };
+    let body: {
+      enabled?: boolean;
+      pinned?: boolean;
+      jsonData?: Record<string, unknown>;
+      secureJsonData?: Record<string, string>;
+    };
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
     } catch {

@@ -19,10 +19,15 @@ const TYPES: Record<string, string> = {
 };
 
 /** Serves `relative` under `root`; anything resolving outside root is a 404, as is a folder. */
-export async function serveFile(res: ServerResponse, root: string, relative: string): Promise<void> {
+export async function serveFile(
+  res: ServerResponse,
+  root: string,
+  relative: string,
+): Promise<void> {
   const base = resolve(root);
   const file = resolve(base, `.${sep}${decodeURIComponent(relative)}`);
-  if (file !== base && !file.startsWith(base + sep)) return sendJson(res, 404, { message: 'Not found' });
+  if (file !== base && !file.startsWith(base + sep))
+    return sendJson(res, 404, { message: 'Not found' });
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) return sendJson(res, 404, { message: `Not found: ${relative}` });
   res.writeHead(200, {

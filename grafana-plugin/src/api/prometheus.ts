@@ -5,7 +5,10 @@ import { ApiError, request } from './http';
 interface VectorResponse {
   status: string;
   error?: string;
-  data?: { resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+  data?: {
+    resultType: string;
+    result: Array<{ metric: Record<string, string>; value: [number, string] }>;
+  };
 }
 
 /** The Prometheus data source the app reads, by uid; an error says which one was looked for. */

@@ -68,7 +68,10 @@ export function verifyAudit(): Promise<AuditVerification> {
   return request("Verifying the audit log's hash chain", { url: `${API}/audit/verify` });
 }
 
-export function listPages(status?: 'firing' | 'resolved', cursor?: string): Promise<{ pages: Page[]; nextCursor?: string }> {
+export function listPages(
+  status?: 'firing' | 'resolved',
+  cursor?: string,
+): Promise<{ pages: Page[]; nextCursor?: string }> {
   return request('Reading the on-call inbox', {
     url: `${API}/pages`,
     params: definedParams({ status, cursor, limit: 100 }),

@@ -13,7 +13,10 @@ export function settingsFrom(jsonData: AppJsonData | undefined): AppSettings {
   return {
     prometheusUid: jsonData?.prometheusUid || DEFAULT_PROMETHEUS_UID,
     refreshMs: Math.max(5, jsonData?.refreshSeconds ?? DEFAULT_REFRESH_SECONDS) * 1000,
-    configured: { remediation: !!jsonData?.remediationUrl, alertmanager: !!jsonData?.alertmanagerUrl },
+    configured: {
+      remediation: !!jsonData?.remediationUrl,
+      alertmanager: !!jsonData?.alertmanagerUrl,
+    },
   };
 }
 
@@ -34,8 +37,14 @@ export function grafanaMayExecute(): { allowed: boolean; reason?: string } {
   const user = config.bootData?.user;
   const permissions = user?.permissions as Record<string, boolean> | undefined;
   const role = user?.orgRole ?? 'None';
-  const allowed = permissions && EXECUTE_ACTION in permissions ? !!permissions[EXECUTE_ACTION] : role === 'Editor' || role === 'Admin';
+  const allowed =
+    permissions && EXECUTE_ACTION in permissions
+      ? !!permissions[EXECUTE_ACTION]
+      : role === 'Editor' || role === 'Admin';
   return allowed
     ? { allowed }
-    : { allowed, reason: `Your Grafana role (${role}) cannot run remediation actions: it needs Editor or the "Remediation operator" role.` };
+    : {
+        allowed,
+        reason: `Your Grafana role (${role}) cannot run remediation actions: it needs Editor or the "Remediation operator" role.`,
+      };
 }

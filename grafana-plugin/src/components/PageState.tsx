@@ -24,7 +24,9 @@ export function PageState({ loading, error, empty, emptyText, hasData, onRetry, 
           </Button>
         </Alert>
       )}
-      {!hasData && loading && <LoadingPlaceholder text="Loading…" data-testid={testIds.state.loading} />}
+      {!hasData && loading && (
+        <LoadingPlaceholder text="Loading…" data-testid={testIds.state.loading} />
+      )}
       {hasData && empty && (
         <p data-testid={testIds.state.empty} role="status">
           {emptyText}

@@ -8,13 +8,17 @@ import { testIds } from '../testIds';
 
 /** `…/runbooks/LayerwatchProbeDown.md` → `LayerwatchProbeDown.md`; only plain names are served. */
 export function runbookFile(runbookUrl: string | undefined): string | undefined {
-  const name = runbookUrl?.split(/[/#?]/).filter(Boolean).find((part) => /^[A-Za-z0-9_-]+\.md$/.test(part));
+  const name = runbookUrl
+    ?.split(/[/#?]/)
+    .filter(Boolean)
+    .find((part) => /^[A-Za-z0-9_-]+\.md$/.test(part));
   return name;
 }
 
 async function loadRunbook(file: string): Promise<string> {
   const response = await fetch(`${RUNBOOKS_BASE}/${file}`);
-  if (!response.ok) throw new Error(`Runbook ${file} is not in the plugin (HTTP ${response.status}).`);
+  if (!response.ok)
+    throw new Error(`Runbook ${file} is not in the plugin (HTTP ${response.status}).`);
   return response.text();
 }
 
@@ -22,7 +26,13 @@ async function loadRunbook(file: string): Promise<string> {
 export function Runbook({ runbookUrl }: { runbookUrl?: string }) {
   const styles = useStyles2(getStyles);
   const file = runbookFile(runbookUrl);
-  const loaded = useLoader(() => (file ? loadRunbook(file) : Promise.reject(new Error('This alert has no runbook_url annotation.'))), file ?? '');
+  const loaded = useLoader(
+    () =>
+      file
+        ? loadRunbook(file)
+        : Promise.reject(new Error('This alert has no runbook_url annotation.')),
+    file ?? '',
+  );
   return (
     <section data-testid={testIds.alerts.runbook} aria-label="Runbook" className={styles.runbook}>
       {runbookUrl && (
@@ -30,9 +40,18 @@ export function Runbook({ runbookUrl }: { runbookUrl?: string }) {
           Open the runbook at its source
         </TextLink>
       )}
-      {loaded.error && <Alert title="No runbook" severity="warning">{loaded.error.message}</Alert>}
+      {loaded.error && (
+        <Alert title="No runbook" severity="warning">
+          {loaded.error.message}
+        </Alert>
+      )}
       {!loaded.data && loaded.loading && <LoadingPlaceholder text="Loading the runbook…" />}
-      {loaded.data && <div className="markdown-html" dangerouslySetInnerHTML={{ __html: renderMarkdown(loaded.data) }} />}
+      {loaded.data && (
+        <div
+          className="markdown-html"
+          dangerouslySetInnerHTML={{ __html: renderMarkdown(loaded.data) }}
+        />
+      )}
     </section>
   );
 }

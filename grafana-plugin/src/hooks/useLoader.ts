@@ -13,7 +13,9 @@ export interface Loaded<T> {
  * dropped.
  */
 export function useLoader<T>(load: () => Promise<T>, key: string, refreshMs?: number): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({
+    loading: true,
+  });
   const generation = useRef(0);
   const loadRef = useRef(load);
   loadRef.current = load;

@@ -222,10 +222,17 @@ export function overviewRows(): LayerRow[] {
 }
 
 export function allChecks(rows: LayerRow[]): Check[] {
-  return rows.flatMap((r) => [...(r.health ? [r.health] : []), ...r.checks, ...(r.budget ? [r.budget] : [])]);
+  return rows.flatMap((r) => [
+    ...(r.health ? [r.health] : []),
+    ...r.checks,
+    ...(r.budget ? [r.budget] : []),
+  ]);
 }
 
-export function evaluateCheck(check: Check, samples: Sample[] | undefined): { state: CheckState; value?: number } {
+export function evaluateCheck(
+  check: Check,
+  samples: Sample[] | undefined,
+): { state: CheckState; value?: number } {
   const value = samples ? check.pick(samples) : undefined;
   if (value === undefined || Number.isNaN(value)) return { state: 'nodata' };
   return { state: check.evaluate(value), value };

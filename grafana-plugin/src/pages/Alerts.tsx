@@ -18,12 +18,17 @@ export const PRIORITIES = ['P0', 'P1', 'P2', 'P3'] as const;
 export function groupByPriority(alerts: AmAlert[]): Array<{ priority: string; alerts: AmAlert[] }> {
   const groups = new Map<string, AmAlert[]>();
   for (const a of alerts) {
-    const p = (PRIORITIES as readonly string[]).includes(a.labels['priority'] ?? '') ? a.labels['priority']! : 'other';
+    const p = (PRIORITIES as readonly string[]).includes(a.labels['priority'] ?? '')
+      ? a.labels['priority']!
+      : 'other';
     groups.set(p, [...(groups.get(p) ?? []), a]);
   }
   return [...PRIORITIES, 'other']
     .filter((p) => groups.has(p))
-    .map((p) => ({ priority: p, alerts: groups.get(p)!.sort((x, y) => x.startsAt.localeCompare(y.startsAt)) }));
+    .map((p) => ({
+      priority: p,
+      alerts: groups.get(p)!.sort((x, y) => x.startsAt.localeCompare(y.startsAt)),
+    }));
 }
 
 /** The action names an alert offers, from its `layerwatch_actions` annotation. */
@@ -34,12 +39,22 @@ export function alertActions(alert: AmAlert): string[] {
     .filter(Boolean);
 }
 
-async function loadAll(): Promise<{ alerts: AmAlert[]; actions?: ActionInfo[]; actionsError?: Error }> {
+async function loadAll(): Promise<{
+  alerts: AmAlert[];
+  actions?: ActionInfo[];
+  actionsError?: Error;
+}> {
   const [alerts, actions] = await Promise.allSettled([listAlerts(), listActions()]);
   if (alerts.status === 'rejected') throw alerts.reason;
   return actions.status === 'fulfilled'
-    ? { alerts: alerts.value.filter((a) => a.labels['alertname'] !== 'LayerwatchWatchdog'), actions: actions.value }
-    : { alerts: alerts.value.filter((a) => a.labels['alertname'] !== 'LayerwatchWatchdog'), actionsError: actions.reason as Error };
+    ? {
+        alerts: alerts.value.filter((a) => a.labels['alertname'] !== 'LayerwatchWatchdog'),
+        actions: actions.value,
+      }
+    : {
+        alerts: alerts.value.filter((a) => a.labels['alertname'] !== 'LayerwatchWatchdog'),
+        actionsError: actions.reason as Error,
+      };
 }
 
 export function Alerts() {
@@ -52,7 +67,13 @@ export function Alerts() {
         <Text element="p" color="secondary">
           Firing alerts from Alertmanager, by priority. Open one for its runbook and actions.
         </Text>
-        <Button icon="sync" variant="secondary" size="sm" onClick={loaded.reload} disabled={loaded.loading}>
+        <Button
+          icon="sync"
+          variant="secondary"
+          size="sm"
+          onClick={loaded.reload}
+          disabled={loaded.loading}
+        >
           Refresh
         </Button>
       </Stack>
@@ -70,12 +91,25 @@ export function Alerts() {
         onRetry={loaded.reload}
       >
         {groups.map((g) => (
-          <section key={g.priority} data-testid={testIds.alerts.group(g.priority)} aria-label={`Priority ${g.priority}`}>
+          <section
+            key={g.priority}
+            data-testid={testIds.alerts.group(g.priority)}
+            aria-label={`Priority ${g.priority}`}
+          >
             <h3>
-              {g.priority} <Badge color={g.priority === 'P0' ? 'red' : g.priority === 'P1' ? 'orange' : 'blue'} text={`${g.alerts.length} firing`} />
+              {g.priority}{' '}
+              <Badge
+                color={g.priority === 'P0' ? 'red' : g.priority === 'P1' ? 'orange' : 'blue'}
+                text={`${g.alerts.length} firing`}
+              />
             </h3>
             {g.alerts.map((a) => (
-              <AlertItem key={a.fingerprint} alert={a} actions={loaded.data?.actions} onChanged={loaded.reload} />
+              <AlertItem
+                key={a.fingerprint}
+                alert={a}
+                actions={loaded.data?.actions}
+                onChanged={loaded.reload}
+              />
             ))}
           </section>
         ))}
@@ -84,7 +118,15 @@ export function Alerts() {
   );
 }
 
-function AlertItem({ alert, actions, onChanged }: { alert: AmAlert; actions?: ActionInfo[]; onChanged: () => void }) {
+function AlertItem({
+  alert,
+  actions,
+  onChanged,
+}: {
+  alert: AmAlert;
+  actions?: ActionInfo[];
+  onChanged: () => void;
+}) {
   const styles = useStyles2(getStyles);
   const [open, setOpen] = useState(false);
   const names = alertActions(alert);
@@ -93,11 +135,23 @@ function AlertItem({ alert, actions, onChanged }: { alert: AmAlert; actions?: Ac
   const silenced = alert.status.silencedBy.length > 0;
   const detailsId = `lw-alert-details-${alert.fingerprint}`;
   return (
-    <div className={styles.alert} data-testid={testIds.alerts.alert(alert.fingerprint)} data-alertname={alert.labels['alertname']}>
-      <button className={styles.summary} aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen(!open)}>
+    <div
+      className={styles.alert}
+      data-testid={testIds.alerts.alert(alert.fingerprint)}
+      data-alertname={alert.labels['alertname']}
+    >
+      <button
+        className={styles.summary}
+        aria-expanded={open}
+        aria-controls={detailsId}
+        onClick={() => setOpen(!open)}
+      >
         <strong>{alert.labels['alertname']}</strong>
         {alert.labels['layer'] && <Badge color="purple" text={`layer ${alert.labels['layer']}`} />}
-        <Badge color={alert.labels['severity'] === 'critical' ? 'red' : 'orange'} text={alert.labels['severity'] ?? 'no severity'} />
+        <Badge
+          color={alert.labels['severity'] === 'critical' ? 'red' : 'orange'}
+          text={alert.labels['severity'] ?? 'no severity'}
+        />
         {silenced && <Badge color="darkgrey" text="acknowledged (silenced)" />}
         <span>{alert.annotations['summary']}</span>
         <span className={styles.since}>since {new Date(alert.startsAt).toLocaleString()}</span>
@@ -113,7 +167,11 @@ function AlertItem({ alert, actions, onChanged }: { alert: AmAlert; actions?: Ac
                 return action ? (
                   <ActionButton key={n} action={action} context={alert.labels} onDone={onChanged} />
                 ) : (
-                  <Badge key={n} color="darkgrey" text={`${n}: not offered by the remediation API`} />
+                  <Badge
+                    key={n}
+                    color="darkgrey"
+                    text={`${n}: not offered by the remediation API`}
+                  />
                 );
               })}
             {silence && (
@@ -122,9 +180,17 @@ function AlertItem({ alert, actions, onChanged }: { alert: AmAlert; actions?: Ac
                 context={alert.labels}
                 label="Acknowledge (silence)"
                 fixedParams={{
-                  matchers: Object.entries(alert.labels).map(([name, value]) => ({ name, value, isRegex: false, isEqual: true })),
+                  matchers: Object.entries(alert.labels).map(([name, value]) => ({
+                    name,
+                    value,
+                    isRegex: false,
+                    isEqual: true,
+                  })),
                 }}
-                initialParams={{ minutes: 60, comment: `Acknowledged: ${alert.labels['alertname'] ?? 'alert'}` }}
+                initialParams={{
+                  minutes: 60,
+                  comment: `Acknowledged: ${alert.labels['alertname'] ?? 'alert'}`,
+                }}
                 onDone={onChanged}
               />
             )}
@@ -137,7 +203,11 @@ function AlertItem({ alert, actions, onChanged }: { alert: AmAlert; actions?: Ac
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  alert: css({ border: `1px solid ${theme.colors.border.weak}`, borderRadius: theme.shape.radius.default, marginBottom: theme.spacing(1) }),
+  alert: css({
+    border: `1px solid ${theme.colors.border.weak}`,
+    borderRadius: theme.shape.radius.default,
+    marginBottom: theme.spacing(1),
+  }),
   summary: css({
     display: 'flex',
     gap: theme.spacing(1),

@@ -11,26 +11,46 @@ import type { AuditPage, AuditRecord, AuditVerification } from '../types';
 
 const OUTCOMES = ['', 'allowed', 'denied', 'succeeded', 'failed', 'dry-run'];
 
-async function loadAudit(filters: AuditFilters): Promise<{ page: AuditPage; verification: AuditVerification | Error }> {
-  const [page, verification] = await Promise.all([listAudit({ ...filters, limit: 50 }), verifyAudit().catch((e: Error) => e)]);
+async function loadAudit(
+  filters: AuditFilters,
+): Promise<{ page: AuditPage; verification: AuditVerification | Error }> {
+  const [page, verification] = await Promise.all([
+    listAudit({ ...filters, limit: 50 }),
+    verifyAudit().catch((e: Error) => e),
+  ]);
   return { page, verification };
 }
 
 function VerifyStatus({ verification }: { verification: AuditVerification | Error }) {
   if (verification instanceof Error) {
     return (
-      <Alert title="Chain verification unavailable" severity="warning" data-testid={testIds.audit.verify} data-ok="unknown">
+      <Alert
+        title="Chain verification unavailable"
+        severity="warning"
+        data-testid={testIds.audit.verify}
+        data-ok="unknown"
+      >
         {verification.message}
       </Alert>
     );
   }
   return verification.ok ? (
     <div data-testid={testIds.audit.verify} data-ok="true" role="status">
-      <Badge color="green" icon="check" text={`Hash chain intact: ${verification.checked} records verified`} />
+      <Badge
+        color="green"
+        icon="check"
+        text={`Hash chain intact: ${verification.checked} records verified`}
+      />
     </div>
   ) : (
-    <Alert title="The audit log's hash chain is broken" severity="error" data-testid={testIds.audit.verify} data-ok="false">
-      First broken record: #{verification.firstBroken?.seq} ({verification.firstBroken?.id}): {verification.firstBroken?.reason}
+    <Alert
+      title="The audit log's hash chain is broken"
+      severity="error"
+      data-testid={testIds.audit.verify}
+      data-ok="false"
+    >
+      First broken record: #{verification.firstBroken?.seq} ({verification.firstBroken?.id}):{' '}
+      {verification.firstBroken?.reason}
     </Alert>
   );
 }
@@ -69,10 +89,18 @@ export function Audit() {
       <form onSubmit={apply} aria-label="Audit filters">
         <Stack gap={1} alignItems="flex-end" wrap="wrap">
           <Field label="Action" htmlFor="lw-audit-action">
-            <Input id="lw-audit-action" value={draft.action ?? ''} onChange={(e) => setDraft({ ...draft, action: e.currentTarget.value })} />
+            <Input
+              id="lw-audit-action"
+              value={draft.action ?? ''}
+              onChange={(e) => setDraft({ ...draft, action: e.currentTarget.value })}
+            />
           </Field>
           <Field label="Actor" htmlFor="lw-audit-actor">
-            <Input id="lw-audit-actor" value={draft.actor ?? ''} onChange={(e) => setDraft({ ...draft, actor: e.currentTarget.value })} />
+            <Input
+              id="lw-audit-actor"
+              value={draft.actor ?? ''}
+              onChange={(e) => setDraft({ ...draft, actor: e.currentTarget.value })}
+            />
           </Field>
           <Field label="Outcome" htmlFor="lw-audit-outcome">
             <select
@@ -106,7 +134,17 @@ export function Audit() {
         <table className={styles.table}>
           <thead>
             <tr>
-              {['#', 'Time', 'Actor', 'Grafana user', 'Action', 'Mode', 'Outcome', 'Status', 'Detail'].map((h) => (
+              {[
+                '#',
+                'Time',
+                'Actor',
+                'Grafana user',
+                'Action',
+                'Mode',
+                'Outcome',
+                'Status',
+                'Detail',
+              ].map((h) => (
                 <th key={h} scope="col">
                   {h}
                 </th>
@@ -115,7 +153,13 @@ export function Audit() {
           </thead>
           <tbody>
             {records.map((r) => (
-              <tr key={r.id} data-testid={testIds.audit.row} data-action={r.action ?? ''} data-mode={r.mode} data-outcome={r.outcome}>
+              <tr
+                key={r.id}
+                data-testid={testIds.audit.row}
+                data-action={r.action ?? ''}
+                data-mode={r.mode}
+                data-outcome={r.outcome}
+              >
                 <td>{r.seq}</td>
                 <td>{new Date(r.time).toLocaleString()}</td>
                 <td>
@@ -125,17 +169,32 @@ export function Audit() {
                 <td>{r.action ?? `${r.method} ${r.path}`}</td>
                 <td>{r.mode}</td>
                 <td>
-                  <Badge color={r.outcome === 'failed' || r.outcome === 'denied' ? 'red' : r.outcome === 'succeeded' ? 'green' : 'blue'} text={r.outcome} />
+                  <Badge
+                    color={
+                      r.outcome === 'failed' || r.outcome === 'denied'
+                        ? 'red'
+                        : r.outcome === 'succeeded'
+                          ? 'green'
+                          : 'blue'
+                    }
+                    text={r.outcome}
+                  />
                 </td>
                 <td>{r.status}</td>
-                <td className={styles.detail}>{r.error ?? (r.params !== undefined ? JSON.stringify(r.params) : '')}</td>
+                <td className={styles.detail}>
+                  {r.error ?? (r.params !== undefined ? JSON.stringify(r.params) : '')}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
-        {moreError && <Alert title="Could not load more" severity="error">{moreError.message}</Alert>}
+        {moreError && (
+          <Alert title="Could not load more" severity="error">
+            {moreError.message}
+          </Alert>
+        )}
         {next && (
-          <Button variant="secondary" onClick={loadMore}>
+          <Button variant="secondary" onClick={() => void loadMore()}>
             Older records
           </Button>
         )}
@@ -145,8 +204,16 @@ export function Audit() {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({ width: '100%', 'th, td': { padding: theme.spacing(0.5, 1), textAlign: 'left', verticalAlign: 'top' } }),
-  detail: css({ maxWidth: 360, overflowWrap: 'anywhere', fontFamily: theme.typography.fontFamilyMonospace, fontSize: theme.typography.bodySmall.fontSize }),
+  table: css({
+    width: '100%',
+    'th, td': { padding: theme.spacing(0.5, 1), textAlign: 'left', verticalAlign: 'top' },
+  }),
+  detail: css({
+    maxWidth: 360,
+    overflowWrap: 'anywhere',
+    fontFamily: theme.typography.fontFamilyMonospace,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
   select: css({
     height: theme.spacing(4),
     background: theme.components.input.background,

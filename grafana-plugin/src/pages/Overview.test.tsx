@@ -8,19 +8,43 @@ import { testIds } from '../testIds';
 import { Overview } from './Overview';
 
 const prometheus = { uid: 'layerwatch-prometheus', name: 'Prometheus', type: 'prometheus' };
-setDataSourceSrv({ getInstanceSettings: () => prometheus, getList: () => [prometheus] } as unknown as DataSourceSrv);
+setDataSourceSrv({
+  getInstanceSettings: () => prometheus,
+  getList: () => [prometheus],
+} as unknown as DataSourceSrv);
 
 function vector(samples: Array<[Record<string, string>, number]>) {
-  return { status: 'success', data: { resultType: 'vector', result: samples.map(([metric, v]) => ({ metric, value: [0, String(v)] })) } };
+  return {
+    status: 'success',
+    data: {
+      resultType: 'vector',
+      result: samples.map(([metric, v]) => ({ metric, value: [0, String(v)] })),
+    },
+  };
 }
 
 describe('Overview (Prometheus stand-in)', () => {
   it('colors each layer by its worst threshold and shows values against targets', async () => {
     const { srv, calls } = standInBackend((call) => {
       const query = (call.params as { query: string }).query;
-      if (query.startsWith('min by (layer) (probe_success')) return { status: 200, data: vector([[{ layer: '4' }, 1], [{ layer: '7' }, 0]]) };
-      if (query.includes('http_server_request_duration_seconds')) return { status: 200, data: vector([[{}, 0.2]]) };
-      if (query.startsWith('1 - slo:sli_error')) return { status: 200, data: vector([[{ layer: '4' }, 1], [{ layer: '7' }, 0.5]]) };
+      if (query.startsWith('min by (layer) (probe_success'))
+        return {
+          status: 200,
+          data: vector([
+            [{ layer: '4' }, 1],
+            [{ layer: '7' }, 0],
+          ]),
+        };
+      if (query.includes('http_server_request_duration_seconds'))
+        return { status: 200, data: vector([[{}, 0.2]]) };
+      if (query.startsWith('1 - slo:sli_error'))
+        return {
+          status: 200,
+          data: vector([
+            [{ layer: '4' }, 1],
+            [{ layer: '7' }, 0.5],
+          ]),
+        };
       return { status: 200, data: vector([]) };
     });
     setBackendSrv(srv);
@@ -29,18 +53,34 @@ describe('Overview (Prometheus stand-in)', () => {
         <Overview />
       </SettingsContext.Provider>,
     );
-    await waitFor(() => expect(screen.getByTestId(testIds.overview.layer('7'))).toHaveAttribute('data-state', 'critical'));
+    await waitFor(() =>
+      expect(screen.getByTestId(testIds.overview.layer('7'))).toHaveAttribute(
+        'data-state',
+        'critical',
+      ),
+    );
     expect(screen.getByTestId(testIds.overview.layer('4'))).toHaveAttribute('data-state', 'ok');
-    expect(screen.getByTestId(testIds.overview.threshold('4', 'execution-latency'))).toHaveTextContent('200 ms≤ 500 ms');
-    expect(screen.getByTestId(testIds.overview.threshold('7', 'availability'))).toHaveTextContent('50.00 %≥ 99.9 %');
+    expect(
+      screen.getByTestId(testIds.overview.threshold('4', 'execution-latency')),
+    ).toHaveTextContent('200 ms≤ 500 ms');
+    expect(screen.getByTestId(testIds.overview.threshold('7', 'availability'))).toHaveTextContent(
+      '50.00 %≥ 99.9 %',
+    );
     expect(screen.getByTestId(testIds.overview.layer('8'))).toHaveAttribute('data-state', 'nodata');
-    expect(calls.every((c) => c.url === '/api/datasources/proxy/uid/layerwatch-prometheus/api/v1/query')).toBe(true);
+    expect(
+      calls.every((c) => c.url === '/api/datasources/proxy/uid/layerwatch-prometheus/api/v1/query'),
+    ).toBe(true);
   });
 
   it('shows the error when Prometheus cannot be reached', async () => {
-    const { srv } = standInBackend(() => ({ status: 502, data: { message: 'Bad Gateway: prometheus did not answer' } }));
+    const { srv } = standInBackend(() => ({
+      status: 502,
+      data: { message: 'Bad Gateway: prometheus did not answer' },
+    }));
     setBackendSrv(srv);
     render(<Overview />);
-    expect(await screen.findByTestId(testIds.state.error)).toHaveTextContent('(HTTP 502): Bad Gateway: prometheus did not answer');
+    expect(await screen.findByTestId(testIds.state.error)).toHaveTextContent(
+      '(HTTP 502): Bad Gateway: prometheus did not answer',
+    );
   });
 });

@@ -45,7 +45,13 @@ export function Overview() {
         <Text element="p" color="secondary">
           Each layer against the runbook's thresholds, from Prometheus, every {refreshMs / 1000} s.
         </Text>
-        <Button icon="sync" variant="secondary" size="sm" onClick={loaded.reload} disabled={loaded.loading}>
+        <Button
+          icon="sync"
+          variant="secondary"
+          size="sm"
+          onClick={loaded.reload}
+          disabled={loaded.loading}
+        >
           Refresh
         </Button>
       </Stack>
@@ -67,7 +73,10 @@ export function Overview() {
   );
 }
 
-function evaluate(check: Check, results: Results): { state: CheckState; value?: number; error?: string } {
+function evaluate(
+  check: Check,
+  results: Results,
+): { state: CheckState; value?: number; error?: string } {
   const r = results.get(check.query);
   if (r instanceof Error) return { state: 'nodata', error: r.message };
   return evaluateCheck(check, r);
@@ -79,7 +88,9 @@ function LayerCard({ row, results }: { row: LayerRow; results: Results }) {
   const budget = row.budget ? evaluate(row.budget, results) : undefined;
   const checks = row.checks.map((c) => ({ check: c, ...evaluate(c, results) }));
   const state = worstState([...(health ? [health.state] : []), ...checks.map((c) => c.state)]);
-  const name = /^\d+$/.test(row.layer) ? `Layer ${row.layer}` : row.layer[0]!.toUpperCase() + row.layer.slice(1);
+  const name = /^\d+$/.test(row.layer)
+    ? `Layer ${row.layer}`
+    : row.layer[0]!.toUpperCase() + row.layer.slice(1);
   return (
     <section
       className={styles.card}
@@ -95,7 +106,11 @@ function LayerCard({ row, results }: { row: LayerRow; results: Results }) {
       </div>
       {health && (
         <div data-testid={testIds.overview.health(row.layer)} data-state={health.state}>
-          Probes: <StateBadge state={health.state} text={health.value === undefined ? 'no data' : row.health!.format(health.value)} />
+          Probes:{' '}
+          <StateBadge
+            state={health.state}
+            text={health.value === undefined ? 'no data' : row.health!.format(health.value)}
+          />
         </div>
       )}
       <table className={styles.table}>
@@ -109,7 +124,11 @@ function LayerCard({ row, results }: { row: LayerRow; results: Results }) {
         </thead>
         <tbody>
           {checks.map(({ check, state: s, value, error }) => (
-            <tr key={check.key} data-testid={testIds.overview.threshold(row.layer, check.key)} data-state={s}>
+            <tr
+              key={check.key}
+              data-testid={testIds.overview.threshold(row.layer, check.key)}
+              data-state={s}
+            >
               <td title={error}>{check.label}</td>
               <td>{value === undefined ? '–' : check.format(value)}</td>
               <td>{check.target}</td>

@@ -20,23 +20,44 @@ export function Pages() {
   const styles = useStyles2(getStyles);
   const { refreshMs } = useSettings();
   const [filter, setFilter] = useState<Filter>('firing');
-  const loaded = useLoader(() => listPages(filter === 'all' ? undefined : filter), filter, refreshMs);
+  const loaded = useLoader(
+    () => listPages(filter === 'all' ? undefined : filter),
+    filter,
+    refreshMs,
+  );
   const pages = loaded.data?.pages ?? [];
   return (
     <div data-testid={testIds.pages.container}>
-      <RadioButtonGroup options={FILTERS} value={filter} onChange={(v) => setFilter(v)} aria-label="Page status" />
+      <RadioButtonGroup
+        options={FILTERS}
+        value={filter}
+        onChange={(v) => setFilter(v)}
+        aria-label="Page status"
+      />
       <PageState
         loading={loaded.loading}
         error={loaded.error}
         hasData={!!loaded.data}
         empty={pages.length === 0}
-        emptyText={filter === 'firing' ? 'No page is firing: the inbox is clear.' : 'No page received.'}
+        emptyText={
+          filter === 'firing' ? 'No page is firing: the inbox is clear.' : 'No page received.'
+        }
         onRetry={loaded.reload}
       >
         <table className={styles.table}>
           <thead>
             <tr>
-              {['Priority', 'Alert', 'Layer', 'Status', 'Started', 'Received', 'Deliveries', 'Receiver', 'Summary'].map((h) => (
+              {[
+                'Priority',
+                'Alert',
+                'Layer',
+                'Status',
+                'Started',
+                'Received',
+                'Deliveries',
+                'Receiver',
+                'Summary',
+              ].map((h) => (
                 <th key={h} scope="col">
                   {h}
                 </th>
@@ -45,9 +66,17 @@ export function Pages() {
           </thead>
           <tbody>
             {pages.map((p) => (
-              <tr key={p.id} data-testid={testIds.pages.row} data-alertname={p.alertname} data-status={p.status}>
+              <tr
+                key={p.id}
+                data-testid={testIds.pages.row}
+                data-alertname={p.alertname}
+                data-status={p.status}
+              >
                 <td>
-                  <Badge color={p.priority === 'P0' ? 'red' : p.priority === 'P1' ? 'orange' : 'blue'} text={p.priority} />
+                  <Badge
+                    color={p.priority === 'P0' ? 'red' : p.priority === 'P1' ? 'orange' : 'blue'}
+                    text={p.priority}
+                  />
                 </td>
                 <td>{p.alertname}</td>
                 <td>{p.layer ?? '–'}</td>
@@ -69,5 +98,9 @@ export function Pages() {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({ width: '100%', marginTop: theme.spacing(2), 'th, td': { padding: theme.spacing(0.5, 1), textAlign: 'left' } }),
+  table: css({
+    width: '100%',
+    marginTop: theme.spacing(2),
+    'th, td': { padding: theme.spacing(0.5, 1), textAlign: 'left' },
+  }),
 });

@@ -2,9 +2,19 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, packagePath, prometheusConfig } from '@layerwatch/alert-rules';
-import { startAlertmanager, startPrometheus, type RunningAlertmanager, type RunningPrometheus } from '@layerwatch/local';
+import {
+  startAlertmanager,
+  startPrometheus,
+  type RunningAlertmanager,
+  type RunningPrometheus,
+} from '@layerwatch/local';
 import { startDaemon, type RunningDaemon } from '@layerwatch/probes';
-import { hashToken, parseConfig, startRemediation, type RunningRemediation } from '@layerwatch/remediation';
+import {
+  hashToken,
+  parseConfig,
+  startRemediation,
+  type RunningRemediation,
+} from '@layerwatch/remediation';
 import { startSimulator, type RunningSimulator } from '@layerwatch/sim';
 import { pino } from 'pino';
 
@@ -20,13 +30,18 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export const TOKENS = { operator: 'lw_plugin_test_operator_token_0000000', viewer: 'lw_plugin_test_viewer_token_00000000' };
+export const TOKENS = {
+  operator: 'lw_plugin_test_operator_token_0000000',
+  viewer: 'lw_plugin_test_viewer_token_00000000',
+};
 
 export async function startStack(): Promise<Stack> {
   const root = await mkdtemp(join(tmpdir(), 'layerwatch-plugin-'));
   const parts: Partial<Stack> = { root };
   try {
-    parts.sim = await startSimulator({ ports: { agent: 0, scheduler: 0, refinement: 0, evolution: 0 } });
+    parts.sim = await startSimulator({
+      ports: { agent: 0, scheduler: 0, refinement: 0, evolution: 0 },
+    });
     const { agent, evolution } = parts.sim.services;
     const probes = join(root, 'probes.yml');
     await writeFile(
@@ -44,10 +59,17 @@ export async function startStack(): Promise<Stack> {
         '',
       ].join('\n'),
     );
-    parts.daemon = await startDaemon({ configFile: probes, listen: '127.0.0.1:0', logger: pino({ level: 'silent' }) });
+    parts.daemon = await startDaemon({
+      configFile: probes,
+      listen: '127.0.0.1:0',
+      logger: pino({ level: 'silent' }),
+    });
     const amConfig = join(root, 'alertmanager.yml');
     await writeFile(amConfig, "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n");
-    parts.alertmanager = await startAlertmanager({ dataDir: join(root, 'alertmanager'), configFile: amConfig });
+    parts.alertmanager = await startAlertmanager({
+      dataDir: join(root, 'alertmanager'),
+      configFile: amConfig,
+    });
     const promConfig = join(root, 'prometheus.yml');
     await writeFile(
       promConfig,
@@ -58,8 +80,15 @@ export async function startStack(): Promise<Stack> {
         scrapeInterval: '1s',
       }),
     );
-    parts.prometheus = await startPrometheus({ dataDir: join(root, 'prometheus'), configFile: promConfig });
-    const services = Object.entries(parts.sim.services).map(([name, s]) => ({ name, layer: s.layer, url: s.url }));
+    parts.prometheus = await startPrometheus({
+      dataDir: join(root, 'prometheus'),
+      configFile: promConfig,
+    });
+    const services = Object.entries(parts.sim.services).map(([name, s]) => ({
+      name,
+      layer: s.layer,
+      url: s.url,
+    }));
     parts.remediation = await startRemediation({
       config: parseConfig({
         listen: '127.0.0.1:0',
@@ -94,7 +123,11 @@ async function stopAll(parts: Partial<Stack>): Promise<void> {
   if (parts.root) await rm(parts.root, { recursive: true, force: true });
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

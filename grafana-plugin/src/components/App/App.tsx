@@ -24,7 +24,12 @@ export default function App({ meta }: AppRootProps<AppJsonData>) {
       <div data-testid={testIds.app.container}>
         <TabsBar data-testid={testIds.app.nav}>
           {TABS.map((t) => (
-            <Tab key={t} label={PAGE_TITLES[t]} active={t === current} onChangeTab={() => navigate(prefixRoute(t))} />
+            <Tab
+              key={t}
+              label={PAGE_TITLES[t]}
+              active={t === current}
+              onChangeTab={() => navigate(prefixRoute(t))}
+            />
           ))}
         </TabsBar>
         <main aria-label={PAGE_TITLES[current]} style={{ paddingTop: 16 }}>

@@ -25,21 +25,28 @@ const plan = {
   action: 'rollback-evolution',
   params: {},
   target: 'service layer7/evolution',
-  plan: { summary: 'Roll layer 7 back one generation.', changes: [{ kind: 'generation', target: 'evolution', from: 5, to: 4 }] },
+  plan: {
+    summary: 'Roll layer 7 back one generation.',
+    changes: [{ kind: 'generation', target: 'evolution', from: 5, to: 4 }],
+  },
   requiresConfirmation: true,
   confirmation: { token: 'confirm-123', expiresAt: new Date(Date.now() + 60_000).toISOString() },
   auditId: 'a1',
 };
 
 function asRole(role: 'Viewer' | 'Editor') {
-  Object.assign(config.bootData, { user: { ...config.bootData.user, orgRole: role, permissions: {} } });
+  Object.assign(config.bootData, {
+    user: { ...config.bootData.user, orgRole: role, permissions: {} },
+  });
 }
 
 afterEach(() => asRole('Viewer'));
 
 /** Grafana's Button keeps a disabled button focusable (aria-disabled) when it has a tooltip. */
 function expectDisabled(button: HTMLElement) {
-  expect(button.hasAttribute('disabled') || button.getAttribute('aria-disabled') === 'true').toBe(true);
+  expect(button.hasAttribute('disabled') || button.getAttribute('aria-disabled') === 'true').toBe(
+    true,
+  );
 }
 
 describe('ActionButton (remediation API stand-in)', () => {
@@ -47,12 +54,23 @@ describe('ActionButton (remediation API stand-in)', () => {
     asRole('Viewer');
     render(<ActionButton action={rollback} context={{ layer: '7' }} />);
     expectDisabled(screen.getByTestId(testIds.action.button('rollback-evolution')));
-    expect(screen.getByTestId(`${testIds.action.button('rollback-evolution')}-reason`)).toHaveTextContent('Your Grafana role (Viewer) cannot run remediation actions');
+    expect(
+      screen.getByTestId(`${testIds.action.button('rollback-evolution')}-reason`),
+    ).toHaveTextContent('Your Grafana role (Viewer) cannot run remediation actions');
   });
 
   it("is disabled with the API's reason when the token's role may not run it", async () => {
     asRole('Editor');
-    render(<ActionButton action={{ ...rollback, allowed: false, deniedReason: 'role viewer may not run rollback-evolution' }} context={{}} />);
+    render(
+      <ActionButton
+        action={{
+          ...rollback,
+          allowed: false,
+          deniedReason: 'role viewer may not run rollback-evolution',
+        }}
+        context={{}}
+      />,
+    );
     expectDisabled(screen.getByTestId(testIds.action.button('rollback-evolution')));
     expect(screen.getByText('role viewer may not run rollback-evolution')).toBeInTheDocument();
     await userEvent.setup().click(screen.getByTestId(testIds.action.button('rollback-evolution')));
@@ -64,20 +82,34 @@ describe('ActionButton (remediation API stand-in)', () => {
     const { srv, calls } = standInBackend((call) =>
       call.url.endsWith('/dry-run')
         ? { status: 200, data: plan }
-        : { status: 200, data: { executionId: 'e1', status: 'succeeded', result: { generation: 4 }, auditId: 'a2', replayed: false } },
+        : {
+            status: 200,
+            data: {
+              executionId: 'e1',
+              status: 'succeeded',
+              result: { generation: 4 },
+              auditId: 'a2',
+              replayed: false,
+            },
+          },
     );
     setBackendSrv(srv);
     const user = userEvent.setup();
     render(<ActionButton action={rollback} context={{ layer: '7' }} />);
     await user.click(screen.getByTestId(testIds.action.button('rollback-evolution')));
     await user.click(screen.getByRole('button', { name: 'Dry-run' }));
-    expect(await screen.findByTestId(testIds.action.plan)).toHaveTextContent('Roll layer 7 back one generation.');
+    expect(await screen.findByTestId(testIds.action.plan)).toHaveTextContent(
+      'Roll layer 7 back one generation.',
+    );
     const confirm = screen.getByTestId(testIds.action.confirm);
     expect(confirm).toBeDisabled();
     await user.type(screen.getByTestId(testIds.action.confirmInput), 'service layer7/evolution');
     expect(confirm).toBeEnabled();
     await user.click(confirm);
-    expect(await screen.findByTestId(testIds.action.result)).toHaveAttribute('data-status', 'succeeded');
+    expect(await screen.findByTestId(testIds.action.result)).toHaveAttribute(
+      'data-status',
+      'succeeded',
+    );
     expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
       'POST /api/plugin-proxy/layerwatch-ops-app/remediation/api/v1/actions/rollback-evolution/dry-run',
       'POST /api/plugin-proxy/layerwatch-ops-app/remediation/api/v1/actions/rollback-evolution/execute',
@@ -91,17 +123,29 @@ describe('ActionButton (remediation API stand-in)', () => {
     const { srv } = standInBackend((call) =>
       call.url.endsWith('/dry-run')
         ? { status: 200, data: plan }
-        : { status: 409, data: { error: 'rollback-evolution ran 10 s ago; its cooldown is 60 s', reason: 'cooldown', retryAfterSeconds: 50 } },
+        : {
+            status: 409,
+            data: {
+              error: 'rollback-evolution ran 10 s ago; its cooldown is 60 s',
+              reason: 'cooldown',
+              retryAfterSeconds: 50,
+            },
+          },
     );
     setBackendSrv(srv);
     const user = userEvent.setup();
     render(<ActionButton action={rollback} context={{}} />);
     await user.click(screen.getByTestId(testIds.action.button('rollback-evolution')));
     await user.click(screen.getByRole('button', { name: 'Dry-run' }));
-    await user.type(await screen.findByTestId(testIds.action.confirmInput), 'service layer7/evolution');
+    await user.type(
+      await screen.findByTestId(testIds.action.confirmInput),
+      'service layer7/evolution',
+    );
     await user.click(screen.getByTestId(testIds.action.confirm));
     const error = await screen.findByTestId(testIds.action.error);
-    expect(error).toHaveTextContent('(HTTP 409): rollback-evolution ran 10 s ago; its cooldown is 60 s');
+    expect(error).toHaveTextContent(
+      '(HTTP 409): rollback-evolution ran 10 s ago; its cooldown is 60 s',
+    );
     expect(error).toHaveTextContent('Try again in 50 s.');
     await waitFor(() => expect(screen.getByTestId(testIds.action.confirm)).toBeEnabled());
   });

@@ -21,12 +21,20 @@ interface Props {
 export function disabledReason(action: ActionInfo): string | undefined {
   const grafana = grafanaMayExecute();
   if (!grafana.allowed) return grafana.reason;
-  if (!action.allowed) return action.deniedReason ?? `The remediation API does not let your token run ${action.name}.`;
+  if (!action.allowed)
+    return action.deniedReason ?? `The remediation API does not let your token run ${action.name}.`;
   return undefined;
 }
 
 /** One remediation action: dry-run first, then confirmation, then progress and the result. */
-export function ActionButton({ action, context, label, fixedParams, initialParams, onDone }: Props) {
+export function ActionButton({
+  action,
+  context,
+  label,
+  fixedParams,
+  initialParams,
+  onDone,
+}: Props) {
   const [open, setOpen] = useState(false);
   const reason = disabledReason(action);
   const reasonId = `lw-reason-${action.name}-${Object.values(context).join('-')}`;

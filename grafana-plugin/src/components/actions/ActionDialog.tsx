@@ -35,7 +35,11 @@ function ErrorView({ error }: { error: ApiError | Error }) {
   const details = error instanceof ApiError ? error.details : undefined;
   const retry = error instanceof ApiError ? error.retryAfterSeconds : undefined;
   return (
-    <Alert title="The remediation API refused or failed" severity="error" data-testid={testIds.action.error}>
+    <Alert
+      title="The remediation API refused or failed"
+      severity="error"
+      data-testid={testIds.action.error}
+    >
       <p>{error.message}</p>
       {retry !== undefined && <p>Try again in {retry} s.</p>}
       {details && (
@@ -50,8 +54,18 @@ function ErrorView({ error }: { error: ApiError | Error }) {
 }
 
 /** The dialog behind every action button: params → dry-run plan → confirm → run → result. */
-export function ActionDialog({ action, context, fixedParams, initialParams, children, onClose }: Props) {
-  const [params, setParams] = useState(() => ({ ...defaultParams(action.paramsSchema, context), ...initialParams }));
+export function ActionDialog({
+  action,
+  context,
+  fixedParams,
+  initialParams,
+  children,
+  onClose,
+}: Props) {
+  const [params, setParams] = useState(() => ({
+    ...defaultParams(action.paramsSchema, context),
+    ...initialParams,
+  }));
   const [step, setStep] = useState<Step>({ kind: 'params' });
   const [error, setError] = useState<Error>();
   const [typed, setTyped] = useState('');
@@ -79,7 +93,12 @@ export function ActionDialog({ action, context, fixedParams, initialParams, chil
     setError(undefined);
     setStep({ kind: 'executing', plan });
     try {
-      const result = await execute(action.name, plan.params, idempotencyKey, plan.confirmation?.token);
+      const result = await execute(
+        action.name,
+        plan.params,
+        idempotencyKey,
+        plan.confirmation?.token,
+      );
       setStep({ kind: 'done', plan, result });
     } catch (e) {
       setError(e as Error);
@@ -90,19 +109,28 @@ export function ActionDialog({ action, context, fixedParams, initialParams, chil
   const needsTyping = action.destructive;
   const changed = step.kind === 'done';
   return (
-    <Modal title={`${action.title}${action.destructive ? ' (destructive)' : ''}`} isOpen onDismiss={() => onClose(changed)}>
+    <Modal
+      title={`${action.title}${action.destructive ? ' (destructive)' : ''}`}
+      isOpen
+      onDismiss={() => onClose(changed)}
+    >
       <div data-testid={testIds.action.dialog}>
         <p>{action.description}</p>
         {children}
         {error && <ErrorView error={error} />}
         {step.kind === 'params' && (
           <>
-            <ParamsForm schema={schema} value={params} onChange={setParams} idPrefix={`lw-${action.name}`} />
+            <ParamsForm
+              schema={schema}
+              value={params}
+              onChange={setParams}
+              idPrefix={`lw-${action.name}`}
+            />
             <Modal.ButtonRow>
               <Button variant="secondary" fill="outline" onClick={() => onClose(false)}>
                 Cancel
               </Button>
-              <Button onClick={runDry}>Dry-run</Button>
+              <Button onClick={() => void runDry()}>Dry-run</Button>
             </Modal.ButtonRow>
           </>
         )}
@@ -122,14 +150,18 @@ export function ActionDialog({ action, context, fixedParams, initialParams, chil
               </Field>
             )}
             <Modal.ButtonRow>
-              <Button variant="secondary" fill="outline" onClick={() => setStep({ kind: 'params' })}>
+              <Button
+                variant="secondary"
+                fill="outline"
+                onClick={() => setStep({ kind: 'params' })}
+              >
                 Back
               </Button>
               <Button
                 variant={action.destructive ? 'destructive' : 'primary'}
                 data-testid={testIds.action.confirm}
                 disabled={needsTyping && typed !== step.plan.target}
-                onClick={() => runExecute(step.plan, step.idempotencyKey)}
+                onClick={() => void runExecute(step.plan, step.idempotencyKey)}
               >
                 {action.destructive ? `Run on ${step.plan.target}` : 'Confirm and run'}
               </Button>
@@ -152,11 +184,13 @@ export function ActionDialog({ action, context, fixedParams, initialParams, chil
             >
               <p>
                 {action.name} on {step.plan.target}: {step.result.status}
-                {step.result.replayed ? ' (replayed: it had already run with this key)' : ''}. Audit record{' '}
-                {step.result.auditId}.
+                {step.result.replayed ? ' (replayed: it had already run with this key)' : ''}. Audit
+                record {step.result.auditId}.
               </p>
               {step.result.error && <p>{step.result.error}</p>}
-              {step.result.result !== undefined && <pre>{JSON.stringify(step.result.result, null, 2)}</pre>}
+              {step.result.result !== undefined && (
+                <pre>{JSON.stringify(step.result.result, null, 2)}</pre>
+              )}
             </Alert>
             <Stack justifyContent="flex-end">
               <Button onClick={() => onClose(true)}>Close</Button>

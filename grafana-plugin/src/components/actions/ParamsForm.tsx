@@ -56,7 +56,13 @@ export function ParamsForm({ schema, value, onChange, idPrefix }: Props) {
             </select>
           );
         } else if (type === 'boolean') {
-          input = <Switch id={id} value={current === true} onChange={(e) => set(name, e.currentTarget.checked)} />;
+          input = (
+            <Switch
+              id={id}
+              value={current === true}
+              onChange={(e) => set(name, e.currentTarget.checked)}
+            />
+          );
         } else if (type === 'integer' || type === 'number') {
           input = (
             <Input
@@ -72,7 +78,13 @@ export function ParamsForm({ schema, value, onChange, idPrefix }: Props) {
             />
           );
         } else if (type === 'string') {
-          input = <Input id={id} value={typeof current === 'string' ? current : ''} onChange={(e) => set(name, e.currentTarget.value)} />;
+          input = (
+            <Input
+              id={id}
+              value={typeof current === 'string' ? current : ''}
+              onChange={(e) => set(name, e.currentTarget.value)}
+            />
+          );
         } else {
           input = (
             <TextArea
@@ -81,7 +93,10 @@ export function ParamsForm({ schema, value, onChange, idPrefix }: Props) {
               defaultValue={current === undefined ? '' : JSON.stringify(current)}
               onBlur={(e) => {
                 try {
-                  set(name, e.currentTarget.value === '' ? undefined : JSON.parse(e.currentTarget.value));
+                  set(
+                    name,
+                    e.currentTarget.value === '' ? undefined : JSON.parse(e.currentTarget.value),
+                  );
                 } catch {
                   set(name, e.currentTarget.value);
                 }
@@ -112,18 +127,29 @@ const getStyles = (theme: GrafanaTheme2) => ({
 });
 
 /** Starting params: the schema's defaults, then what the alert tells (its layer, a deployment of it). */
-export function defaultParams(schema: JsonSchema, context: Record<string, string>): Record<string, unknown> {
+export function defaultParams(
+  schema: JsonSchema,
+  context: Record<string, string>,
+): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   for (const [name, prop] of Object.entries(schema.properties ?? {})) {
     if (prop.default !== undefined) params[name] = prop.default;
     const fromContext = context[name];
-    if (fromContext !== undefined && (!prop.enum || prop.enum.includes(fromContext))) params[name] = fromContext;
+    if (fromContext !== undefined && (!prop.enum || prop.enum.includes(fromContext)))
+      params[name] = fromContext;
     if (params[name] === undefined && prop.enum && prop.enum.length > 0) {
       const layer = context['layer'];
-      const match = layer ? prop.enum.find((x) => String(x).startsWith(`layer${layer}`)) : undefined;
-      if (match !== undefined || schema.required?.includes(name)) params[name] = match ?? prop.enum[0];
+      const match = layer
+        ? prop.enum.find((x) => String(x).startsWith(`layer${layer}`))
+        : undefined;
+      if (match !== undefined || schema.required?.includes(name))
+        params[name] = match ?? prop.enum[0];
     }
-    if (params[name] === undefined && schema.required?.includes(name) && prop.minimum !== undefined) {
+    if (
+      params[name] === undefined &&
+      schema.required?.includes(name) &&
+      prop.minimum !== undefined
+    ) {
       params[name] = prop.minimum;
     }
   }

@@ -38,7 +38,11 @@ export function PlanView({ plan }: { plan: DryRunResult }) {
           </tbody>
         </table>
       )}
-      {plan.confirmation && <p>Confirmation valid until {new Date(plan.confirmation.expiresAt).toLocaleTimeString()}.</p>}
+      {plan.confirmation && (
+        <p>
+          Confirmation valid until {new Date(plan.confirmation.expiresAt).toLocaleTimeString()}.
+        </p>
+      )}
     </div>
   );
 }
