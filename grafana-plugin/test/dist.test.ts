@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DIST_DIR, PACKAGE_ROOT } from '../host/server/index.js';
+import { thresholdsSource, THRESHOLDS_FILE } from '../scripts/thresholds.js';
+
+/** What `make test` built into dist/ (the plugin Grafana loads), and the compose file that mounts it. */
+const REPO = resolve(PACKAGE_ROOT, '..');
+
+interface PluginJson {
+  id: string;
+  info: { version: string; updated: string };
+  includes: Array<{ type: string; path: string; role?: string }>;
+  routes: Array<{
+    path: string;
+    method: string;
+    reqRole?: string;
+    reqAction?: string;
+    url: string;
+    headers?: Array<{ content: string }>;
+  }>;
+}
+
+describe('dist/', () => {
+  it('holds module.js as AMD with the shared modules external, and the files Grafana wants', async () => {
+    const module = await readFile(`${DIST_DIR}/module.js`, 'utf8');
+    expect(module.startsWith('define([')).toBe(true);
+    for (const shared of ['react', '@grafana/ui', '@grafana/data', '@grafana/runtime'])
+      expect(module).toContain(`"${shared}"`);
+    expect(module).not.toContain('createElement("div",{className:"css-');
+    for (const file of ['plugin.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'img/logo.svg'])
+      expect(existsSync(`${DIST_DIR}/${file}`), file).toBe(true);
+  });
+
+  it("fills plugin.json's placeholders and includes every dashboard and runbook", async () => {
+    const text = await readFile(`${DIST_DIR}/plugin.json`, 'utf8');
+    expect(text).not.toMatch(/%[A-Z_]+%/);
+    const plugin = JSON.parse(text) as PluginJson;
+    expect(plugin.id).toBe('layerwatch-ops-app');
+    expect(plugin.info.version).toBe('0.1.0');
+    expect(plugin.info.updated).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const dashboards = (await readdir(`${REPO}/dashboards/generated`))
+      .filter((f) => f.endsWith('.json'))
+      .sort();
+    const included = plugin.includes
+      .filter((i) => i.type === 'dashboard')
+      .map((i) => i.path.replace('dashboards/', ''))
+      .sort();
+    expect(included).toEqual(dashboards);
+    for (const d of included) expect(existsSync(`${DIST_DIR}/dashboards/${d}`), d).toBe(true);
+    const runbooks = (await readdir(`${REPO}/alert-rules/runbooks`)).filter((f) =>
+      f.endsWith('.md'),
+    );
+    for (const r of runbooks) expect(existsSync(`${DIST_DIR}/runbooks/${r}`), r).toBe(true);
+  });
+
+  it('sends the token only from secureJsonData through routes that each declare who may call them', async () => {
+    const plugin = JSON.parse(await readFile(`${DIST_DIR}/plugin.json`, 'utf8')) as PluginJson;
+    for (const route of plugin.routes) {
+      expect(route.method, route.path).toMatch(/^(GET|POST)$/);
+      expect(route.reqRole ?? route.reqAction, route.path).toBeDefined();
+      for (const h of route.headers ?? [])
+        expect(h.content).toMatch(/\{\{ \.SecureJsonData\.remediationToken \}\}/);
+    }
+    expect(
+      plugin.routes
+        .filter((r) => r.method === 'POST')
+        .every((r) => r.reqAction === 'layerwatch-ops-app.actions:execute'),
+    ).toBe(true);
+  });
+
+  it('has src/generated/thresholds.ts up to date with the alert-rules config', async () => {
+    const current = await readFile(THRESHOLDS_FILE, 'utf8');
+    expect(current, 'run npx tsx grafana-plugin/scripts/generate-thresholds.ts').toBe(
+      await thresholdsSource(),
+    );
+  });
+});
+
+describe('deploy/docker-compose.yaml (parsed: no Docker engine here)', () => {
+  it('runs the official Grafana image with the plugin mounted, allowed unsigned by id, and provisioning whose paths exist', async () => {
+    const file = `${REPO}/deploy/docker-compose.yaml`;
+    const compose = parse(await readFile(file, 'utf8')) as {
+      services: Record<
+        string,
+        { image?: string; environment?: Record<string, string>; volumes?: string[] }
+      >;
+    };
+    const grafana = compose.services['grafana']!;
+    expect(grafana.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
+    expect(grafana.environment?.['GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS']).toBe(
+      'layerwatch-ops-app',
+    );
+    expect(grafana.volumes).toContain(
+      '../grafana-plugin/dist:/var/lib/grafana/plugins/layerwatch-ops-app:ro',
+    );
+    for (const service of Object.values(compose.services)) {
+      for (const volume of service.volumes ?? []) {
+        const host = volume.split(':')[0]!;
+        expect(existsSync(resolve(dirname(file), host)), volume).toBe(true);
+      }
+    }
+    const app = parse(
+      await readFile(`${REPO}/deploy/grafana/provisioning/plugins/layerwatch-ops-app.yaml`, 'utf8'),
+    ) as {
+      apps: Array<{
+        type: string;
+        jsonData: Record<string, unknown>;
+        secureJsonData: Record<string, string>;
+      }>;
+    };
+    expect(app.apps[0]).toMatchObject({
+      type: 'layerwatch-ops-app',
+      jsonData: { prometheusUid: 'layerwatch-prometheus' },
+    });
+    expect(Object.keys(app.apps[0]!.secureJsonData)).toEqual(['remediationToken']);
+    const ds = parse(
+      await readFile(`${REPO}/deploy/grafana/provisioning/datasources/prometheus.yaml`, 'utf8'),
+    ) as { datasources: Array<{ uid: string; type: string }> };
+    expect(ds.datasources[0]).toMatchObject({ uid: 'layerwatch-prometheus', type: 'prometheus' });
+  });
+});
