@@ -1,5 +1,5 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   GENERATED,
   alertmanagerYaml,
@@ -21,6 +21,8 @@ export interface AlertingOptions {
   /** The simulated layer services; those whose `/metrics` answers are scraped too. */
   readonly layers: readonly { readonly url: string; readonly layer: string }[];
   readonly log: (line: string) => void;
+  /** The bearer token file Alertmanager sends to the remediation webhook. */
+  readonly remediationTokenFile?: string;
 }
 
 /**
@@ -38,10 +40,18 @@ export async function startAlerting(options: AlertingOptions): Promise<StackPart
   await mkdir(amDir, { recursive: true });
   const amConfig = join(amDir, 'alertmanager.yml');
   // Rendered with whatever pager secrets this shell has: never committed, readable by us only.
-  const secrets = readPagerSecrets();
-  const hasPagers = Object.keys(secrets).length > 0;
+  const pagerSecrets = readPagerSecrets();
+  const hasPagers = Object.keys(pagerSecrets).length > 0;
+  const tokenFile = options.remediationTokenFile;
+  const secrets =
+    tokenFile === undefined
+      ? pagerSecrets
+      : { remediationTokenFile: resolve(tokenFile), ...pagerSecrets };
   const groups = buildRuleGroups(config);
-  await writeFile(amConfig, alertmanagerYaml(config, groups, hasPagers ? secrets : undefined));
+  await writeFile(
+    amConfig,
+    alertmanagerYaml(config, groups, hasPagers || tokenFile !== undefined ? secrets : undefined),
+  );
   await chmod(amConfig, 0o600);
   const alertmanager = await startAlertmanager({
     dataDir: join(amDir, 'data'),

@@ -4,6 +4,7 @@ import { startDaemon } from '@layerwatch/probes';
 import { DEFAULT_SIM_PORTS, startSimulator } from '@layerwatch/sim';
 import { pino } from 'pino';
 import { startAlerting } from './alerting.js';
+import { startStackRemediation } from './remediation.js';
 import { onPath } from './on-path.js';
 import { assertPortFree } from './port-check.js';
 import { writeStackProbeConfig } from './probe-config.js';
@@ -11,6 +12,8 @@ import { writeStackProbeConfig } from './probe-config.js';
 export interface StackOptions {
   /** Where Redis and PostgreSQL keep their data between runs (git ignores `.state/`). */
   readonly stateDir: string;
+  /** Where the remediation tokens are written. @default '.layerwatch' (git ignores it) */
+  readonly tokenDir?: string;
   readonly host: string;
   readonly log: (line: string) => void;
 }
@@ -28,6 +31,7 @@ export const STACK_PORTS = {
   probes: 9701,
   prometheus: 9090,
   alertmanager: 9093,
+  remediation: 9702,
 } as const;
 
 /**
@@ -44,6 +48,7 @@ export async function startStack(options: StackOptions): Promise<StackPart[]> {
       [STACK_PORTS.probes, 'probe daemon'],
       [STACK_PORTS.prometheus, 'Prometheus'],
       [STACK_PORTS.alertmanager, 'Alertmanager'],
+      [STACK_PORTS.remediation, 'remediation service'],
       ...Object.entries(DEFAULT_SIM_PORTS).map(([name, port]): [number, string] => [
         port,
         `simulated ${name}`,
@@ -108,7 +113,19 @@ export async function startStack(options: StackOptions): Promise<StackPart[]> {
       stop: () => daemon.stop(),
     });
 
+    options.log('starting the remediation service …');
+    const remediation = await startStackRemediation({
+      stateDir,
+      tokenDir: options.tokenDir ?? '.layerwatch',
+      host,
+      port: STACK_PORTS.remediation,
+      services: sim.services,
+      alertmanagerUrl: `http://${host}:${STACK_PORTS.alertmanager}`,
+    });
+    parts.push(remediation.part);
+
     const alerting = await startAlerting({
+      remediationTokenFile: remediation.alertmanagerTokenFile,
       stateDir,
       host,
       ports: STACK_PORTS,

@@ -53,7 +53,7 @@ function url(name: string): string {
 describe('startAlerting', () => {
   it('starts Alertmanager and Prometheus and names their URLs', () => {
     expect(parts.map((p) => p.name)).toEqual(['Alertmanager', 'Prometheus']);
-    expect(parts[0]?.urls[0]).toContain('pages → http://127.0.0.1:9702/api/alertmanager/webhook');
+    expect(parts[0]?.urls[0]).toContain('pages → http://127.0.0.1:9702/alertmanager/webhook');
     expect(log).toEqual([
       'starting Alertmanager …',
       'starting Prometheus with the generated rules …',
@@ -92,6 +92,6 @@ describe('startAlerting', () => {
     const status = (await (await fetch(`${url('Alertmanager')}/api/v2/status`)).json()) as {
       config: { original: string };
     };
-    expect(status.config.original).toContain('url: http://127.0.0.1:9702/api/alertmanager/webhook');
+    expect(status.config.original).toContain('url: http://127.0.0.1:9702/alertmanager/webhook');
   });
 });

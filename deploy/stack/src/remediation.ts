@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hashToken, parseConfig, startRemediation } from '@layerwatch/remediation';
+import { pino } from 'pino';
+import type { StackPart } from './stack.js';
+
+export interface RemediationOptions {
+  readonly stateDir: string;
+  /** Where the tokens are written for the operator (`.layerwatch/`, git-ignored). */
+  readonly tokenDir: string;
+  readonly host: string;
+  readonly port: number;
+  /** The simulated layer services: the HTTP actions' targets. */
+  readonly services: Readonly<Record<string, { readonly url: string; readonly layer: string }>>;
+  readonly alertmanagerUrl: string;
+}
+
+export interface StartedRemediation {
+  readonly part: StackPart;
+  /** The file holding the bearer token Alertmanager sends to the webhook. */
+  readonly alertmanagerTokenFile: string;
+}
+
+const IDENTITIES = [
+  ['admin', 'admin'],
+  ['operator', 'operator'],
+  ['viewer', 'viewer'],
+  ['alertmanager', 'viewer'],
+] as const;
+
+/**
+ * The remediation service on the simulator: fresh tokens on every start (only their hashes
+ * reach its config), written to `<tokenDir>/<name>-token` with mode 0600; the admin token
+ * is printed too. Its audit log and state persist in `<stateDir>/remediation/`.
+ */
+export async function startStackRemediation(
+  options: RemediationOptions,
+): Promise<StartedRemediation> {
+  await mkdir(options.tokenDir, { recursive: true, mode: 0o700 });
+  const tokens: { name: string; sha256: string; role: 'admin' | 'operator' | 'viewer' }[] = [];
+  const files: Record<string, string> = {};
+  let adminToken = '';
+  for (const [name, role] of IDENTITIES) {
+    const token = `lw_${randomBytes(24).toString('base64url')}`;
+    const file = join(options.tokenDir, `${name}-token`);
+    await writeFile(file, `${token}\n`, { mode: 0o600 });
+    await chmod(file, 0o600);
+    files[name] = file;
+    if (name === 'admin') adminToken = token;
+    tokens.push({ name, sha256: hashToken(token), role });
+  }
+  const config = parseConfig({
+    listen: `${options.host}:${options.port}`,
+    store: { kind: 'sqlite', path: join(options.stateDir, 'remediation', 'audit.db') },
+    auth: { tokens },
+    http: {
+      services: Object.entries(options.services).map(([name, s]) => ({
+        name,
+        layer: s.layer,
+        url: s.url,
+      })),
+    },
+    alertmanager: { url: options.alertmanagerUrl },
+  });
+  const running = await startRemediation({
+    config,
+    logger: pino({ name: 'layerwatch-remediation', level: 'warn' }),
+  });
+  return {
+    alertmanagerTokenFile: files['alertmanager'] as string,
+    part: {
+      name: 'Remediation',
+      urls: [
+        `${running.url}/api/v1/actions  (admin token: ${adminToken}, also in ${files['admin']})`,
+        `${running.url}/api/v1/pages    (tokens for operator, viewer, alertmanager in ${options.tokenDir})`,
+      ],
+      stop: () => running.stop(),
+    },
+  };
+}
