@@ -51,6 +51,7 @@ export function validateConfig(config: AlertRulesConfig): void {
     config.alertmanager?.remediationWebhookUrl,
     "the remediation service's webhook",
   );
+  requireLabelName('clusterLabel', config.clusterLabel);
   for (const [name, value] of Object.entries(config.jobs ?? {})) requireText(`jobs.${name}`, value);
   for (const key of ['probes', 'gpu', 'taskQueue'] as const) {
     requireText(`selectors.${key}`, config.selectors?.[key], 'matchers such as job="…"');
@@ -152,6 +153,20 @@ function requireUrl(field: string, value: unknown, what: string): void {
   requireText(field, value, `${what}, an http(s) URL`);
   if (!/^https?:\/\/\S+$/.test(value as string)) {
     throw new ConfigValueError(field, `${show(value)} is not an http(s) URL (${what})`);
+  }
+}
+
+/** A label name Prometheus accepts and does not reserve (`__name__`, `__address__`, …). */
+function requireLabelName(field: string, value: unknown): void {
+  if (
+    typeof value !== 'string' ||
+    !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(value) ||
+    value.startsWith('__')
+  ) {
+    throw new ConfigValueError(
+      field,
+      `is required: a label name such as cluster or k8s_cluster, without a leading __ (got ${show(value)})`,
+    );
   }
 }
 

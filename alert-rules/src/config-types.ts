@@ -26,6 +26,7 @@ export type AlertKey =
   | 'probeDown'
   | 'layerProbesAbsent'
   | 'probeDaemonAbsent'
+  | 'probeDaemonInstanceDown'
   | 'probeConfigReloadFailed'
   | 'layerExporterAbsent'
   | 'redisQueueGrowing'
@@ -117,6 +118,14 @@ export interface AlertmanagerSettings {
 export interface AlertRulesConfig {
   /** Base of every `runbook_url`; the alert's name and `.md` are appended. */
   readonly runbookBaseUrl: string;
+  /**
+   * The label that tells clusters (or Prometheus servers) apart, as kubernetes-mixin's
+   * `clusterLabel`: every aggregation and join of the rules keeps it, so a Thanos or Mimir
+   * ruler that sees several clusters keeps their SLOs and absences apart. A Prometheus
+   * whose series lack it still works: the label is simply empty.
+   * @default 'cluster'
+   */
+  readonly clusterLabel: string;
   /** Scrape job names; Prometheus configs generated here use the same ones. */
   readonly jobs: {
     readonly probes: string;

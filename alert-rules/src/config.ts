@@ -13,6 +13,7 @@ const LAYERS_JOB = 'layerwatch-layers';
 
 export const DEFAULT_CONFIG: AlertRulesConfig = {
   runbookBaseUrl: 'https://github.com/layerwatch/layerwatch/blob/main/alert-rules/runbooks',
+  clusterLabel: 'cluster',
   jobs: { probes: PROBES_JOB, layers: LAYERS_JOB, gpuNodes: 'layerwatch-gpu-nodes' },
   selectors: {
     probes: `job="${PROBES_JOB}"`,
@@ -63,6 +64,11 @@ export const DEFAULT_CONFIG: AlertRulesConfig = {
     probeDown: { for: '2m', priority: 'P1', actions: [] }, // priority and actions per layer
     layerProbesAbsent: { for: '10m', priority: 'P2', actions: ['silence'] },
     probeDaemonAbsent: { for: '5m', priority: 'P1', actions: ['restart-deployment', 'silence'] },
+    probeDaemonInstanceDown: {
+      for: '3m',
+      priority: 'P1',
+      actions: ['restart-deployment', 'silence'],
+    },
     probeConfigReloadFailed: { for: '10m', priority: 'P2', actions: ['silence'] },
     layerExporterAbsent: {
       for: '10m',

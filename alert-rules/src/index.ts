@@ -10,6 +10,7 @@ export { buildRuleGroups, alertRules, alertNames, ruleFileContent } from './rule
 export {
   buildAlertmanagerConfig,
   inhibitRules,
+  groupBy,
   RECEIVERS,
   WATCHDOG,
 } from './alertmanager/config.js';

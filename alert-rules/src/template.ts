@@ -29,8 +29,8 @@ export function renderTemplate(
 ): string {
   return text.replace(ACTION, (_, action: string) => {
     const label = LABEL.exec(action);
-    // A missing label renders as Go's zero value for a map lookup: "<no value>".
-    if (label) return labels[label[1] ?? ''] ?? '<no value>';
+    // Prometheus expands with missingkey=zero: a missing label renders empty (promtool shows it).
+    if (label) return labels[label[1] ?? ''] ?? '';
     const match = VALUE.exec(action);
     if (!match) throw new Error(`unsupported template {{ ${action} }}`);
     if (value === undefined) {

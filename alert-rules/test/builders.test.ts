@@ -83,10 +83,8 @@ describe('recordingRule() and ruleGroup()', () => {
 });
 
 describe('annotation templates, rendered as Prometheus renders them', () => {
-  it('fills labels and prints a missing one as Go does', () => {
-    expect(renderTemplate('{{ $labels.a }}/{{$labels.b}}', { a: '1' }, undefined)).toBe(
-      '1/<no value>',
-    );
+  it('fills labels and prints a missing one empty, as Prometheus does', () => {
+    expect(renderTemplate('{{ $labels.a }}/{{$labels.b}}', { a: '1' }, undefined)).toBe('1/');
   });
 
   it.each([

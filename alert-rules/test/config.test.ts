@@ -62,6 +62,10 @@ describe('resolveConfig', () => {
     ],
     [{ layers: [] }, 'alert-rules config: layers is required: a non-empty list'],
     [
+      { clusterLabel: 'k8s-cluster' },
+      'alert-rules config: clusterLabel is required: a label name such as cluster or k8s_cluster, without a leading __ (got "k8s-cluster")',
+    ],
+    [
       { burnWindows: [{ factor: 14.4, long: '5m', short: '1h', for: '2m', priority: 'P0' }] },
       'alert-rules config: burnWindows[0].short (1h) must be shorter than long (5m)',
     ],

@@ -12,9 +12,9 @@ describe('sloBurnRateAlerts', () => {
       record: 'slo:sli_error:ratio_rate5m',
       expr: [
         '1 - (',
-        '  sum (rate(http_server_request_duration_seconds_bucket{job="layerwatch-layers",layer="4",http_route!="/metrics",le="0.5"}[5m]))',
+        '  sum by (cluster) (rate(http_server_request_duration_seconds_bucket{job="layerwatch-layers",layer="4",http_route!="/metrics",le="0.5"}[5m]))',
         '  /',
-        '  (sum (rate(http_server_request_duration_seconds_count{job="layerwatch-layers",layer="4",http_route!="/metrics"}[5m])) > 0)',
+        '  (sum by (cluster) (rate(http_server_request_duration_seconds_count{job="layerwatch-layers",layer="4",http_route!="/metrics"}[5m])) > 0)',
         ')',
       ].join('\n'),
       labels: { slo: 'execution-latency', layer: '4' },

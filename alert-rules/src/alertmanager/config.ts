@@ -1,11 +1,12 @@
 /**
  * alertmanager.yml: routes by `priority` (P0 at once, P1–P3 repeating every 1 h / 4 h /
- * 24 h), grouped by alertname and layer. Under each priority the remediation webhook is
+ * 24 h), grouped by alertname, cluster and layer. Under each priority the remediation webhook is
  * reached first with `continue: true`, so the pager after it still gets the page. The
  * committed default has no pager credentials: pages go to the local remediation service
  * only; `readPagerSecrets` adds PagerDuty/Opsgenie/Slack/email at deploy time.
  */
 import { GPU_NODE_DOWN } from '../alerts/gpu.js';
+import { PROBE_DAEMON_ABSENT, PROBE_DAEMON_INSTANCE_DOWN } from '../alerts/meta.js';
 import type { AlertRulesConfig, PagerKind } from '../config-types.js';
 import { PRIORITIES, type Priority, type RuleGroup } from '../types.js';
 import type { PagerSecrets } from './secrets.js';
@@ -30,7 +31,7 @@ export function buildAlertmanagerConfig(
     global: { resolve_timeout: am.resolveTimeout },
     route: {
       receiver: RECEIVERS.remediation,
-      group_by: [...am.groupBy],
+      group_by: groupBy(config),
       group_wait: am.timing.P2.groupWait,
       group_interval: am.timing.P2.groupInterval,
       repeat_interval: am.timing.P2.repeatInterval,
@@ -58,7 +59,7 @@ export function buildAlertmanagerConfig(
         }),
       ],
     },
-    inhibit_rules: inhibitRules(groups),
+    inhibit_rules: inhibitRules(config, groups),
     receivers: [
       remediationReceiver(config, secrets),
       deadmanReceiver(secrets),
@@ -68,10 +69,26 @@ export function buildAlertmanagerConfig(
 }
 
 /**
- * A layer's P0 mutes its lower alerts; a GPU node down mutes that node's GPU alerts; a
- * PostgreSQL that is not ready mutes the generic probe-down of the same target.
+ * The configured grouping with the cluster label added after `alertname`: a page about one
+ * cluster never carries another's alerts. Empty where the series have no cluster label.
  */
-export function inhibitRules(groups: readonly RuleGroup[]): Record<string, unknown>[] {
+export function groupBy(config: AlertRulesConfig): string[] {
+  const labels = config.alertmanager.groupBy.filter((l) => l !== config.clusterLabel);
+  const at = labels.indexOf('alertname') + 1;
+  return [...labels.slice(0, at), config.clusterLabel, ...labels.slice(at)];
+}
+
+/**
+ * A layer's P0 mutes its lower alerts; a GPU node down mutes that node's GPU alerts; a
+ * PostgreSQL that is not ready mutes the generic probe-down of the same target; a probe
+ * daemon absent altogether mutes the instance-down alerts of its replicas. Each holds
+ * within one cluster only (`equal` starts with the cluster label; both sides without it
+ * count as equal, so a single Prometheus works as before).
+ */
+export function inhibitRules(
+  config: AlertRulesConfig,
+  groups: readonly RuleGroup[],
+): Record<string, unknown>[] {
   const gpuAlerts = [
     ...new Set(
       groups
@@ -80,21 +97,27 @@ export function inhibitRules(groups: readonly RuleGroup[]): Record<string, unkno
         .filter((name) => name !== GPU_NODE_DOWN),
     ),
   ];
+  const equal = (...labels: string[]): string[] => [config.clusterLabel, ...labels];
   return [
     {
       source_matchers: ['priority="P0"', 'layer=~".+"'],
       target_matchers: ['priority=~"P1|P2|P3"'],
-      equal: ['layer'],
+      equal: equal('layer'),
     },
     {
       source_matchers: [`alertname="${GPU_NODE_DOWN}"`],
       target_matchers: [`alertname=~"${gpuAlerts.join('|')}"`],
-      equal: ['node'],
+      equal: equal('node'),
     },
     {
       source_matchers: ['alertname="LayerwatchPostgresNotReady"'],
       target_matchers: ['alertname="LayerwatchProbeDown"'],
-      equal: ['target'],
+      equal: equal('target'),
+    },
+    {
+      source_matchers: [`alertname="${PROBE_DAEMON_ABSENT}"`],
+      target_matchers: [`alertname="${PROBE_DAEMON_INSTANCE_DOWN}"`],
+      equal: equal(),
     },
   ];
 }

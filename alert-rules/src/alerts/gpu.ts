@@ -3,6 +3,7 @@
  * down. Alertmanager mutes a node's other GPU alerts while the node is down.
  */
 import { alert, matchers, ruleGroup } from '../builders.js';
+import { by, on } from '../cluster.js';
 import type { AlertRulesConfig } from '../config-types.js';
 import { duration, seconds } from '../duration.js';
 import { seriesLiteral } from '../promql-series.js';
@@ -26,6 +27,13 @@ export function gpuAlerts(config: AlertRulesConfig): RuleGroup {
 
 const NODE = { layer: '8', node: 'gpu-node-1' };
 const GPU = { ...NODE, uuid: '6d8e4c1a-0b7e-4d5f-9a51-2f0f2b1c9e11', index: '0' };
+const REDIS_QUEUE = {
+  layer: 'shared',
+  name: 'redis',
+  target: '127.0.0.1:6379',
+  module: 'redis_queue',
+  queue: 'agent-tasks',
+};
 
 function gpuSeries(
   config: AlertRulesConfig,
@@ -73,14 +81,19 @@ function gpuSaturated(config: AlertRulesConfig): TestedAlert {
 function gpuIdleWhileJobsQueue(config: AlertRulesConfig): TestedAlert {
   const settings = config.alerts.gpuIdleWhileJobsQueue;
   const { gpuIdleRatio, gpuIdleQueueDepth } = config.thresholds;
-  const queue = `probe_redis_queue_length{${matchers(config.selectors.probes, config.selectors.taskQueue)}}`;
+  const queueSeries = `probe_redis_queue_length{${matchers(config.selectors.probes, config.selectors.taskQueue)}}`;
   const n = span(settings.for);
   const idle = Number((gpuIdleRatio / 5).toFixed(4));
+  const cluster = config.clusterLabel;
+  const gpu = (extra: Record<string, string>, values: string) =>
+    gpuSeries(config, 'nvidia_smi_utilization_gpu_ratio', { ...GPU, ...extra }, values);
+  const queue = (extra: Record<string, string>, values: string) =>
+    probeSeries(config, 'probe_redis_queue_length', { ...REDIS_QUEUE, ...extra }, values);
   return alert(config, {
     name: 'LayerwatchGpuIdleWhileJobsQueue',
     expr:
-      `avg by (node, layer) (nvidia_smi_utilization_gpu_ratio{${config.selectors.gpu}}) < ${gpuIdleRatio}\n` +
-      `and on()\nsum(${queue}) > ${gpuIdleQueueDepth}`,
+      `avg ${by(config, ['node', 'layer'])} (nvidia_smi_utilization_gpu_ratio{${config.selectors.gpu}}) < ${gpuIdleRatio}\n` +
+      `and ${on(config)}\nsum ${by(config)} (${queueSeries}) > ${gpuIdleQueueDepth}`,
     for: settings.for,
     priority: settings.priority,
     summary: 'GPUs sit idle while tasks wait in the queue.',
@@ -92,23 +105,21 @@ function gpuIdleWhileJobsQueue(config: AlertRulesConfig): TestedAlert {
     scenarios: [
       scenario(
         'the queue fills while the GPU idles',
-        [
-          gpuSeries(config, 'nvidia_smi_utilization_gpu_ratio', GPU, `0.8 0.8 ${idle}x${n}`),
-          probeSeries(
-            config,
-            'probe_redis_queue_length',
-            {
-              layer: 'shared',
-              name: 'redis',
-              target: '127.0.0.1:6379',
-              module: 'redis_queue',
-              queue: 'agent-tasks',
-            },
-            `${gpuIdleQueueDepth * 5}x${n}`,
-          ),
-        ],
+        [gpu({}, `0.8 0.8 ${idle}x${n}`), queue({}, `${gpuIdleQueueDepth * 5}x${n}`)],
         '2m',
         NODE,
+        idle,
+      ),
+      scenario(
+        "two clusters: both GPUs idle, only cluster a's queue is long",
+        [
+          gpu({ [cluster]: 'a' }, `0.8 0.8 ${idle}x${n}`),
+          queue({ [cluster]: 'a' }, `${gpuIdleQueueDepth * 5}x${n}`),
+          gpu({ [cluster]: 'b' }, `0.8 0.8 ${idle}x${n}`),
+          queue({ [cluster]: 'b' }, `0x${n}`),
+        ],
+        '2m',
+        { ...NODE, [cluster]: 'a' },
         idle,
       ),
     ],
@@ -145,11 +156,21 @@ function gpuDataStale(config: AlertRulesConfig): TestedAlert {
   const n = span(settings.for, staleAfter / 60 + 1);
   // The last success stays at time 0: stale from the first minute past staleAfter.
   const onsetMinutes = Math.floor(staleAfter / 60) + 1;
+  const cluster = config.clusterLabel;
+  const lastSuccess = (extra: Record<string, string>) =>
+    gpuSeries(
+      config,
+      'layerwatch_gpu_collector_last_success_timestamp_seconds',
+      { ...NODE, ...extra },
+      `0x${n}`,
+    );
+  const collectorUp = (extra: Record<string, string>, value: number) =>
+    gpuSeries(config, 'layerwatch_gpu_collector_up', { ...NODE, ...extra }, `${value}x${n}`);
   return alert(config, {
     name: 'LayerwatchGpuDataStale',
     expr:
       `(time() - layerwatch_gpu_collector_last_success_timestamp_seconds{${config.selectors.gpu}}) > ${staleAfter}\n` +
-      `unless on(node)\n(layerwatch_gpu_collector_up{${config.selectors.gpu}} == 0)`,
+      `unless ${on(config, ['node'])}\n(layerwatch_gpu_collector_up{${config.selectors.gpu}} == 0)`,
     for: settings.for,
     priority: settings.priority,
     summary: 'GPU data is stale although the collector reports up.',
@@ -161,17 +182,22 @@ function gpuDataStale(config: AlertRulesConfig): TestedAlert {
     scenarios: [
       scenario(
         'the collector stops running but still says up',
-        [
-          gpuSeries(
-            config,
-            'layerwatch_gpu_collector_last_success_timestamp_seconds',
-            NODE,
-            `0x${n}`,
-          ),
-          gpuSeries(config, 'layerwatch_gpu_collector_up', NODE, `1x${n}`),
-        ],
+        [lastSuccess({}), collectorUp({}, 1)],
         duration(onsetMinutes * 60),
         NODE,
+        onsetMinutes * 60 + seconds(settings.for),
+      ),
+      scenario(
+        // A node of the same name in cluster b, whose collector is down, mutes nothing in a.
+        'two clusters with a node of one name: only cluster a is stale while up',
+        [
+          lastSuccess({ [cluster]: 'a' }),
+          collectorUp({ [cluster]: 'a' }, 1),
+          lastSuccess({ [cluster]: 'b' }),
+          collectorUp({ [cluster]: 'b' }, 0),
+        ],
+        duration(onsetMinutes * 60),
+        { ...NODE, [cluster]: 'a' },
         onsetMinutes * 60 + seconds(settings.for),
       ),
     ],

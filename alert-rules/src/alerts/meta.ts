@@ -4,15 +4,22 @@
  * alerts for scrape targets that stopped answering or were never there.
  */
 import { alert, ruleGroup } from '../builders.js';
+import { noHealthyScrape } from '../cluster.js';
 import type { AlertRulesConfig, LayerSettings } from '../config-types.js';
-import type { RuleGroup, TestedAlert } from '../types.js';
+import { seriesLiteral } from '../promql-series.js';
+import type { InputSeries, RuleGroup, TestedAlert } from '../types.js';
 import { scenario, span } from './scenario.js';
+
+/** Mutes the instance-down alerts of its cluster (see the Alertmanager inhibition rules). */
+export const PROBE_DAEMON_ABSENT = 'LayerwatchProbeDaemonAbsent';
+export const PROBE_DAEMON_INSTANCE_DOWN = 'LayerwatchProbeDaemonInstanceDown';
 
 export function metaAlerts(config: AlertRulesConfig): RuleGroup {
   return ruleGroup('layerwatch-meta', {
     alerts: [
       watchdog(config),
       probeDaemonAbsent(config),
+      probeDaemonInstanceDown(config),
       ...config.layers.filter((l) => l.exporter).map((l) => layerExporterAbsent(config, l)),
     ],
   });
@@ -36,9 +43,15 @@ function watchdog(config: AlertRulesConfig): TestedAlert {
 function probeDaemonAbsent(config: AlertRulesConfig): TestedAlert {
   const settings = config.alerts.probeDaemonAbsent;
   const job = config.jobs.probes;
+  const cluster = config.clusterLabel;
+  const n = span(settings.for);
+  const up = (extra: Record<string, string>, values: string): InputSeries => ({
+    series: seriesLiteral('up', '', { job, instance: '127.0.0.1:9701', ...extra }),
+    values,
+  });
   return alert(config, {
-    name: 'LayerwatchProbeDaemonAbsent',
-    expr: `absent(up{job="${job}"} == 1)`,
+    name: PROBE_DAEMON_ABSENT,
+    expr: noHealthyScrape(config, `job="${job}"`),
     for: settings.for,
     priority: settings.priority,
     summary: 'Prometheus cannot scrape the probe daemon.',
@@ -47,16 +60,67 @@ function probeDaemonAbsent(config: AlertRulesConfig): TestedAlert {
       'collector and SLO alert is blind until the probe daemon is back.',
     actions: settings.actions,
     scenarios: [
+      scenario('the probe daemon stops answering scrapes', [up({}, `1 1 0x${n}`)], '2m', {}),
       scenario(
-        'the probe daemon stops answering scrapes',
+        'two clusters: only the probe daemon of cluster a stops answering',
+        [up({ [cluster]: 'a' }, `1 1 0x${n}`), up({ [cluster]: 'b' }, `1x${n}`)],
+        '2m',
+        { [cluster]: 'a' },
+      ),
+      scenario(
+        "cluster a's probe daemon target vanishes while its layer services are scraped",
         [
-          {
-            series: `up{job="${job}",instance="127.0.0.1:9701"}`,
-            values: `1 1 0x${span(settings.for)}`,
-          },
+          up({ [cluster]: 'a' }, '1 1 stale'),
+          layerUp(config, config.layers[0]?.layer ?? '4', { [cluster]: 'a' }, `1x${n}`),
+          up({ [cluster]: 'b' }, `1x${n}`),
         ],
         '2m',
+        { [cluster]: 'a' },
+      ),
+      scenario(
+        'no probe daemon target anywhere: the absent() fallback, without a cluster',
+        [up({ [cluster]: 'a' }, '1 1 stale')],
+        '2m',
         {},
+      ),
+    ],
+  });
+}
+
+/**
+ * One replica of a scaled-out probe daemon is down: its share of the targets goes
+ * unprobed (their `probe_success` turns stale, not 0), which the absence alert above does
+ * not see while another replica answers.
+ */
+function probeDaemonInstanceDown(config: AlertRulesConfig): TestedAlert {
+  const settings = config.alerts.probeDaemonInstanceDown;
+  const job = config.jobs.probes;
+  const n = span(settings.for);
+  const replica = (i: number): Record<string, string> => ({
+    job,
+    instance: `layerwatch-probes-${i}.layerwatch-probes-shards:9701`,
+  });
+  const up = (labels: Record<string, string>, values: string): InputSeries => ({
+    series: seriesLiteral('up', '', labels),
+    values,
+  });
+  return alert(config, {
+    name: PROBE_DAEMON_INSTANCE_DOWN,
+    expr: `up{job="${job}"} == 0`,
+    for: settings.for,
+    priority: settings.priority,
+    summary: 'A probe daemon instance cannot be scraped: its targets go unprobed.',
+    description:
+      `Prometheus has failed to scrape {{ $labels.instance }} of job ${job} for ` +
+      `${settings.for}: that probe daemon instance is down, and the targets it probes have no ` +
+      'fresh probe_success, so their outages would not page.',
+    actions: settings.actions,
+    scenarios: [
+      scenario(
+        'one of three replicas stops answering while the others keep probing',
+        [up(replica(0), `1x${n}`), up(replica(1), `1 1 0x${n}`), up(replica(2), `1x${n}`)],
+        '2m',
+        replica(1),
       ),
     ],
   });
@@ -66,9 +130,16 @@ function probeDaemonAbsent(config: AlertRulesConfig): TestedAlert {
 function layerExporterAbsent(config: AlertRulesConfig, layer: LayerSettings): TestedAlert {
   const settings = config.alerts.layerExporterAbsent;
   const job = config.jobs.layers;
+  const cluster = config.clusterLabel;
+  const n = span(settings.for);
+  const exporters = (extra: Record<string, string>, down: boolean): InputSeries[] =>
+    config.layers
+      .filter((l) => l.exporter)
+      // Only this layer's exporter stops answering.
+      .map((l) => layerUp(config, l.layer, extra, down && l === layer ? `1 1 0x${n}` : `1x${n}`));
   return alert(config, {
     name: 'LayerwatchLayerExporterAbsent',
-    expr: `absent(up{job="${job}",layer="${layer.layer}"} == 1)`,
+    expr: noHealthyScrape(config, `job="${job}",layer="${layer.layer}"`),
     for: settings.for,
     priority: settings.priority,
     labels: { layer: layer.layer },
@@ -78,18 +149,24 @@ function layerExporterAbsent(config: AlertRulesConfig, layer: LayerSettings): Te
       `scraped successfully for ${settings.for}: its request metrics and latency SLOs are blind.`,
     actions: settings.actions,
     scenarios: [
+      scenario(`layer ${layer.layer}: its exporter stops answering`, exporters({}, true), '2m', {}),
       scenario(
-        `layer ${layer.layer}: its exporter stops answering`,
-        config.layers
-          .filter((l) => l.exporter)
-          .map((l) => ({
-            series: `up{job="${job}",layer="${l.layer}",instance="layer-${l.layer}:8000"}`,
-            // Only this layer's exporter stops answering.
-            values: l === layer ? `1 1 0x${span(settings.for)}` : `1x${span(settings.for)}`,
-          })),
+        `layer ${layer.layer}: two clusters, only cluster a's exporter stops answering`,
+        [...exporters({ [cluster]: 'a' }, true), ...exporters({ [cluster]: 'b' }, false)],
         '2m',
-        {},
+        { [cluster]: 'a' },
       ),
     ],
   });
+}
+
+/** `up` of a layer service's exporter. */
+function layerUp(
+  config: AlertRulesConfig,
+  layer: string,
+  extra: Readonly<Record<string, string>>,
+  values: string,
+): InputSeries {
+  const labels = { job: config.jobs.layers, layer, instance: `layer-${layer}:8000`, ...extra };
+  return { series: seriesLiteral('up', '', labels), values };
 }

@@ -3,8 +3,10 @@
  * layer without probe results, a rejected config reload.
  */
 import { alert, matchers, ruleGroup } from '../builders.js';
+import { by, on } from '../cluster.js';
 import type { AlertRulesConfig, LayerSettings } from '../config-types.js';
-import type { RuleGroup, TestedAlert } from '../types.js';
+import { seriesLiteral } from '../promql-series.js';
+import type { InputSeries, RuleGroup, TestedAlert } from '../types.js';
 import { alternatives, probeLabels, probeSeries, scenario, span } from './scenario.js';
 
 export function probeAlerts(config: AlertRulesConfig): RuleGroup {
@@ -49,46 +51,64 @@ function probeDown(config: AlertRulesConfig, layer: LayerSettings | undefined): 
   });
 }
 
-/** The daemon runs but a layer has no results: silence that must not read as healthy. */
+/**
+ * The daemon runs but a layer has no results: silence that must not read as healthy. Per
+ * cluster: a cluster whose daemon answers but reports nothing for the layer.
+ */
 function layerProbesAbsent(config: AlertRulesConfig, layer: LayerSettings): TestedAlert {
   const settings = config.alerts.layerProbesAbsent;
-  const up = `up{job="${config.jobs.probes}"}`;
+  const job = config.jobs.probes;
+  const cluster = config.clusterLabel;
+  const results = `probe_success{${matchers(config.selectors.probes, `layer="${layer.layer}"`)}}`;
+  const n = span(settings.for);
+  const daemonUp = (extra: Record<string, string>): InputSeries => ({
+    series: seriesLiteral('up', '', { job, instance: '127.0.0.1:9701', ...extra }),
+    values: `1x${n}`,
+  });
+  // The other layers report results: only this one is absent.
+  const otherLayers = (extra: Record<string, string>): InputSeries[] =>
+    config.layers
+      .filter((other) => other !== layer)
+      .map((other) =>
+        probeSeries(config, 'probe_success', { ...TARGET, layer: other.layer, ...extra }, `1x${n}`),
+      );
   return alert(config, {
     name: 'LayerwatchLayerProbesAbsent',
     expr:
-      `absent(probe_success{${matchers(config.selectors.probes, `layer="${layer.layer}"`)}})\n` +
-      `and on() (${up} == 1)`,
+      `group ${by(config, ['job'])} (up{job="${job}"} == 1)\n` +
+      `unless ${on(config)}\ngroup ${by(config)} (${results})`,
     for: settings.for,
     priority: settings.priority,
     labels: { layer: layer.layer },
     summary: 'The probe daemon reports no probe results for a layer.',
     description:
-      `The probe daemon is up but has reported no probe_success for layer {{ $labels.layer }} ` +
+      `The probe daemon is up but has reported no probe_success for layer ${layer.layer} ` +
       `(${layer.title}) for ${settings.for}: its targets are missing from the probe config, so ` +
       'an outage of this layer would not alert.',
     actions: settings.actions,
     scenarios: [
       scenario(
         `layer ${layer.layer}: no targets in the probe config`,
+        [daemonUp({}), ...otherLayers({})],
+        '0m',
+        { job, layer: layer.layer },
+      ),
+      scenario(
+        `layer ${layer.layer}: two clusters, only cluster a lacks its targets`,
         [
-          {
-            series: `${up.slice(0, -1)},instance="127.0.0.1:9701"}`,
-            values: `1x${span(settings.for)}`,
-          },
-          // The other layers report results: only this one is absent.
-          ...config.layers
-            .filter((other) => other !== layer)
-            .map((other) =>
-              probeSeries(
-                config,
-                'probe_success',
-                { ...TARGET, layer: other.layer },
-                `1x${span(settings.for)}`,
-              ),
-            ),
+          daemonUp({ [cluster]: 'a' }),
+          daemonUp({ [cluster]: 'b' }),
+          ...otherLayers({ [cluster]: 'a' }),
+          ...otherLayers({ [cluster]: 'b' }),
+          probeSeries(
+            config,
+            'probe_success',
+            { ...TARGET, layer: layer.layer, [cluster]: 'b' },
+            `1x${n}`,
+          ),
         ],
         '0m',
-        probeLabels(config, { layer: layer.layer }),
+        { job, layer: layer.layer, [cluster]: 'a' },
       ),
     ],
   });

@@ -82,7 +82,13 @@ function burnAlert(
       `the rate that spends the ${config.sloPeriod} error budget; at this rate it is gone in ` +
       `${exhausted}.`,
     actions: actionsFor(config, slo, layer),
-    scenarios: [burnScenario(slo, window, faster, layer)],
+    scenarios: [
+      burnScenario(slo, window, faster, layer),
+      // The fastest pair also runs with two clusters: only the burning one may fire.
+      ...(faster === undefined
+        ? [burnScenario(slo, window, faster, layer, config.clusterLabel)]
+        : []),
+    ],
   });
 }
 

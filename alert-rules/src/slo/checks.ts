@@ -10,6 +10,7 @@ import {
   BUDGET_REMAINING,
   errorBudget,
   errorRatioRecord,
+  eventsRecord,
   longWindows,
   sloLabels,
   sloWindows,
@@ -22,19 +23,53 @@ export function sloChecks(config: AlertRulesConfig, slo: SloSettings): GroupChec
 function probeChecks(config: AlertRulesConfig, slo: SloSettings): GroupCheck[] {
   if (slo.sli.kind !== 'probe-success') return [];
   const layer = slo.layers?.[0] ?? 'x';
-  const target = (name: string, values: string): InputSeries => ({
+  const target = (name: string, values: string, extra: Record<string, string> = {}) => ({
     series: seriesLiteral('probe_success', slo.sli.selector, {
       layer,
       name,
       target: `http://${name}/health`,
       module: 'http_healthy',
+      ...extra,
     }),
     values,
   });
   const input = [target('up', '1x20'), target('down', '0x20')];
   const shortest = sloWindows(config)[0] ?? '5m';
+  const firstLong = longWindows(config)[0] ?? '1h';
   const labels = `layer="${layer}",slo="${slo.name}"`;
+  const [a, b] = [{ [config.clusterLabel]: 'a' }, { [config.clusterLabel]: 'b' }];
+  // Cluster a: one of two targets down; cluster b: both up. Merged, a would read 0.25.
+  const twoClusters = [
+    target('up', '1x20', a),
+    target('down', '0x20', a),
+    target('up', '1x20', b),
+    target('down', '1x20', b),
+  ];
+  const inCluster = (record: string, cluster: string) =>
+    `${record}{${config.clusterLabel}="${cluster}",${labels}}`;
   return [
+    {
+      kind: 'expr',
+      name: 'two clusters: each keeps its own error ratio (a fails half its probes, b none)',
+      input: twoClusters,
+      evalTime: '10m',
+      expr: `${errorRatioRecord(shortest)}{slo="${slo.name}"}`,
+      samples: [
+        { labels: inCluster(errorRatioRecord(shortest), 'a'), value: 0.5 },
+        { labels: inCluster(errorRatioRecord(shortest), 'b'), value: 0 },
+      ],
+    },
+    {
+      kind: 'expr',
+      name: 'two clusters: each counts only its own probes (11 samples of 2 targets)',
+      input: twoClusters,
+      evalTime: '10m',
+      expr: `${eventsRecord(firstLong)}{slo="${slo.name}"}`,
+      samples: [
+        { labels: inCluster(eventsRecord(firstLong), 'a'), value: 22 },
+        { labels: inCluster(eventsRecord(firstLong), 'b'), value: 22 },
+      ],
+    },
     {
       kind: 'expr',
       name: 'one of two targets down: the layer fails half its probes',
@@ -59,12 +94,23 @@ function latencyChecks(config: AlertRulesConfig, slo: SloSettings): GroupCheck[]
   if (sli.kind !== 'latency') return [];
   const extra: Record<string, string> = {};
   for (const name of sli.by) extra[name] = name === 'from_layer' ? '4' : '5';
-  const series = (values: string): InputSeries[] => [
+  const series = (
+    values: string,
+    good = '0x100',
+    cluster: Record<string, string> = {},
+  ): InputSeries[] => [
     {
-      series: seriesLiteral(`${sli.metric}_bucket`, sli.selector, { ...extra, le: sli.le }),
-      values: '0x100',
+      series: seriesLiteral(`${sli.metric}_bucket`, sli.selector, {
+        ...extra,
+        ...cluster,
+        le: sli.le,
+      }),
+      values: good,
     },
-    { series: seriesLiteral(`${sli.metric}_count`, sli.selector, extra), values },
+    {
+      series: seriesLiteral(`${sli.metric}_count`, sli.selector, { ...extra, ...cluster }),
+      values,
+    },
   ];
   const labels = { ...sloLabels(slo), ...extra };
   if ('from' in sli.layer) labels['layer'] = extra[sli.layer.from] ?? '';
@@ -76,7 +122,22 @@ function latencyChecks(config: AlertRulesConfig, slo: SloSettings): GroupCheck[]
   const firstLong = longWindows(config)[0] ?? '1h';
   // One slow request every 10 minutes: every event is bad, but far fewer than minEvents.
   const trickle = Array.from({ length: 10 }, (_, i) => `${i}x9`).join(' ');
+  const cluster = config.clusterLabel;
   return [
+    {
+      kind: 'expr',
+      name: 'two clusters: each keeps its own error ratio (a all slow, b all fast)',
+      input: [
+        ...series('0+100x20', '0x20', { [cluster]: 'a' }),
+        ...series('0+100x20', '0+100x20', { [cluster]: 'b' }),
+      ],
+      evalTime: '10m',
+      expr: `${errorRatioRecord(shortest)}{slo="${slo.name}"}`,
+      samples: [
+        { labels: `${errorRatioRecord(shortest)}{${cluster}="a",${labelText}}`, value: 1 },
+        { labels: `${errorRatioRecord(shortest)}{${cluster}="b",${labelText}}`, value: 0 },
+      ],
+    },
     {
       kind: 'expr',
       name: 'no traffic: no error ratio and no budget (no NaN)',

@@ -8,6 +8,7 @@
  */
 import type { AlertRulesConfig, SloSettings } from '../config-types.js';
 import { matchers, recordingRule } from '../builders.js';
+import { by } from '../cluster.js';
 import { seconds } from '../duration.js';
 import type { Duration, RecordingRule } from '../types.js';
 
@@ -35,18 +36,25 @@ export function errorBudget(slo: SloSettings): number {
   return Number((1 - slo.objective).toPrecision(12));
 }
 
-/** PromQL of the SLI's error ratio and event count over a window, per kept label set. */
-export function sliExpr(slo: SloSettings, window: Duration): { ratio: string; events: string } {
+/**
+ * PromQL of the SLI's error ratio and event count over a window, per kept label set. Every
+ * aggregation keeps the cluster label: a ruler that sees several clusters never merges them.
+ */
+export function sliExpr(
+  config: AlertRulesConfig,
+  slo: SloSettings,
+  window: Duration,
+): { ratio: string; events: string } {
   const sli = slo.sli;
   if (sli.kind === 'probe-success') {
     const series = `probe_success{${sli.selector}}`;
+    const perLayer = by(config, ['layer']);
     return {
-      ratio: `1 - avg by (layer) (avg_over_time(${series}[${window}]))`,
-      events: `sum by (layer) (count_over_time(${series}[${window}]))`,
+      ratio: `1 - avg ${perLayer} (avg_over_time(${series}[${window}]))`,
+      events: `sum ${perLayer} (count_over_time(${series}[${window}]))`,
     };
   }
-  const by = `sum by (${sli.by.join(', ')})`;
-  const sum = sli.by.length === 0 ? 'sum' : by;
+  const sum = `sum ${by(config, sli.by)}`;
   const good = `${sum} (rate(${sli.metric}_bucket{${matchers(sli.selector, `le="${sli.le}"`)}}[${window}]))`;
   const total = `${sum} (rate(${sli.metric}_count{${sli.selector}}[${window}]))`;
   const events = `${sum} (increase(${sli.metric}_count{${sli.selector}}[${window}]))`;
@@ -74,10 +82,10 @@ export function sloRecordings(config: AlertRulesConfig, slo: SloSettings): Recor
   const shortest = windows[0];
   if (shortest === undefined) throw new Error('burnWindows: no windows configured');
   const rules = windows.map((w) =>
-    recordingRule(errorRatioRecord(w), sliExpr(slo, w).ratio, labels),
+    recordingRule(errorRatioRecord(w), sliExpr(config, slo, w).ratio, labels),
   );
   for (const w of longWindows(config)) {
-    rules.push(recordingRule(eventsRecord(w), sliExpr(slo, w).events, labels));
+    rules.push(recordingRule(eventsRecord(w), sliExpr(config, slo, w).events, labels));
   }
   const period = config.sloPeriod;
   const own = `{slo="${slo.name}"}`;
