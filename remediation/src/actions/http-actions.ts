@@ -36,8 +36,26 @@ export function httpActions(config: HttpConfig): ActionDefinition[] {
         .strict(),
       target: () => `layer ${evo.layer} ${evo.name} evolution`,
       async plan(p: { generation?: number | undefined }, signal) {
-        const status = await call('GET', evo, '/api/population/status', undefined, signal);
-        const from = Number(status['generation']);
+        // A rollback is the remedy for a failing layer, whose status read may fail too: then
+        // the plan says the current generation is unknown instead of refusing the remedy.
+        let from: number | undefined;
+        let unread = '';
+        try {
+          const status = await call('GET', evo, '/api/population/status', undefined, signal);
+          const generation = Number(status['generation']);
+          if (Number.isInteger(generation)) from = generation;
+          else unread = `its status has no generation (${JSON.stringify(status['generation'])})`;
+        } catch (error) {
+          if (signal.aborted) throw error;
+          unread = `its status could not be read: ${error instanceof Error ? error.message : String(error)}`;
+        }
+        if (from === undefined) {
+          const to = p.generation ?? 'one generation back';
+          return {
+            summary: `Roll layer ${evo.layer} evolution back to ${to === 'one generation back' ? to : `generation ${to}`} (current generation unknown: ${unread})`,
+            changes: [{ kind: 'generation', target: `${evo.url}`, from: 'unknown', to }],
+          };
+        }
         const to = p.generation ?? Math.max(0, from - 1);
         if (p.generation !== undefined && p.generation > from) {
           throw new ActionError(`generation ${p.generation} is ahead of the current ${from}`);
