@@ -7,8 +7,9 @@ export function recordHash(record: Omit<AuditRecord, 'hash'>): string {
 }
 
 export function withoutHash(record: AuditRecord): Omit<AuditRecord, 'hash'> {
-  const { hash: _hash, ...rest } = record;
-  return rest;
+  const rest: Record<string, unknown> = { ...record };
+  delete rest['hash'];
+  return rest as unknown as Omit<AuditRecord, 'hash'>;
 }
 
 /** A stored row: the record as written (its body) and the columns kept beside it for queries. */

@@ -269,9 +269,14 @@ export class PostgresStore implements Store {
   async listPages(query: PageQuery): Promise<Page[]> {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (query.status) (args.push(query.status), where.push(`status = $${args.length}`));
-    if (query.beforeId !== undefined)
-      (args.push(query.beforeId), where.push(`id < $${args.length}`));
+    if (query.status) {
+      args.push(query.status);
+      where.push(`status = $${args.length}`);
+    }
+    if (query.beforeId !== undefined) {
+      args.push(query.beforeId);
+      where.push(`id < $${args.length}`);
+    }
     args.push(query.limit);
     const { rows } = await this.#pool.query<PageRow>(
       `SELECT * FROM ${this.#s}.pages ${where.length ? `WHERE ${where.join(' AND ')}` : ''}

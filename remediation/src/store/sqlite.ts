@@ -97,8 +97,14 @@ export class SqliteStore implements Store {
         args[key] = value;
       }
     }
-    if (query.from !== undefined) (where.push('time >= @from'), (args['from'] = query.from));
-    if (query.to !== undefined) (where.push('time <= @to'), (args['to'] = query.to));
+    if (query.from !== undefined) {
+      where.push('time >= @from');
+      args['from'] = query.from;
+    }
+    if (query.to !== undefined) {
+      where.push('time <= @to');
+      args['to'] = query.to;
+    }
     if (query.beforeSeq !== undefined) {
       where.push('seq < @before');
       args['before'] = query.beforeSeq;
@@ -200,9 +206,14 @@ export class SqliteStore implements Store {
   async listPages(query: PageQuery): Promise<Page[]> {
     const where: string[] = [];
     const args: Record<string, string | number> = { limit: query.limit };
-    if (query.status) (where.push('status = @status'), (args['status'] = query.status));
-    if (query.beforeId !== undefined)
-      (where.push('id < @before'), (args['before'] = query.beforeId));
+    if (query.status) {
+      where.push('status = @status');
+      args['status'] = query.status;
+    }
+    if (query.beforeId !== undefined) {
+      where.push('id < @before');
+      args['before'] = query.beforeId;
+    }
     const sql = `SELECT * FROM pages ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY id DESC LIMIT @limit`;
     return (this.#db.prepare(sql).all(args) as PageRow[]).map(pageFromRow);
