@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod/v4';
-import { configSchema, type ConfigInput, type RemediationConfig } from './schema.js';
+import { ACTION_NAMES, configSchema, type ConfigInput, type RemediationConfig } from './schema.js';
 
 /** A config that failed validation: one line per problem, `file:line:col: path: message`. */
 export class ConfigError extends Error {
@@ -50,7 +50,11 @@ export function parseConfig(input: ConfigInput, baseDir = process.cwd()): Remedi
 
 function describe(issue: z.core.$ZodIssue): string {
   const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-  return `${path}: ${issue.message}`;
+  const hint =
+    issue.code === 'invalid_key' && issue.path[0] === 'actions'
+      ? `; valid actions: ${ACTION_NAMES.join(', ')}`
+      : '';
+  return `${path}: ${issue.message}${hint}`;
 }
 
 function resolvePaths(config: RemediationConfig, baseDir: string): RemediationConfig {
