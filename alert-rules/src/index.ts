@@ -10,7 +10,7 @@ export { buildRuleGroups, alertRules, alertNames, ruleFileContent } from './rule
 export {
   buildAlertmanagerConfig,
   inhibitRules,
-  groupBy,
+  alertmanagerGroupBy,
   RECEIVERS,
   WATCHDOG,
 } from './alertmanager/config.js';

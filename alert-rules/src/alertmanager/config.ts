@@ -31,7 +31,7 @@ export function buildAlertmanagerConfig(
     global: { resolve_timeout: am.resolveTimeout },
     route: {
       receiver: RECEIVERS.remediation,
-      group_by: groupBy(config),
+      group_by: alertmanagerGroupBy(config),
       group_wait: am.timing.P2.groupWait,
       group_interval: am.timing.P2.groupInterval,
       repeat_interval: am.timing.P2.repeatInterval,
@@ -72,7 +72,7 @@ export function buildAlertmanagerConfig(
  * The configured grouping with the cluster label added after `alertname`: a page about one
  * cluster never carries another's alerts. Empty where the series have no cluster label.
  */
-export function groupBy(config: AlertRulesConfig): string[] {
+export function alertmanagerGroupBy(config: AlertRulesConfig): string[] {
   const labels = config.alertmanager.groupBy.filter((l) => l !== config.clusterLabel);
   const at = labels.indexOf('alertname') + 1;
   return [...labels.slice(0, at), config.clusterLabel, ...labels.slice(at)];
