@@ -21,6 +21,10 @@ export interface SimulatorOptions {
    * `layerFetch`, so `/metrics` shows cross-layer latency; 0 turns it off. @default 5000
    */
   crossLayerIntervalMs?: number;
+  /** How often the demo factory exports an order. @default 60000 */
+  factoryExportEveryMs?: number;
+  /** How often the demo factory runs its readiness check. @default 20000 */
+  factoryReadinessEveryMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -29,6 +33,8 @@ export interface ResolvedOptions {
   ports: Record<ServiceName, number>;
   latencyJitterMs: number;
   crossLayerIntervalMs: number;
+  factoryExportEveryMs: number;
+  factoryReadinessEveryMs: number;
   log: (line: string) => void;
 }
 
@@ -60,9 +66,13 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     0,
     MAX_CROSS_LAYER_INTERVAL_MS,
   );
+  const factoryMs = (key: 'factoryExportEveryMs' | 'factoryReadinessEveryMs', fallback: number) =>
+    optionalInt({ [key]: options[key] }, key, 100, MAX_CROSS_LAYER_INTERVAL_MS) ?? fallback;
   return {
     host,
     ports,
+    factoryExportEveryMs: factoryMs('factoryExportEveryMs', 60_000),
+    factoryReadinessEveryMs: factoryMs('factoryReadinessEveryMs', 20_000),
     latencyJitterMs: jitter ?? 0,
     crossLayerIntervalMs: interval ?? 5_000,
     log: options.log ?? (() => {}),

@@ -64,6 +64,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   try {
     factory = resolved.factoryRoot
       ? await startFactory(resolved.factoryRoot, {
+          exportEveryMs: resolved.factoryExportEveryMs,
+          readinessEveryMs: resolved.factoryReadinessEveryMs,
           ...(agentExports && { createWriter: (options) => agentExports.ledgerWriter(options) }),
         })
       : undefined;

@@ -7,3 +7,4 @@ export {
   type StackPart,
   type StackOptions,
 } from './stack.js';
+export { startLoop, type LoopOptions, type LoopTokens, type RunningLoop } from './loop.js';

@@ -20,6 +20,8 @@ export interface StartedRemediation {
   readonly part: StackPart;
   /** The file holding the bearer token Alertmanager sends to the webhook. */
   readonly alertmanagerTokenFile: string;
+  /** Every identity's token file, by name. */
+  readonly tokenFiles: Readonly<Record<(typeof IDENTITIES)[number][0], string>>;
 }
 
 const IDENTITIES = [
@@ -69,6 +71,7 @@ export async function startStackRemediation(
   });
   return {
     alertmanagerTokenFile: files['alertmanager'] as string,
+    tokenFiles: files as StartedRemediation['tokenFiles'],
     part: {
       name: 'Remediation',
       urls: [

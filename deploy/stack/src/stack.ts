@@ -1,8 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startPostgres, startRedis } from '@layerwatch/local';
 import { startDaemon } from '@layerwatch/probes';
 import { DEFAULT_SIM_PORTS, startSimulator } from '@layerwatch/sim';
 import { pino } from 'pino';
+import { startPluginHost } from '@layerwatch/grafana-plugin';
 import { startAlerting } from './alerting.js';
 import { startStackRemediation } from './remediation.js';
 import { onPath } from './on-path.js';
@@ -32,6 +34,7 @@ export const STACK_PORTS = {
   prometheus: 9090,
   alertmanager: 9093,
   remediation: 9702,
+  pluginHost: 3000,
 } as const;
 
 /**
@@ -49,6 +52,7 @@ export async function startStack(options: StackOptions): Promise<StackPart[]> {
       [STACK_PORTS.prometheus, 'Prometheus'],
       [STACK_PORTS.alertmanager, 'Alertmanager'],
       [STACK_PORTS.remediation, 'remediation service'],
+      [STACK_PORTS.pluginHost, 'plugin preview host'],
       ...Object.entries(DEFAULT_SIM_PORTS).map(([name, port]): [number, string] => [
         port,
         `simulated ${name}`,
@@ -134,6 +138,28 @@ export async function startStack(options: StackOptions): Promise<StackPart[]> {
       log: options.log,
     });
     parts.push(...alerting);
+
+    options.log('starting the plugin preview host …');
+    const pluginHost = await startPluginHost({
+      port: STACK_PORTS.pluginHost,
+      host,
+      // The proxy injects the operator token: the plugin's buttons act as an operator.
+      remediationToken: (await readFile(remediation.tokenFiles.operator, 'utf8')).trim(),
+      remediationUrl: `http://${host}:${STACK_PORTS.remediation}`,
+      alertmanagerUrl: `http://${host}:${STACK_PORTS.alertmanager}`,
+      prometheusUrl: `http://${host}:${STACK_PORTS.prometheus}`,
+      users: [
+        { login: 'operator', role: 'Editor' },
+        { login: 'viewer', role: 'Viewer' },
+      ],
+    });
+    parts.push({
+      name: 'Layerwatch app (preview)',
+      urls: [
+        `${pluginHost.url}/a/${pluginHost.pluginId}/overview  (signed in as admin; /login?user=operator or viewer switches)`,
+      ],
+      stop: () => pluginHost.stop(),
+    });
     return parts;
   } catch (error) {
     await stopStack(parts);
