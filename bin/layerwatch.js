@@ -10,8 +10,7 @@ const COMMANDS = {
   'verify-checksums': async (args) =>
     (await import('@layerwatch/probes')).runVerifyChecksumsCli(args),
   up: async (args) => (await import('@layerwatch/stack')).runUpCli(args),
-  remediation: async (args) =>
-    (await import('@layerwatch/remediation')).runRemediationCli(args),
+  remediation: async (args) => (await import('@layerwatch/remediation')).runRemediationCli(args),
 };
 
 const [command, ...args] = process.argv.slice(2);

@@ -34,7 +34,7 @@ export function httpActions(config: HttpConfig): ActionDefinition[] {
       params: z
         .object({ generation: z.number().int().min(0).optional().describe('default: one back') })
         .strict(),
-      target: () => `layer ${evo.layer} ${evo.name} evolution`,
+      target: () => `layer ${evo.layer} ${evo.name}`,
       async plan(p: { generation?: number | undefined }, signal) {
         // A rollback is the remedy for a failing layer, whose status read may fail too: then
         // the plan says the current generation is unknown instead of refusing the remedy.

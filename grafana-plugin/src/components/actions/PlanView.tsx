@@ -1,4 +1,7 @@
 import React from 'react';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { useStyles2 } from '@grafana/ui';
 import { testIds } from '../../testIds';
 import type { DryRunResult } from '../../types';
 
@@ -9,6 +12,7 @@ function show(v: unknown): string {
 
 /** Exactly what the action will change, as the dry-run said. */
 export function PlanView({ plan }: { plan: DryRunResult }) {
+  const styles = useStyles2(getStyles);
   return (
     <div data-testid={testIds.action.plan}>
       <p>
@@ -16,8 +20,8 @@ export function PlanView({ plan }: { plan: DryRunResult }) {
       </p>
       <p>{plan.plan.summary}</p>
       {plan.plan.changes.length > 0 && (
-        <table>
-          <caption>Changes</caption>
+        <table className={styles.table}>
+          <caption className={styles.caption}>Changes</caption>
           <thead>
             <tr>
               <th scope="col">What</th>
@@ -46,3 +50,18 @@ export function PlanView({ plan }: { plan: DryRunResult }) {
     </div>
   );
 }
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  table: css({
+    margin: theme.spacing(1, 0),
+    'th, td': {
+      padding: theme.spacing(0.5, 1),
+      textAlign: 'left',
+      verticalAlign: 'top',
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+      overflowWrap: 'anywhere',
+    },
+    td: { fontFamily: theme.typography.fontFamilyMonospace },
+  }),
+  caption: css({ captionSide: 'top', textAlign: 'left', color: theme.colors.text.secondary }),
+});
