@@ -7,7 +7,7 @@ import { startSimulator } from './simulator.js';
 /** `layerwatch sim`: start the four services, print their URLs, stop on SIGINT/SIGTERM. */
 export const SIM_USAGE =
   'usage: layerwatch sim [--host H] [--agent-port N] [--scheduler-port N] ' +
-  '[--refinement-port N] [--evolution-port N] [--jitter-ms N]';
+  '[--refinement-port N] [--evolution-port N] [--jitter-ms N] [--factory-root DIR]';
 
 export interface SimCliIo {
   /** Receives the URL lines and usage. @default process.stdout */
@@ -25,6 +25,7 @@ const FLAGS = {
   'refinement-port': { type: 'string' },
   'evolution-port': { type: 'string' },
   'jitter-ms': { type: 'string' },
+  'factory-root': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -49,6 +50,11 @@ export function parseSimArgs(argv: readonly string[]): SimulatorOptions | 'help'
   const jitter = values['jitter-ms'];
   if (jitter !== undefined) {
     options.latencyJitterMs = wholeNumber('--jitter-ms', jitter, MAX_LATENCY_JITTER_MS);
+  }
+  const factoryRoot = values['factory-root'];
+  if (factoryRoot !== undefined) {
+    if (factoryRoot.trim() === '') throw new Error('sim: --factory-root: expected a folder path');
+    options.factoryRoot = factoryRoot;
   }
   return options;
 }

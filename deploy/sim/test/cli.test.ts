@@ -15,6 +15,10 @@ describe('layerwatch sim CLI', () => {
       ]),
     ).toEqual({ host: '127.0.0.2', ports: { agent: 0, evolution: 9003 }, latencyJitterMs: 25 });
     expect(parseSimArgs(['--help'])).toBe('help');
+    expect(parseSimArgs(['--factory-root', '/srv/factory'])).toEqual({
+      ports: {},
+      factoryRoot: '/srv/factory',
+    });
   });
 
   it('rejects bad flags with what is valid', () => {
@@ -27,6 +31,9 @@ describe('layerwatch sim CLI', () => {
     expect(() => parseSimArgs(['--bogus'])).toThrow(`sim: Unknown option '--bogus'\n${SIM_USAGE}`);
     expect(() => parseSimArgs(['--host'])).toThrow(
       `sim: Option '--host <value>' argument missing\n${SIM_USAGE}`,
+    );
+    expect(() => parseSimArgs(['--factory-root', ' '])).toThrow(
+      'sim: --factory-root: expected a folder path',
     );
     expect(() => parseSimArgs(['extra'])).toThrow(`sim: Unexpected argument 'extra'\n${SIM_USAGE}`);
   });
