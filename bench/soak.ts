@@ -7,14 +7,17 @@ import { fixed, printTable } from './support/table.js';
 
 /**
  * The healthy closed loop under jittered latency must page nobody. Runs the whole loop
- * (simulator with 0–JITTER ms added to every answer, probe daemon and collectors every
+ * (Redis, PostgreSQL, simulator with 0–JITTER ms added to every answer, probe daemon and collectors every
  * second, Prometheus with the committed rules and `for:`s, Alertmanager, the remediation
  * inbox) for SOAK_SECONDS (default 600) and counts pages in the inbox, alerts that fired
  * and alerts that went pending (near misses), Watchdog aside, after a 15 s warm-up.
  * Printed, never asserted.
  */
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
-const JITTER_MS = Number(process.env.SOAK_JITTER_MS ?? 200);
+// Healthy means inside every SLO: the tightest is cross-layer calls under 50 ms (99 %), so
+// the jitter stays well below it. At 0–200 ms most calls break it, and the burn-rate alert
+// rightly pages (seen in a run): that is a breach, not a false page.
+const JITTER_MS = Number(process.env.SOAK_JITTER_MS ?? 20);
 const WATCHDOG = 'LayerwatchWatchdog';
 const WARMUP_SECONDS = 15;
 

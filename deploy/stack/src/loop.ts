@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   alertmanagerYaml,
@@ -12,7 +13,9 @@ import {
 import {
   freePort,
   startAlertmanager,
+  startPostgres,
   startPrometheus,
+  startRedis,
   type RunningAlertmanager,
   type RunningPrometheus,
 } from '@layerwatch/local';
@@ -70,8 +73,8 @@ export interface RunningLoop {
 /**
  * The whole closed loop of `make up` — simulator (instrumented, with its factory pipeline),
  * probe daemon with its collectors, remediation service, Alertmanager and Prometheus with
- * the generated rules — on free ports with short intervals, for the end-to-end test and the
- * soak benchmark. The data stores are left out: no loop scenario needs them.
+ * the generated rules, and the shared Redis and PostgreSQL the probes check — on free ports
+ * with short intervals, for the end-to-end test and the soak benchmark.
  */
 export async function startLoop(options: LoopOptions): Promise<RunningLoop> {
   const { dir } = options;
@@ -86,6 +89,19 @@ export async function startLoop(options: LoopOptions): Promise<RunningLoop> {
     return stopping;
   };
   try {
+    const redis = await startRedis({ dataDir: join(dir, 'redis') });
+    stops.push(() => redis.stop());
+    // A folder of its own: PostgreSQL runs as its own user, who may not enter `dir` (0700).
+    const pgDir = await mkdtemp(join(tmpdir(), 'layerwatch-loop-postgres-'));
+    stops.push(() => rm(pgDir, { recursive: true, force: true }));
+    const postgres = await startPostgres({
+      dataDir: pgDir,
+      user: 'layerwatch',
+      database: 'layerwatch',
+    });
+    stops.push(() => postgres.stop());
+    const stores = { redis: `127.0.0.1:${redis.port}`, postgres: `127.0.0.1:${postgres.port}` };
+
     const factoryRoot = join(dir, 'factory');
     const sim = await startSimulator({
       ports: { agent: 0, scheduler: 0, refinement: 0, evolution: 0 },
@@ -99,7 +115,7 @@ export async function startLoop(options: LoopOptions): Promise<RunningLoop> {
     stops.push(() => sim.stop());
 
     const daemon = await startDaemon({
-      configFile: await writeProbeConfig(dir, sim, factoryRoot, interval),
+      configFile: await writeProbeConfig(dir, sim, stores, factoryRoot, interval),
       listen: '127.0.0.1:0',
       logger: silent,
     });
@@ -176,6 +192,7 @@ function newTokens(): LoopTokens {
 async function writeProbeConfig(
   dir: string,
   sim: RunningSimulator,
+  stores: { readonly redis: string; readonly postgres: string },
   factoryRoot: string,
   interval: number,
 ): Promise<string> {
@@ -192,8 +209,14 @@ async function writeProbeConfig(
       'modules:\n  http_healthy:\n    prober: http\n    timeout: 900ms',
       '    http:\n      valid_status_codes: [200]',
       '      json_assertions: [\'$.status == "healthy"\']',
+      '  redis_queue:\n    prober: redis\n    timeout: 900ms\n    redis:\n      queues: [agent-tasks]',
+      '  postgres_ready:\n    prober: postgres\n    timeout: 900ms',
+      '    postgres:\n      user: layerwatch\n      database: layerwatch',
       'layers:',
       ...targets,
+      '  - layer: shared\n    name: data stores\n    targets:',
+      `      - { name: redis, target: '${stores.redis}', module: redis_queue }`,
+      `      - { name: postgres, target: '${stores.postgres}', module: postgres_ready }`,
       'collectors:',
       `  telemetry:\n    enabled: true\n    root: '${factoryRoot}'\n    interval: ${interval}s`,
       `  readiness:\n    enabled: true\n    file: '${join(factoryRoot, 'logs/ops_readiness.json')}'\n    interval: ${interval}s`,
