@@ -1,94 +1,111 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startPostgres } from '@layerwatch/local';
+import { freePort, startPostgres } from '@layerwatch/local';
 import { hashToken } from '@layerwatch/remediation';
-import { startSimulator } from '@layerwatch/sim';
 import { stringify } from 'yaml';
+import {
+  CAN_PIN,
+  cpuMs,
+  startChild,
+  startScript,
+  waitUntilUp,
+  type Child,
+} from './support/processes.js';
 import { fixed, printTable } from './support/table.js';
+import { wrkScript, type WrkScriptResult } from './support/wrk-script.js';
 
 /**
- * Audited actions per second and p99 latency of the remediation service (its own process),
- * with the audit log on a SQLite file (fsync'd), on PostgreSQL, and — the peer measured in
- * the same run — on an in-memory SQLite database: the ratio shows what durability costs.
- * Dry-runs of set-batching (each reads the simulator's current batch size) and executed
- * debug-logging actions (each a PUT to both layer 4 services of the simulator).
- * Printed, never asserted.
+ * Audited actions per second, p99 latency and the service's own CPU time per request, with
+ * the audit log on a SQLite file (fsync'd), on PostgreSQL, and — the peer measured in the
+ * same run — on an in-memory SQLite database: the ratio shows what durability costs.
+ * Dry-runs of set-batching (each reads the simulator's current batch size; the batch size
+ * changes every request) and executed debug-logging actions (each a PUT to both layer 4
+ * services of the simulator).
+ *
+ * So that the load generator does not compete with the service: wrk -t1 -c32 drives the
+ * load (bench/support/post.lua), the simulator runs in its own process, and where `taskset`
+ * works the service is pinned to CPU 1 while wrk, the simulator and PostgreSQL share CPU 0.
+ * CPU µs per request is the service process's user + system time (/proc) over the
+ * measurement divided by the requests wrk completed. Printed, never asserted.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const CONCURRENCY = 32;
+const LOAD = { threads: 1, connections: 32 } as const;
 const GOAL = 1000;
 const TOKEN = 'lw_bench_operator_token_0123456789';
 const SERVE = fileURLToPath(new URL('../remediation/test/support/serve.ts', import.meta.url));
+const SERVICE_CPU = 1;
+const LOAD_CPU = 0;
 
-interface Result {
-  readonly perSecond: number;
-  readonly p99Ms: number;
-  readonly errors: number;
+interface Measured extends WrkScriptResult {
+  readonly cpuUsPerRequest: number;
 }
 
-async function load(url: string, body: (i: number) => unknown): Promise<Result> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let i = 0;
-  const end = performance.now() + SECONDS * 1000;
-  const worker = async () => {
-    while (performance.now() < end) {
-      const started = performance.now();
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body(i++)),
-      });
-      await res.arrayBuffer();
-      if (res.status === 200) latencies.push(performance.now() - started);
-      else errors += 1;
-    }
-  };
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    perSecond: latencies.length / elapsed,
-    p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? NaN,
-    errors,
-  };
+type Services = Record<string, { url: string; layer: string }>;
+
+async function measure(
+  service: Child,
+  url: string,
+  body: string,
+  seconds = SECONDS,
+): Promise<Measured> {
+  const before = cpuMs(service.pid);
+  const result = await wrkScript(url, {
+    ...LOAD,
+    seconds,
+    script: 'post.lua',
+    args: [TOKEN, body],
+    cpu: CAN_PIN ? LOAD_CPU : undefined,
+  });
+  const used = cpuMs(service.pid) - before;
+  return { ...result, cpuUsPerRequest: (used * 1000) / Math.max(1, result.requests) };
 }
 
-async function serve(config: string): Promise<{ child: ChildProcess; url: string }> {
+/** The service in its own process (tsx, from source), pinned to SERVICE_CPU where possible. */
+async function serve(config: string): Promise<{ child: Child; url: string }> {
   // BENCH_CPU_PROF=DIR writes the service's CPU profiles there, to find where it spends.
   const profile = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
-  const child = spawn(
-    process.execPath,
-    [...profile, '--import', 'tsx', SERVE, '--config', config],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.setEncoding('utf8').on('data', (t: string) => {
-      out += t;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`remediation exited (${code})`)));
-  });
+  const port = await freePort();
+  const node = [...profile, '--import', 'tsx', SERVE, '--config', config];
+  const args = [...node, '--listen', `127.0.0.1:${port}`];
+  const child = CAN_PIN
+    ? startChild('taskset', ['-c', String(SERVICE_CPU), process.execPath, ...args], 'remediation')
+    : startChild(process.execPath, args, 'remediation');
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilUp(`${url}/-/healthy`, 30_000);
   return { child, url };
+}
+
+/** Pins the postmaster (and so every backend it forks later) to the load generator's CPU. */
+async function pinPostgres(dataDir: string): Promise<void> {
+  if (!CAN_PIN) return;
+  const pid = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]?.trim();
+  if (pid) execFileSync('taskset', ['-a', '-p', '-c', String(LOAD_CPU), pid], { stdio: 'ignore' });
+}
+
+function configFor(store: unknown, services: Services): string {
+  return stringify({
+    listen: '127.0.0.1:0',
+    store,
+    auth: { tokens: [{ name: 'bench', sha256: hashToken(TOKEN), role: 'operator' }] },
+    http: {
+      services: Object.entries(services).map(([name, s]) => ({ name, layer: s.layer, url: s.url })),
+    },
+    limits: { maxConcurrentActions: 64 },
+  });
 }
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'lw-bench-remediation-'));
   const pgDir = await mkdtemp(join(tmpdir(), 'lw-bench-remediation-pg-'));
-  const sim = await startSimulator({
-    ports: { agent: 0, scheduler: 0, refinement: 0, evolution: 0 },
-  });
+  const sim = startScript('sim-server.ts', [], CAN_PIN ? LOAD_CPU : undefined);
+  const { services } = await sim.nextMessage<{ services: Services }>();
   const pg = await startPostgres({ dataDir: pgDir, database: 'bench' });
+  await pinPostgres(pgDir);
   const stores = [
     ['SQLite file (WAL, fsync)', { kind: 'sqlite', path: join(dir, 'audit.db') }],
     [
@@ -97,49 +114,32 @@ async function main(): Promise<void> {
     ],
     ['in-memory (peer)', { kind: 'sqlite', path: ':memory:' }],
   ] as const;
+  const dryBody = '{"params":{"batchSize":%d}}';
+  const execBody = '{"params":{"layer":"4","minutes":1}}';
   const rows: string[][] = [];
-  const measured: Record<string, { dry: Result; exec: Result }> = {};
+  const measured: Record<string, { dry: Measured; exec: Measured }> = {};
   try {
     for (const [name, store] of stores) {
       const file = join(dir, `${name.split(' ')[0]}.yml`);
-      await writeFile(
-        file,
-        stringify({
-          listen: '127.0.0.1:0',
-          store,
-          auth: { tokens: [{ name: 'bench', sha256: hashToken(TOKEN), role: 'operator' }] },
-          http: {
-            services: Object.entries(sim.services).map(([n, s]) => ({
-              name: n,
-              layer: s.layer,
-              url: s.url,
-            })),
-          },
-          limits: { maxConcurrentActions: 64 },
-        }),
-      );
+      await writeFile(file, configFor(store, services));
       const { child, url } = await serve(file);
       try {
-        await load(`${url}/api/v1/actions/set-batching/dry-run`, () => ({
-          params: { batchSize: 8 },
-        })); // warm-up
-        const dry = await load(`${url}/api/v1/actions/set-batching/dry-run`, (i) => ({
-          params: { batchSize: 1 + (i % 1024) },
-        }));
-        const exec = await load(`${url}/api/v1/actions/debug-logging/execute`, () => ({
-          params: { layer: '4', minutes: 1 },
-        }));
+        await measure(child, `${url}/api/v1/actions/set-batching/dry-run`, dryBody, 2); // warm-up
+        const dry = await measure(child, `${url}/api/v1/actions/set-batching/dry-run`, dryBody);
+        const exec = await measure(child, `${url}/api/v1/actions/debug-logging/execute`, execBody);
         measured[name] = { dry, exec };
         rows.push([
           name,
-          fixed(dry.perSecond, 0),
+          fixed(dry.requestsPerSecond, 0),
           fixed(dry.p99Ms),
-          fixed(exec.perSecond, 0),
+          fixed(dry.cpuUsPerRequest, 0),
+          fixed(exec.requestsPerSecond, 0),
           fixed(exec.p99Ms),
-          String(dry.errors + exec.errors),
+          fixed(exec.cpuUsPerRequest, 0),
+          String(dry.non2xx + dry.socketErrors + exec.non2xx + exec.socketErrors),
         ]);
       } finally {
-        child.kill('SIGTERM');
+        await child.stop();
       }
     }
   } finally {
@@ -148,15 +148,34 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
     await rm(pgDir, { recursive: true, force: true });
   }
-  console.log(`\nremediation: ${CONCURRENCY} concurrent clients, ${SECONDS} s per measurement\n`);
-  printTable(['audit store', 'dry-runs/s', 'p99 ms', 'executed/s', 'p99 ms', 'errors'], rows);
-  const sqlite = measured[stores[0][0]]?.dry.perSecond ?? NaN;
-  const postgres = measured[stores[1][0]]?.dry.perSecond ?? NaN;
-  const memory = measured[stores[2][0]]?.dry.perSecond ?? NaN;
+  const pinned = CAN_PIN
+    ? `service pinned to CPU ${SERVICE_CPU}; wrk, simulator and PostgreSQL on CPU ${LOAD_CPU}`
+    : 'not pinned (no taskset or one CPU)';
   console.log(
-    `\nRESULT remediation: ${fixed(sqlite, 0)} audited dry-runs/s on SQLite = ${fixed(sqlite / GOAL)}x the goal of ${GOAL}/s ` +
-      `(PostgreSQL ${fixed(postgres / GOAL)}x); durability costs: SQLite file ${fixed(sqlite / memory)}x, ` +
-      `PostgreSQL ${fixed(postgres / memory)}x the in-memory peer's ${fixed(memory, 0)}/s`,
+    `\nremediation: wrk -t${LOAD.threads} -c${LOAD.connections}, ${SECONDS} s per measurement; ${pinned}\n`,
+  );
+  printTable(
+    [
+      'audit store',
+      'dry-runs/s',
+      'p99 ms',
+      'CPU µs/dry-run',
+      'executed/s',
+      'p99 ms',
+      'CPU µs/exec',
+      'errors',
+    ],
+    rows,
+  );
+  const sqlite = measured[stores[0][0]]?.dry;
+  const postgres = measured[stores[1][0]]?.dry.requestsPerSecond ?? NaN;
+  const memory = measured[stores[2][0]]?.dry.requestsPerSecond ?? NaN;
+  const rate = sqlite?.requestsPerSecond ?? NaN;
+  console.log(
+    `\nRESULT remediation: ${fixed(rate, 0)} audited dry-runs/s on SQLite = ${fixed(rate / GOAL)}x the goal of ${GOAL}/s ` +
+      `(${fixed(sqlite?.cpuUsPerRequest ?? NaN, 0)} µs service CPU each; PostgreSQL ${fixed(postgres / GOAL)}x); ` +
+      `durability costs: SQLite file ${fixed(rate / memory)}x, PostgreSQL ${fixed(postgres / memory)}x ` +
+      `the in-memory peer's ${fixed(memory, 0)}/s`,
   );
 }
 
