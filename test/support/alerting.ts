@@ -54,7 +54,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/api/alertmanager/webhook`,
+    url: `http://127.0.0.1:${port}/alertmanager/webhook`,
     payloads,
     close: () =>
       new Promise((resolve) => {
