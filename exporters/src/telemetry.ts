@@ -1,6 +1,10 @@
 import { createNoopMeter, type Meter } from '@opentelemetry/api';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  MeterProvider,
+  type AggregationTemporality,
+  type MetricReader,
+} from '@opentelemetry/sdk-metrics';
 import type { LayerTelemetryOptions } from './config/options.js';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import { createLayerFetch, type LayerFetch } from './http/layer-fetch.js';
@@ -12,11 +16,13 @@ import {
 } from './instruments/catalog.js';
 import { InstrumentFactory, type ExemplarLookup } from './instruments/factory.js';
 import { createCommonMetrics, type CommonMetrics } from './layers/common.js';
+import { HistogramProducer, type HistogramSource } from './instruments/histogram-producer.js';
 import { createLayer4Metrics, type Layer4Metrics } from './layers/layer4.js';
 import { createLayer5Metrics, type Layer5Metrics } from './layers/layer5.js';
 import { createLayer7Metrics, type Layer7Metrics } from './layers/layer7.js';
 import { createLayer8Metrics, type Layer8Metrics } from './layers/layer8.js';
 import { createTelemetryExports, type TelemetryExports } from './layers/telemetry-exports.js';
+import { mergeScopes } from './merge-scopes.js';
 import { createOtlpReader } from './otlp.js';
 import type { ExpositionFormat } from './prometheus/format.js';
 import { createMetricsHandler, type MetricsHandler } from './prometheus/handler.js';
@@ -68,7 +74,12 @@ export async function startLayerTelemetry(
 ): Promise<LayerTelemetry> {
   const config = resolveConfig(options);
   if (config.traceContext === 'async') ensureContextManager();
-  const pipeline = createPipeline(config);
+  // The readers' histogram producers find the factory's histograms at each collection, which
+  // never runs before the factory exists (no await in between).
+  const pipeline = createPipeline(config, {
+    histograms: () => factory.histograms(),
+    rank: (name) => factory.rank(name),
+  });
   const factory = new InstrumentFactory(pipeline.meter, config.seriesLimit);
   const render = (format: ExpositionFormat): Promise<string> =>
     pipeline.render(format, factory.exemplars);
@@ -120,12 +131,19 @@ interface Pipeline {
   shutdown(): Promise<void>;
 }
 
+/** What the readers need from the instruments created later. */
+interface Instruments {
+  histograms: HistogramSource;
+  rank: (instrumentName: string) => number;
+}
+
 /**
  * The MeterProvider with its readers: one pull reader for `/metrics`, one OTLP reader when
  * pushing. A catch-all view gives every instrument one shared aggregation (recorded once for
- * both readers) and lifts OpenTelemetry's own cardinality limit above the guard's cap.
+ * both readers) and lifts OpenTelemetry's own cardinality limit above the guard's cap. The
+ * guarded histograms aggregate themselves and reach each reader through its own producer.
  */
-function createPipeline(config: ResolvedConfig): Pipeline {
+function createPipeline(config: ResolvedConfig, instruments: Instruments): Pipeline {
   if (config.disabled) {
     return {
       meter: createNoopMeter(),
@@ -137,9 +155,16 @@ function createPipeline(config: ResolvedConfig): Pipeline {
       shutdown: () => Promise.resolve(),
     };
   }
-  const pull = new PullMetricReader();
+  const scope = { name: INSTRUMENTATION_SCOPE };
+  const pull = new PullMetricReader({
+    metricProducers: [new HistogramProducer(instruments.histograms, scope)],
+  });
   const readers: MetricReader[] = [pull];
-  if (config.otlp !== undefined) readers.push(createOtlpReader(config.otlp, config.onError));
+  if (config.otlp !== undefined) {
+    const produce = (temporality: () => AggregationTemporality): HistogramProducer =>
+      new HistogramProducer(instruments.histograms, scope, temporality);
+    readers.push(createOtlpReader(config.otlp, config.onError, produce, instruments.rank));
+  }
   const provider = new MeterProvider({
     resource: defaultResource().merge(resourceFromAttributes(config.resource)),
     readers,
@@ -147,11 +172,12 @@ function createPipeline(config: ResolvedConfig): Pipeline {
   });
   const constantLabels = { layer: config.layer };
   return {
-    meter: provider.getMeter(INSTRUMENTATION_SCOPE),
+    meter: provider.getMeter(scope.name),
     async render(format, exemplars) {
       const { resourceMetrics, errors } = await pull.collect();
       for (const error of errors) config.onError(error);
-      return serialize(resourceMetrics, { format, constantLabels, exemplars });
+      const merged = mergeScopes(resourceMetrics, instruments.rank);
+      return serialize(merged, { format, constantLabels, exemplars });
     },
     forceFlush: () => provider.forceFlush().catch(config.onError),
     shutdown: () => provider.shutdown().catch(config.onError),

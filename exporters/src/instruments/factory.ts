@@ -17,7 +17,8 @@ export class InstrumentFactory {
   readonly #meter: Meter;
   readonly #dropped: Counter;
   readonly #histograms = new Map<string, GuardedHistogram<string, string>>();
-  readonly #names = new Set<string>();
+  /** Instrument names in creation order (the SDK's collection order). */
+  readonly #names = new Map<string, number>();
 
   constructor(
     meter: Meter,
@@ -62,17 +63,8 @@ export class InstrumentFactory {
     definition: InstrumentDefinition<L, O>,
   ): GuardedHistogram<L, O> {
     this.#check(definition, ['histogram']);
-    const instrument = this.#meter.createHistogram(definition.name, {
-      unit: definition.unit,
-      description: definition.description,
-      ...(definition.buckets && { advice: { explicitBucketBoundaries: [...definition.buckets] } }),
-    });
-    const guarded = new GuardedHistogram(
-      definition,
-      instrument,
-      this.seriesLimit,
-      this.#onRefused(definition),
-    );
+    // Aggregated by the histogram itself; readers get it through a `HistogramProducer`.
+    const guarded = new GuardedHistogram(definition, this.seriesLimit, this.#onRefused(definition));
     this.#histograms.set(definition.name, guarded as GuardedHistogram<string, string>);
     return guarded;
   }
@@ -80,6 +72,14 @@ export class InstrumentFactory {
   /** For the serializer: exemplars of one collected histogram series, if any. */
   readonly exemplars: ExemplarLookup = (name, attributes) =>
     this.#histograms.get(name)?.exemplarsFor(attributes);
+
+  /** The guarded histograms, for the readers' `HistogramProducer`s. */
+  histograms(): Iterable<GuardedHistogram<string, string>> {
+    return this.#histograms.values();
+  }
+
+  /** Creation order of an instrument (0 for one not created here); orders merged scopes. */
+  readonly rank = (instrumentName: string): number => this.#names.get(instrumentName) ?? 0;
 
   #check(definition: InstrumentDefinition<string, string>, kinds: readonly string[]): void {
     validateDefinition(definition);
@@ -91,7 +91,7 @@ export class InstrumentFactory {
     if (this.#names.has(definition.name)) {
       throw new Error(`instrument ${JSON.stringify(definition.name)} is already defined`);
     }
-    this.#names.add(definition.name);
+    this.#names.set(definition.name, this.#names.size + 1);
   }
 
   #onRefused(definition: InstrumentDefinition<string, string>): () => void {

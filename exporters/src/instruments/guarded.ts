@@ -1,16 +1,16 @@
 import {
   context as contextApi,
   isSpanContextValid,
-  ROOT_CONTEXT,
   trace,
   type Attributes,
   type Context,
   type Counter,
   type Gauge,
-  type Histogram,
+  type HrTime,
   type SpanContext,
   type UpDownCounter,
 } from '@opentelemetry/api';
+import { hrTime } from '@opentelemetry/core';
 import type { InstrumentDefinition, LabelValue, Labels } from './definition.js';
 import { SeriesTable } from './series-table.js';
 
@@ -30,7 +30,21 @@ export type LabelArgs<L extends string, O extends string> = [L] extends [never]
 
 interface Series {
   readonly attributes: Attributes;
-  /** Latest exemplar per bucket, `+Inf` last; histograms only. */
+}
+
+/**
+ * One histogram series, aggregated here rather than by OpenTelemetry's SDK: bucket counts
+ * (`+Inf` last), sum, count, min and max since `startTime`, cumulative. The SDK would hash
+ * the attributes on every measurement to find its series; the table has already found it.
+ */
+export interface HistogramSeries extends Series {
+  readonly startTime: HrTime;
+  readonly counts: number[];
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+  /** Latest exemplar per bucket, `+Inf` last. */
   exemplars?: (Exemplar | undefined)[];
 }
 
@@ -40,8 +54,8 @@ const EMPTY: Labels<never, never> = {};
  * What every guarded instrument shares: the series table with its cardinality cap, and one
  * attributes object per series, so OpenTelemetry sees the same object each time.
  */
-abstract class Guarded<L extends string, O extends string> {
-  readonly #table: SeriesTable<Series>;
+abstract class Guarded<L extends string, O extends string, S extends Series = Series> {
+  readonly #table: SeriesTable<S>;
 
   constructor(
     readonly definition: InstrumentDefinition<L, O>,
@@ -52,14 +66,21 @@ abstract class Guarded<L extends string, O extends string> {
     this.#table = new SeriesTable(keys, limit, onRefused);
   }
 
-  protected series(labels: Labels<L, O> | undefined): Series | undefined {
+  protected series(labels: Labels<L, O> | undefined): S | undefined {
     const given = labels ?? EMPTY;
-    return this.#table.get(given, () => ({ attributes: this.#attributes(given) }));
+    return this.#table.get(given, () => this.createSeries(this.#attributes(given)));
   }
 
+  protected abstract createSeries(attributes: Attributes): S;
+
   /** The admitted series with these collected attributes (same keys, same values). */
-  protected find(attributes: Attributes): Series | undefined {
+  protected find(attributes: Attributes): S | undefined {
     return this.#table.find(attributes);
+  }
+
+  /** Every admitted series, in admission order. */
+  protected get admitted(): readonly S[] {
+    return this.#table.all;
   }
 
   /** Series admitted so far (at most the cap). */
@@ -87,6 +108,10 @@ export class GuardedCounter<L extends string, O extends string = never> extends 
     super(definition, limit, onRefused);
   }
 
+  protected createSeries(attributes: Attributes): Series {
+    return { attributes };
+  }
+
   /** Adds `value` (≥ 0 for counters; an up-down counter takes negatives). */
   add(value: number, ...[labels, context]: LabelArgs<L, O>): void {
     const series = this.series(labels);
@@ -109,23 +134,39 @@ export class GuardedGauge<L extends string, O extends string = never> extends Gu
     super(definition, limit, onRefused);
   }
 
+  protected createSeries(attributes: Attributes): Series {
+    return { attributes };
+  }
+
   set(value: number, ...[labels, context]: LabelArgs<L, O>): void {
     const series = this.series(labels);
     if (series !== undefined) this.instrument.record(value, series.attributes, context);
   }
 }
 
-export class GuardedHistogram<L extends string, O extends string = never> extends Guarded<L, O> {
-  readonly #bounds: readonly number[];
+export class GuardedHistogram<L extends string, O extends string = never> extends Guarded<
+  L,
+  O,
+  HistogramSeries
+> {
+  /** Explicit bucket upper bounds, ascending; `+Inf` is implied. */
+  readonly bounds: readonly number[];
 
-  constructor(
-    definition: InstrumentDefinition<L, O>,
-    private readonly instrument: Histogram,
-    limit: number,
-    onRefused: () => void,
-  ) {
+  constructor(definition: InstrumentDefinition<L, O>, limit: number, onRefused: () => void) {
     super(definition, limit, onRefused);
-    this.#bounds = definition.buckets ?? [];
+    this.bounds = definition.buckets ?? [];
+  }
+
+  protected createSeries(attributes: Attributes): HistogramSeries {
+    return {
+      attributes,
+      startTime: hrTime(),
+      counts: new Array<number>(this.bounds.length + 1).fill(0),
+      sum: 0,
+      count: 0,
+      min: Infinity,
+      max: -Infinity,
+    };
   }
 
   /**
@@ -142,12 +183,18 @@ export class GuardedHistogram<L extends string, O extends string = never> extend
     labels: Labels<L, O> | undefined,
     span: SpanContext | undefined,
   ): void {
+    // NaN and negative values are dropped, as OpenTelemetry's histograms drop them.
+    if (!(value >= 0)) return;
     const series = this.series(labels);
     if (series === undefined) return;
-    this.instrument.record(value, series.attributes, ROOT_CONTEXT);
+    const bucket = bucketIndex(this.bounds, value);
+    series.counts[bucket] = (series.counts[bucket] as number) + 1;
+    series.count += 1;
+    series.sum += value;
+    if (value < series.min) series.min = value;
+    if (value > series.max) series.max = value;
     if (span === undefined || !isSpanContextValid(span)) return;
     const exemplars = (series.exemplars ??= []);
-    const bucket = bucketIndex(this.#bounds, value);
     const slot = exemplars[bucket];
     if (slot === undefined) {
       exemplars[bucket] = {
@@ -163,6 +210,11 @@ export class GuardedHistogram<L extends string, O extends string = never> extend
     slot.spanId = span.spanId;
     slot.value = value;
     slot.timestampMs = Date.now();
+  }
+
+  /** Every admitted series with its aggregation; what a collection reads. */
+  get allSeries(): readonly HistogramSeries[] {
+    return this.admitted;
   }
 
   /** Latest exemplar per bucket for the series with these collected attributes. */

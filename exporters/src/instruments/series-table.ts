@@ -22,7 +22,7 @@ function part(value: unknown): string {
 export class SeriesTable<S> {
   readonly #root: Node = new Map();
   readonly #refused = new Set<string>();
-  #size = 0;
+  readonly #all: S[] = [];
 
   constructor(
     /** Label keys in series order; `values[key]` is read for each. */
@@ -40,7 +40,7 @@ export class SeriesTable<S> {
       const key = part(values[keys[i] as string]);
       let next = node.get(key) as Node | undefined;
       if (next === undefined) {
-        if (this.#size >= this.limit) return this.#refuse(values);
+        if (this.#all.length >= this.limit) return this.#refuse(values);
         next = new Map();
         node.set(key, next);
       }
@@ -49,10 +49,10 @@ export class SeriesTable<S> {
     const key = last < 0 ? '' : part(values[keys[last] as string]);
     const found = node.get(key) as S | undefined;
     if (found !== undefined) return found;
-    if (this.#size >= this.limit) return this.#refuse(values);
+    if (this.#all.length >= this.limit) return this.#refuse(values);
     const series = create();
     node.set(key, series);
-    this.#size += 1;
+    this.#all.push(series);
     return series;
   }
 
@@ -68,7 +68,12 @@ export class SeriesTable<S> {
   }
 
   get size(): number {
-    return this.#size;
+    return this.#all.length;
+  }
+
+  /** Every admitted series, in admission order; what a collection walks. */
+  get all(): readonly S[] {
+    return this.#all;
   }
 
   #refuse(values: Values): undefined {

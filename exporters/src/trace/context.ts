@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import {
   context as contextApi,
   isSpanContextValid,
@@ -11,6 +11,7 @@ import {
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { inFlightOf } from '../http/in-flight.js';
 import { newSpanId, newTraceId } from './ids.js';
 
 /** W3C `traceparent`/`tracestate`, OpenTelemetry's own implementation. */
@@ -23,27 +24,11 @@ const headerGetter: TextMapGetter<IncomingHttpHeaders> = {
 
 let installed = false;
 
-/**
- * Where the middleware keeps a request's span context, for `layerFetch(…, { parent: req })`:
- * a property on the request, as Express keeps its own (`req.route`, `req.params`). Cheaper
- * than a WeakMap by about 0.5 µs a request.
- */
-const REQUEST_SPAN = Symbol('layerwatch.requestSpan');
-type WithSpan = { [REQUEST_SPAN]?: SpanContext };
-
-export function rememberRequestSpan(req: object, span: SpanContext): void {
-  (req as WithSpan)[REQUEST_SPAN] = span;
-}
-
-export function requestSpanOf(req: object): SpanContext | undefined {
-  return (req as WithSpan)[REQUEST_SPAN];
-}
-
 /** A request's remembered span as a context, a context as is, or the active one. */
 export function parentContext(parent: object | undefined): Context {
   if (parent === undefined) return contextApi.active();
   if (typeof (parent as Partial<Context>).getValue === 'function') return parent as Context;
-  const span = requestSpanOf(parent);
+  const span = inFlightOf(parent as IncomingMessage)?.span;
   return span === undefined ? contextApi.active() : trace.setSpanContext(ROOT_CONTEXT, span);
 }
 
