@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { UNMATCHED_ROUTE } from '../src/index.js';
@@ -110,6 +111,37 @@ describe('requestMetrics over real HTTP', () => {
     const { body } = await scrape(`${service.url}/metrics`);
     expect(counts(body)).toEqual([
       `${NAME}_count{http_request_method="GET",http_route="/slow",error_type="aborted",layer="4"} 1`,
+    ]);
+  });
+
+  it('pipelined requests on one connection: each recorded once, the unanswered one as aborted', async () => {
+    let hung: () => void = () => undefined;
+    const hanging = new Promise<void>((resolve) => (hung = resolve));
+    const service = await startTestService((app) => {
+      app.get('/slow', (_req, res) => {
+        setTimeout(() => res.end('slow'), 50);
+      });
+      app.get('/items/:id', (_req, res) => {
+        res.end('item');
+      });
+      app.get('/hang', () => {
+        hung(); // never answers
+      });
+    });
+    const socket = connect(Number(new URL(service.url).port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    const ask = (path: string): string => `GET ${path} HTTP/1.1\r\nHost: test\r\n\r\n`;
+    socket.write(ask('/slow') + ask('/items/2') + ask('/hang'));
+    await hanging;
+    while (!received.includes('item')) await new Promise((resolve) => setTimeout(resolve, 10));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { body } = await scrape(`${service.url}/metrics`);
+    expect(counts(body).sort()).toEqual([
+      `${NAME}_count{http_request_method="GET",http_route="/hang",error_type="aborted",layer="4"} 1`,
+      `${NAME}_count{http_request_method="GET",http_route="/items/:id",http_response_status_code="200",layer="4"} 1`,
+      `${NAME}_count{http_request_method="GET",http_route="/slow",http_response_status_code="200",layer="4"} 1`,
     ]);
   });
 
