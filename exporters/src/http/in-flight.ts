@@ -73,7 +73,7 @@ function onFinish(message: unknown): void {
   if (slot === undefined) return;
   // Every middleware that saw the request (two telemetries may share an app) records it.
   for (let found = take(slot, request); found !== undefined; found = take(slot, request)) {
-    found.done(found, response);
+    settle(found, response);
   }
 }
 
@@ -83,7 +83,16 @@ function onSocketClose(this: TrackedSocket): void {
   const aborted = [slot.current, ...(slot.queued ?? [])];
   slot.current = undefined;
   slot.queued = undefined;
-  for (const request of aborted) request?.done(request, undefined);
+  for (const request of aborted) if (request !== undefined) settle(request, undefined);
+}
+
+/** A subscriber's exception would be rethrown by the channel and crash the process. */
+function settle(request: InFlight, res: ServerResponse | undefined): void {
+  try {
+    request.done(request, res);
+  } catch {
+    // Recording never throws by design; a metric is not worth the service.
+  }
 }
 
 function take(slot: Slot, req: IncomingMessage): InFlight | undefined {
