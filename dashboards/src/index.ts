@@ -21,11 +21,12 @@ export { PLUGIN_ID, PLUGIN_PAGES, DASHBOARD_TAG, pluginPageUrl, type PluginPage 
 export {
   DATASOURCE,
   DATASOURCE_VARIABLE,
+  clusterVariableQuery,
   variableQueries,
   type FilterVariable,
 } from './variables.js';
 export { EXPORTED } from './metrics.js';
-export { RATE_INTERVAL } from './promql.js';
+export { byCluster, byClusterOrNone, CLUSTER_VARIABLE, RATE_INTERVAL } from './promql.js';
 export { stableUid } from './uid.js';
 export { lintDashboard, lintDashboards, lintExpr, variablesUsed, formatProblems } from './lint.js';
 export type { LintDashboard, LintOptions, LintPanel, LintProblem, LintTarget } from './lint.js';

@@ -3,6 +3,8 @@
  * generated JSON as Grafana reads it. Pure: each problem names the dashboard, the panel, the
  * rule and the fix. The tests run it over dashboards/generated and over broken copies.
  */
+import { selectorsWithoutCluster } from './lint-cluster.js';
+import { CLUSTER_VARIABLE } from './promql.js';
 import { DATASOURCE_VARIABLE } from './variables.js';
 
 export interface LintTarget {
@@ -45,6 +47,8 @@ export interface LintOptions {
   readonly runbookBaseUrl: string;
   /** Every panel links to a page of this app: `/a/<id>/…`. */
   readonly pluginId: string;
+  /** Every query selector filters on `<clusterLabel>=~"$cluster"` (alert-rules' `clusterLabel`). */
+  readonly clusterLabel: string;
 }
 
 export interface LintProblem {
@@ -70,9 +74,17 @@ const RATE_RANGE = /\b(rate|irate|increase)\((?:[^()]|\([^()]*\))*?\[([^\]]*)\]/
 const LITERAL_RANGE = /\[\s*\d+(?:ms|[smhdwy])[^\]]*\]/;
 const VARIABLE_USE = /\$(?:\{([A-Za-z0-9_]+)(?::[^}]*)?\}|([A-Za-z0-9_]+))/g;
 
-/** Problems in one query expression. */
-export function lintExpr(expr: string): { rule: string; message: string }[] {
+/** Problems in one query expression; the cluster rule when `clusterLabel` is given. */
+export function lintExpr(expr: string, clusterLabel?: string): { rule: string; message: string }[] {
   const problems: { rule: string; message: string }[] = [];
+  for (const selector of clusterLabel === undefined
+    ? []
+    : selectorsWithoutCluster(expr, clusterLabel)) {
+    problems.push({
+      rule: 'cluster-matcher',
+      message: `${selector} lacks ${clusterLabel}=~"$${CLUSTER_VARIABLE}": it would mix clusters`,
+    });
+  }
   const literal = LITERAL_RANGE.exec(expr);
   if (literal) {
     problems.push({
@@ -122,7 +134,7 @@ function lintPanel(
       report('target-datasource', `query ${ref}: datasource must be ${DATASOURCE_UID}`);
     }
     if (!target.expr?.trim()) report('target-expr', `query ${ref} has no expression`);
-    for (const problem of lintExpr(target.expr ?? ''))
+    for (const problem of lintExpr(target.expr ?? '', options.clusterLabel))
       report(problem.rule, `query ${ref}: ${problem.message}`);
   }
   const urls = (panel.links ?? []).map((l) => l.url ?? '');
@@ -173,7 +185,7 @@ export function lintDashboard(dashboard: LintDashboard, options: LintOptions): L
     if (annotation.datasource?.uid !== DATASOURCE_UID) {
       add('annotation-datasource', `annotation datasource must be ${DATASOURCE_UID}`);
     }
-    for (const problem of lintExpr(annotation.expr ?? ''))
+    for (const problem of lintExpr(annotation.expr ?? '', options.clusterLabel))
       add(problem.rule, `annotation: ${problem.message}`);
   }
   const names = new Set(declared.map((v) => v.name ?? ''));

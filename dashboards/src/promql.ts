@@ -15,6 +15,9 @@ export function series(metric: string, ...matchers: readonly (string | undefined
   return `${metric}${selector(...matchers)}`;
 }
 
+/** The dashboard variable that picks clusters; every panel query filters on it. */
+export const CLUSTER_VARIABLE = 'cluster';
+
 /** `label=~"$variable"`: a variable that may be "All" (`.*`) or several values. */
 export function byVariable(label: string, variable: string = label): string {
   return `${label}=~"$${variable}"`;
@@ -53,4 +56,21 @@ export function shareUnder(
   const good = sumBy(by, rate(`${histogram}_bucket`, ...matchers, `le="${le}"`));
   const total = sumBy(by, rate(`${histogram}_count`, ...matchers));
   return `${good}\n/\n(${total} > 0)`;
+}
+
+/**
+ * `<clusterLabel>=~"$cluster"`. With "All" (`.*`) it also matches series without the label,
+ * so a single Prometheus that sets no cluster label keeps working.
+ */
+export function byCluster(clusterLabel: string): string {
+  return byVariable(clusterLabel, CLUSTER_VARIABLE);
+}
+
+/**
+ * `<clusterLabel>=~"$cluster|"`: the picked clusters, or no cluster label at all. For series
+ * every cluster writes alike and a central Prometheus writes once, without the label (the
+ * SLO objectives, `vector(0.999)`), so that picking one cluster does not hide them.
+ */
+export function byClusterOrNone(clusterLabel: string): string {
+  return `${clusterLabel}=~"$${CLUSTER_VARIABLE}|"`;
 }

@@ -11,6 +11,7 @@ import {
   type BurnWindow,
   type SloSettings,
 } from '@layerwatch/alert-rules';
+import { byCluster } from './promql.js';
 import { sloRecords, type SloRecords } from './records.js';
 
 /** The layers with a dashboard of their own, as the probes and exporters label them. */
@@ -20,7 +21,7 @@ export interface LatencySlo {
   readonly slo: SloSettings;
   /** Histogram base name (`<metric>_bucket`, `<metric>_count`). */
   readonly metric: string;
-  /** Matchers of the SLI, as the alert reads it. */
+  /** Matchers of the SLI, as the alert reads it, and the cluster matcher. */
   readonly selector: string;
   /** The target bound in seconds (`le`), e.g. 0.5 for "p95 under 500 ms". */
   readonly bound: number;
@@ -39,19 +40,29 @@ export class DashboardSettings {
     this.records = sloRecords(config, groups);
   }
 
-  /** The probe daemon's series: `job="layerwatch-probes"`. */
+  /** The label that tells clusters apart, as the rules keep it (`cluster`). */
+  get clusterLabel(): string {
+    return this.config.clusterLabel;
+  }
+
+  /** `cluster=~"$cluster"`: every selector below carries it, so no panel mixes clusters. */
+  get cluster(): string {
+    return byCluster(this.config.clusterLabel);
+  }
+
+  /** The probe daemon's series: `job="layerwatch-probes",cluster=~"$cluster"`. */
   get probes(): string {
-    return this.config.selectors.probes;
+    return `${this.config.selectors.probes},${this.cluster}`;
   }
 
-  /** The layer services' exporters: `job="layerwatch-layers"`. */
+  /** The layer services' exporters: `job="layerwatch-layers",cluster=~"$cluster"`. */
   get exporters(): string {
-    return `job="${this.config.jobs.layers}"`;
+    return `job="${this.config.jobs.layers}",${this.cluster}`;
   }
 
-  /** The GPU collector's series: `layer="8"`. */
+  /** The GPU collector's series: `layer="8",cluster=~"$cluster"`. */
   get gpu(): string {
-    return this.config.selectors.gpu;
+    return `${this.config.selectors.gpu},${this.cluster}`;
   }
 
   get thresholds(): AlertRulesConfig['thresholds'] {
@@ -93,7 +104,8 @@ export class DashboardSettings {
     }
     const bound = Number(slo.sli.le);
     if (!Number.isFinite(bound)) throw new Error(`SLO ${name}: le ${slo.sli.le} is not a number`);
-    return { slo, metric: slo.sli.metric, selector: slo.sli.selector, bound, le: slo.sli.le };
+    const selector = `${slo.sli.selector},${this.cluster}`;
+    return { slo, metric: slo.sli.metric, selector, bound, le: slo.sli.le };
   }
 
   /** The availability SLO's objective, e.g. 0.999. */

@@ -1,9 +1,11 @@
 /**
  * Template variables. Every panel and every query reads its data source from `datasource`
- * (type prometheus), so the dashboards work against any Prometheus Grafana knows. `layer`
- * and `node` filter with regex matchers, and "All" is `.*`.
+ * (type prometheus), so the dashboards work against any Prometheus Grafana knows. Every
+ * dashboard picks clusters with `cluster` (values of the alert-rules config's `clusterLabel`);
+ * `layer` and `node` filter with regex matchers, and "All" is `.*`.
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { CLUSTER_VARIABLE } from './promql.js';
 import type { DashboardSettings } from './settings.js';
 
 export const DATASOURCE_VARIABLE = 'datasource';
@@ -11,7 +13,7 @@ export const DATASOURCE_VARIABLE = 'datasource';
 /** The data source reference every panel and target carries. */
 export const DATASOURCE = { type: 'prometheus', uid: `\${${DATASOURCE_VARIABLE}}` } as const;
 
-/** Variables a dashboard may declare, beyond `datasource` (which all have). */
+/** Variables a dashboard may declare, beyond `datasource` and `cluster` (which all have). */
 export type FilterVariable = 'layer' | 'node' | 'slo';
 
 function datasourceVariable(): dashboard.DatasourceVariableBuilder {
@@ -23,7 +25,7 @@ function datasourceVariable(): dashboard.DatasourceVariableBuilder {
 }
 
 function filterVariable(
-  name: FilterVariable,
+  name: FilterVariable | typeof CLUSTER_VARIABLE,
   label: string,
   query: string,
 ): dashboard.QueryVariableBuilder {
@@ -38,6 +40,14 @@ function filterVariable(
     .includeAll(true)
     .allValue('.*')
     .current({ text: 'All', value: '$__all' });
+}
+
+/**
+ * The clusters: values of the cluster label on the probe daemon's `up`, a series every
+ * cluster has. Empty on a Prometheus without the label; "All" (`.*`) then matches all.
+ */
+export function clusterVariableQuery(settings: DashboardSettings): string {
+  return `label_values(up{job="${settings.config.jobs.probes}"}, ${settings.clusterLabel})`;
 }
 
 /** The queries that list each variable's values, from the series the panels read. */
@@ -62,6 +72,7 @@ export function variables(
   const queries = variableQueries(settings);
   return [
     datasourceVariable(),
+    filterVariable(CLUSTER_VARIABLE, 'Cluster', clusterVariableQuery(settings)),
     ...filters.map((name) => filterVariable(name, LABELS[name], queries[name])),
   ];
 }

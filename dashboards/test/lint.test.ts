@@ -99,12 +99,37 @@ describe('lintDashboard catches', () => {
     expect(
       problemsAfter(
         (d) =>
-          (at(at(d.panels, 9).targets, 0).expr = 'sum(rate(layerwatch_probe_failures_total[1m]))'),
+          (at(at(d.panels, 9).targets, 0).expr =
+            'sum(rate(layerwatch_probe_failures_total{cluster=~"$cluster"}[1m]))'),
       ),
     ).toEqual([
       'Probe failures by reason: [no-literal-range] query A: range [1m] is fixed: use [$__rate_interval] (or [$__range] for the whole range)',
       'Probe failures by reason: [rate-interval] query A: rate(…[1m]) must read [$__rate_interval]',
     ]);
+  });
+
+  it('a query selector without the cluster matcher', () => {
+    expect(
+      problemsAfter(
+        (d) =>
+          (at(at(d.panels, 9).targets, 0).expr =
+            'sum(rate(layerwatch_probe_failures_total{job="x"}[$__rate_interval])) / up'),
+      ),
+    ).toEqual([
+      'Probe failures by reason: [cluster-matcher] query A: layerwatch_probe_failures_total{job="x"} lacks cluster=~"$cluster": it would mix clusters',
+      'Probe failures by reason: [cluster-matcher] query A: up lacks cluster=~"$cluster": it would mix clusters',
+    ]);
+  });
+
+  it('a dashboard without the cluster variable', () => {
+    expect(
+      problemsAfter(
+        (d) =>
+          (d.templating.list = d.templating.list.filter(
+            (v) => (v as { name?: string }).name !== 'cluster',
+          )),
+      ),
+    ).toEqual(['-: [variable-undeclared] queries use $cluster, which is not declared']);
   });
 
   it('panels without a runbook or app link', () => {

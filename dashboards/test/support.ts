@@ -46,6 +46,7 @@ export function committedDashboards(): CommittedDashboard[] {
 export const LINT_OPTIONS: LintOptions = {
   runbookBaseUrl: DEFAULT_CONFIG.runbookBaseUrl,
   pluginId: PLUGIN_ID,
+  clusterLabel: DEFAULT_CONFIG.clusterLabel,
 };
 
 /** A deep copy to break in a test. */

@@ -6,11 +6,13 @@ import type { BurnWindow } from '@layerwatch/alert-rules';
 import type { DashboardSpec } from '../dashboard.js';
 import { EXPORTED } from '../metrics.js';
 import { atLeastOne, badFrom, goodFrom, panel, type PanelBuilder } from '../panels.js';
-import { byVariable, quantile, rate, series, sumBy } from '../promql.js';
+import { byClusterOrNone, byVariable, quantile, rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
 
 export function sloOverview(s: DashboardSettings): DashboardSpec {
-  const filter = [byVariable('slo'), byVariable('layer')] as const;
+  const filter = [byVariable('slo'), byVariable('layer'), s.cluster] as const;
+  /** One objective per SLO, whichever clusters wrote it (it is the same constant in each). */
+  const objective = `max by (slo) (${series(s.records.objective, byVariable('slo'), byClusterOrNone(s.clusterLabel))})`;
   const sloAlerts = atLeastOne(
     s.config.slos.map((slo) => slo.alert),
     'alert-rules config slos',
@@ -21,7 +23,7 @@ export function sloOverview(s: DashboardSettings): DashboardSpec {
   /** Error ratio over the budget (1 − objective, per SLO): 1 spends the budget in the period. */
   const burn = (window: BurnWindow['long']): string =>
     `${series(s.records.errorRatio(window), ...filter)}\n` +
-    `/ on (slo) group_left ()\n(1 - ${s.records.objective})`;
+    `/ on (slo) group_left ()\n(1 - ${objective})`;
   const burnPanel = (w: BurnWindow): PanelBuilder =>
     panel(s, {
       kind: 'timeseries',
@@ -76,9 +78,7 @@ export function sloOverview(s: DashboardSettings): DashboardSpec {
         description:
           'Each SLO and its objective: the share of good events it promises over the period.',
         unit: 'percentunit',
-        queries: [
-          { expr: series(s.records.objective, byVariable('slo')), instant: true, format: 'table' },
-        ],
+        queries: [{ expr: objective, instant: true, format: 'table' }],
         alerts: sloAlerts,
         decimals: 3,
         span: 12,

@@ -1,6 +1,6 @@
 /** System health: every layer up or down, availability against the SLO, budget, alerts. */
 import { PRIORITIES, WATCHDOG } from '@layerwatch/alert-rules';
-import type { DashboardSpec } from '../dashboard.js';
+import { firingAlertsExpr, type DashboardSpec } from '../dashboard.js';
 import { atLeastOne, badFrom, goodFrom, panel, UP_DOWN } from '../panels.js';
 import { byVariable, quantile, rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
@@ -102,7 +102,7 @@ export function systemHealth(s: DashboardSettings): DashboardSpec {
         unit: 'percentunit',
         queries: [
           {
-            expr: series(s.records.budgetRemaining, byVariable('layer')),
+            expr: series(s.records.budgetRemaining, byVariable('layer'), s.cluster),
             legend: '{{slo}} {{layer}}',
             instant: true,
           },
@@ -125,7 +125,7 @@ export function systemHealth(s: DashboardSettings): DashboardSpec {
         unit: 'none',
         queries: [
           {
-            expr: `count by (priority) (ALERTS{alertstate="firing",alertname!="${WATCHDOG}"})\nor\n(${anyPriority})`,
+            expr: `count by (priority) (${firingAlertsExpr(s)})\nor\n(${anyPriority})`,
             legend: '{{priority}}',
             instant: true,
           },
@@ -143,7 +143,7 @@ export function systemHealth(s: DashboardSettings): DashboardSpec {
         unit: 'none',
         queries: [
           {
-            expr: `ALERTS{alertstate="firing",alertname!="${WATCHDOG}"}`,
+            expr: firingAlertsExpr(s),
             instant: true,
             format: 'table',
           },
@@ -203,7 +203,7 @@ export function systemHealth(s: DashboardSettings): DashboardSpec {
         unit: 'none',
         queries: [
           {
-            expr: `up{job="${s.config.jobs.probes}"}`,
+            expr: series('up', `job="${s.config.jobs.probes}"`, s.cluster),
             legend: 'scraped {{instance}}',
             instant: true,
           },
