@@ -1,9 +1,6 @@
-import { mkdir } from 'node:fs/promises';
 import { findOnPath, missingBinaryError } from './find-binary.js';
-import { answers200, postReload } from './http-ready.js';
-import type { LogFn, RunningServer } from './running-server.js';
-import { ServerProcess } from './server-process.js';
-import { STOP_GRACE_MS, onPort, waitReady } from './wait-ready.js';
+import { startPrometheusFamily, type RunningHttpServer } from './prometheus-family.js';
+import type { LogFn } from './running-server.js';
 
 export interface AlertmanagerOptions {
   /** Its silences and notification log; created when missing. */
@@ -16,14 +13,8 @@ export interface AlertmanagerOptions {
   readonly log?: LogFn;
 }
 
-export interface RunningAlertmanager extends RunningServer {
-  /** `http://host:port`: the UI, and the API under `/api/v2`. */
-  readonly url: string;
-  /** Re-reads the config file (`POST /-/reload`). */
-  reload(): Promise<void>;
-}
-
-const READY_TIMEOUT_MS = 30_000;
+/** `url` is the UI, with the API under `/api/v2`; `reload()` re-reads the config file. */
+export type RunningAlertmanager = RunningHttpServer;
 
 /**
  * Starts Debian's Alertmanager (its binary is `prometheus-alertmanager`; upstream's
@@ -36,33 +27,19 @@ export async function startAlertmanager(
   if (!binary) {
     throw missingBinaryError('prometheus-alertmanager', 'on PATH', 'prometheus-alertmanager');
   }
-  const host = options.host ?? '127.0.0.1';
-  const { dataDir } = options;
-  await mkdir(dataDir, { recursive: true });
-  return onPort(options.port, host, async (port) => {
-    const args = [
+  return startPrometheusFamily({
+    what: 'alertmanager',
+    binary,
+    dataDir: options.dataDir,
+    port: options.port,
+    host: options.host,
+    log: options.log,
+    args: (host, port) => [
       `--config.file=${options.configFile}`,
-      `--storage.path=${dataDir}`,
+      `--storage.path=${options.dataDir}`,
       `--web.listen-address=${host}:${port}`,
       // Empty: no gossip listener, so two instances (tests, make up) never collide on 9094.
       '--cluster.listen-address=',
-    ];
-    const server = new ServerProcess(`alertmanager on ${host}:${port}`, binary, args, {
-      log: options.log,
-      cwd: dataDir,
-    });
-    const url = `http://${host}:${port}`;
-    await waitReady(server, () => answers200(`${url}/-/ready`), {
-      timeoutMs: READY_TIMEOUT_MS,
-      stopSignal: 'SIGTERM',
-    });
-    return {
-      host,
-      port,
-      dataDir,
-      url,
-      reload: () => postReload(url, server.name),
-      stop: () => server.stop('SIGTERM', STOP_GRACE_MS),
-    };
+    ],
   });
 }
