@@ -21,12 +21,16 @@ const JITTER_MS = Number(process.env.SOAK_JITTER_MS ?? 20);
 const WATCHDOG = 'LayerwatchWatchdog';
 const WARMUP_SECONDS = 15;
 
-async function promql(loop: RunningLoop, query: string): Promise<Record<string, string>[]> {
+/** An instant query's result: each series' labels and value. */
+async function promql(
+  loop: RunningLoop,
+  query: string,
+): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const url = `${loop.prometheus.url}/api/v1/query?query=${encodeURIComponent(query)}`;
   const body = (await (await fetch(url)).json()) as {
-    data: { result: { metric: Record<string, string> }[] };
+    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
   };
-  return body.data.result.map((r) => r.metric);
+  return body.data.result;
 }
 
 async function inbox(loop: RunningLoop): Promise<{ alertname: string; status: string }[]> {
@@ -48,16 +52,13 @@ async function main(): Promise<void> {
     const started = Date.now();
     while (Date.now() - started < SECONDS * 1000) {
       await sleep(5000);
-      for (const m of await promql(loop, 'ALERTS{alertname!="' + WATCHDOG + '"}')) {
+      for (const { metric: m } of await promql(loop, `ALERTS{alertname!="${WATCHDOG}"}`)) {
         const key = `${m['alertname']}{layer="${m['layer'] ?? ''}"}`;
         (m['alertstate'] === 'firing' ? seenFiring : seenPending).add(key);
       }
     }
-    const probeTotal = await fetch(
-      `${loop.prometheus.url}/api/v1/query?query=${encodeURIComponent('sum(count_over_time(probe_success[1d]))')}`,
-    );
-    const body = (await probeTotal.json()) as { data: { result: { value: [number, string] }[] } };
-    const probes = Number(body.data.result[0]?.value[1] ?? 0);
+    const total = await promql(loop, 'sum(count_over_time(probe_success[1d]))');
+    const probes = Number(total[0]?.value[1] ?? 0);
     const pages = (await inbox(loop)).filter((p) => p.alertname !== WATCHDOG);
     printTable(
       ['soak', 'seconds', 'jitter', 'probe results', 'pages', 'alerts fired', 'alerts pending'],

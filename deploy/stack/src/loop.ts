@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,19 +19,12 @@ import {
   type RunningPrometheus,
 } from '@layerwatch/local';
 import { startDaemon, type RunningDaemon } from '@layerwatch/probes';
-import {
-  hashToken,
-  parseConfig,
-  startRemediation,
-  type ConfigInput,
-  type RunningRemediation,
-} from '@layerwatch/remediation';
+import type { RunningRemediation } from '@layerwatch/remediation';
 import { startSimulator, type RunningSimulator } from '@layerwatch/sim';
 import { pino } from 'pino';
+import { startStackRemediation, type RemediationOptions } from './remediation.js';
 
-type AutoRules = NonNullable<
-  NonNullable<NonNullable<ConfigInput['webhook']>['autoRemediation']>['rules']
->;
+type AutoRules = RemediationOptions['autoRemediation'];
 
 export interface LoopOptions {
   /** A folder of its own (a temp dir): every part's config and data go under it. */
@@ -123,14 +115,17 @@ export async function startLoop(options: LoopOptions): Promise<RunningLoop> {
 
     // Alertmanager's port first: remediation silences through it, and it pages remediation.
     const alertmanagerUrl = `http://127.0.0.1:${await freePort()}`;
-    const tokens = newTokens();
-    const remediation = await startRemediation({
-      config: parseConfig(
-        remediationConfig(dir, sim, tokens, alertmanagerUrl, options.autoRemediation),
-      ),
-      listen: '127.0.0.1:0',
-      logger: silent,
+    const started = await startStackRemediation({
+      stateDir: dir,
+      tokenDir: join(dir, 'tokens'),
+      host: '127.0.0.1',
+      port: 0,
+      services: sim.services,
+      alertmanagerUrl,
+      logLevel: 'silent',
+      autoRemediation: options.autoRemediation,
     });
+    const { running: remediation, tokens } = started;
     stops.push(() => remediation.stop());
 
     const rules = resolveConfig({
@@ -145,8 +140,7 @@ export async function startLoop(options: LoopOptions): Promise<RunningLoop> {
     for (const group of groups) {
       await writeFile(join(dir, 'rules', `${group.name}.rules.yaml`), ruleFileYaml([group]));
     }
-    const tokenFile = join(dir, 'alertmanager-token');
-    await writeFile(tokenFile, `${tokens.alertmanager}\n`, { mode: 0o600 });
+    const tokenFile = started.alertmanagerTokenFile;
     const amConfig = join(dir, 'alertmanager.yml');
     await writeFile(amConfig, alertmanagerYaml(rules, groups, { remediationTokenFile: tokenFile }));
     const alertmanager = await startAlertmanager({
@@ -181,11 +175,6 @@ export async function startLoop(options: LoopOptions): Promise<RunningLoop> {
     await stop();
     throw error;
   }
-}
-
-function newTokens(): LoopTokens {
-  const token = (): string => `lw_${randomBytes(24).toString('base64url')}`;
-  return { admin: token(), operator: token(), viewer: token(), alertmanager: token() };
 }
 
 /** Every simulated service probed every interval; the collectors on the factory's files. */
@@ -224,40 +213,4 @@ async function writeProbeConfig(
     ].join('\n'),
   );
   return file;
-}
-
-function remediationConfig(
-  dir: string,
-  sim: RunningSimulator,
-  tokens: LoopTokens,
-  alertmanagerUrl: string,
-  rules: AutoRules | undefined,
-): ConfigInput {
-  const roles = {
-    admin: 'admin',
-    operator: 'operator',
-    viewer: 'viewer',
-    alertmanager: 'viewer',
-  } as const;
-  return {
-    store: { kind: 'sqlite', path: join(dir, 'remediation', 'audit.db') },
-    auth: {
-      tokens: Object.entries(roles).map(([name, role]) => ({
-        name,
-        role,
-        sha256: hashToken(tokens[name as keyof LoopTokens]),
-      })),
-    },
-    http: {
-      services: Object.entries(sim.services).map(([name, s]) => ({
-        name,
-        layer: s.layer,
-        url: s.url,
-      })),
-    },
-    alertmanager: { url: alertmanagerUrl },
-    ...(rules && {
-      webhook: { autoRemediation: { enabled: true, rules } },
-    }),
-  };
 }

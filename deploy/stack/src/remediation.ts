@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hashToken, parseConfig, startRemediation } from '@layerwatch/remediation';
+import {
+  hashToken,
+  parseConfig,
+  startRemediation,
+  type ConfigInput,
+  type RunningRemediation,
+} from '@layerwatch/remediation';
 import { pino } from 'pino';
 import type { StackPart } from './stack.js';
 
@@ -14,14 +20,25 @@ export interface RemediationOptions {
   /** The simulated layer services: the HTTP actions' targets. */
   readonly services: Readonly<Record<string, { readonly url: string; readonly layer: string }>>;
   readonly alertmanagerUrl: string;
+  /** @default 'warn' */
+  readonly logLevel?: 'warn' | 'silent';
+  /** Auto-remediation rules; none: auto-remediation stays off. */
+  readonly autoRemediation?: AutoRules | undefined;
 }
+
+type AutoRules = NonNullable<
+  NonNullable<NonNullable<ConfigInput['webhook']>['autoRemediation']>['rules']
+>;
 
 export interface StartedRemediation {
   readonly part: StackPart;
   /** The file holding the bearer token Alertmanager sends to the webhook. */
   readonly alertmanagerTokenFile: string;
   /** Every identity's token file, by name. */
-  readonly tokenFiles: Readonly<Record<(typeof IDENTITIES)[number][0], string>>;
+  readonly tokenFiles: Readonly<Record<Identity, string>>;
+  /** Every identity's token, by name (tests and benchmarks call the API with them). */
+  readonly tokens: Readonly<Record<Identity, string>>;
+  readonly running: RunningRemediation;
 }
 
 const IDENTITIES = [
@@ -30,6 +47,7 @@ const IDENTITIES = [
   ['viewer', 'viewer'],
   ['alertmanager', 'viewer'],
 ] as const;
+type Identity = (typeof IDENTITIES)[number][0];
 
 /**
  * The remediation service on the simulator: fresh tokens on every start (only their hashes
@@ -42,14 +60,14 @@ export async function startStackRemediation(
   await mkdir(options.tokenDir, { recursive: true, mode: 0o700 });
   const tokens: { name: string; sha256: string; role: 'admin' | 'operator' | 'viewer' }[] = [];
   const files: Record<string, string> = {};
-  let adminToken = '';
+  const secrets: Record<string, string> = {};
   for (const [name, role] of IDENTITIES) {
     const token = `lw_${randomBytes(24).toString('base64url')}`;
     const file = join(options.tokenDir, `${name}-token`);
     await writeFile(file, `${token}\n`, { mode: 0o600 });
     await chmod(file, 0o600);
     files[name] = file;
-    if (name === 'admin') adminToken = token;
+    secrets[name] = token;
     tokens.push({ name, sha256: hashToken(token), role });
   }
   const config = parseConfig({
@@ -64,18 +82,23 @@ export async function startStackRemediation(
       })),
     },
     alertmanager: { url: options.alertmanagerUrl },
+    ...(options.autoRemediation && {
+      webhook: { autoRemediation: { enabled: true, rules: options.autoRemediation } },
+    }),
   });
   const running = await startRemediation({
     config,
-    logger: pino({ name: 'layerwatch-remediation', level: 'warn' }),
+    logger: pino({ name: 'layerwatch-remediation', level: options.logLevel ?? 'warn' }),
   });
   return {
     alertmanagerTokenFile: files['alertmanager'] as string,
     tokenFiles: files as StartedRemediation['tokenFiles'],
+    tokens: secrets as StartedRemediation['tokens'],
+    running,
     part: {
       name: 'Remediation',
       urls: [
-        `${running.url}/api/v1/actions  (admin token: ${adminToken}, also in ${files['admin']})`,
+        `${running.url}/api/v1/actions  (admin token: ${secrets['admin']}, also in ${files['admin']})`,
         `${running.url}/api/v1/pages    (tokens for operator, viewer, alertmanager in ${options.tokenDir})`,
       ],
       stop: () => running.stop(),
