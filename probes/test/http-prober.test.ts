@@ -216,6 +216,46 @@ describe('http prober over TLS with certificates generated in the test', () => {
     expect(sampleValue(run, 'probe_http_duration_seconds', { phase: 'tls' })).toBeGreaterThan(0);
   });
 
+  // A target that closes idle connections sooner than the probe interval makes every probe
+  // open a new connection; a resumed TLS session would present no certificate to read.
+  it.each([
+    ['CA-verified chain', () => certs.valid, () => ({ ca_file: files.caFile })],
+    [
+      'self-signed, insecure_skip_verify',
+      () => certs.selfSigned,
+      () => ({ insecure_skip_verify: true }),
+    ],
+  ] as const)(
+    'reports the certificate series on every probe when idle connections close between probes (%s)',
+    async (_title, cert, tlsConfig) => {
+      const target = await startHttpTarget(cert(), { keepAliveMs: 50 });
+      const module = testModule({ prober: 'http', http: { tls_config: tlsConfig() } });
+      try {
+        for (let i = 0; i < 6; i += 1) {
+          const run = await probeOnce(module, `${target.url}/ok`);
+          expect(run.outcome, `probe ${i + 1}`).toEqual({ success: true });
+          expect(sampleValue(run, 'probe_ssl_earliest_cert_expiry'), `probe ${i + 1}`).toBe(
+            cert().notAfterSeconds,
+          );
+          expect(
+            run.samples.filter((s) => s.name === 'probe_ssl_last_chain_info'),
+            `probe ${i + 1}`,
+          ).toHaveLength(1);
+          expect(
+            sampleValue(run, 'probe_ssl_last_chain_expiry_timestamp_seconds'),
+            `probe ${i + 1}`,
+          ).toBeDefined();
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        // Every probe made its own connection, and none resumed a session.
+        expect(target.connections).toBe(6);
+        expect(target.resumedSessions).toBe(0);
+      } finally {
+        await target.close();
+      }
+    },
+  );
+
   it('writes the TLS series once, for the final response, across an HTTPS redirect', async () => {
     const https = testModule({ prober: 'http', http: { tls_config: { ca_file: files.caFile } } });
     const run = await probeOnce(https, `${valid.url}/redirect`);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { postgresSettingsSchema } from '../src/config/postgres-settings.js';
 import { postgresProber } from '../src/prober/postgres.js';
 import { replyWith, resetOnData, silent, startFakeServer } from './support/fake-server.js';
-import { runProber, sampleLines } from './support/run-prober.js';
+import { runProber, sampleLines, valueOf } from './support/run-prober.js';
 import { testCertificates, type TestCertificateFiles } from './support/tls-certs.js';
 
 const PASSWORD = 'probe secret';
@@ -131,7 +131,38 @@ describe('postgres prober over TLS', () => {
     );
     expect(run.outcome).toEqual({ success: true });
     expect(run.logLines.join('\n')).toMatch(/TLS established \(TLSv1\.3\)/);
-    expect(sampleLines(run.samples)).toEqual(QUERIED);
+    expect(sampleLines(run.samples).filter((line) => line.startsWith('probe_postgres'))).toEqual(
+      QUERIED,
+    );
+    // require checks no chain: blackbox's zero time for the last verified chain.
+    expect(valueOf(run.samples, 'probe_ssl_last_chain_expiry_timestamp_seconds')).toBe(
+      -62135596800,
+    );
+  });
+
+  it('reports the certificate series on every one of five consecutive probes', async () => {
+    const input = settings({
+      ...login,
+      tls: 'verify-full',
+      tls_config: { ca_file: certFiles.caFile },
+    });
+    for (let i = 1; i <= 5; i += 1) {
+      const run = await runProber(postgresProber, input, target(secured));
+      expect(run.outcome, `probe ${i}`).toEqual({ success: true });
+      expect(valueOf(run.samples, 'probe_ssl_earliest_cert_expiry'), `probe ${i}`).toBe(
+        (await testCertificates()).valid.notAfterSeconds,
+      );
+      expect(
+        valueOf(run.samples, 'probe_ssl_last_chain_expiry_timestamp_seconds'),
+        `probe ${i}`,
+      ).toBe((await testCertificates()).valid.notAfterSeconds);
+      const info = run.samples.find((sample) => sample.name === 'probe_ssl_last_chain_info');
+      expect(info?.labels, `probe ${i}`).toMatchObject({
+        subject: 'CN=localhost',
+        issuer: 'CN=Layerwatch Test CA',
+      });
+      expect(valueOf(run.samples, 'probe_tls_version_info'), `probe ${i}`).toBe(1);
+    }
   });
 
   it('verifies the certificate with tls: verify-full and the CA', async () => {

@@ -147,7 +147,29 @@ describe('redis prober over TLS', () => {
     const input = settings({ tls: true, tls_config: { ca_file: certFiles.caFile } });
     const run = await runProber(redisProber, input, target(secured));
     expect(run.outcome).toEqual({ success: true });
-    expect(sampleLines(run.samples)).toEqual(['probe_redis_ping_success 1']);
+    expect(sampleLines(run.samples).filter((line) => line.startsWith('probe_redis'))).toEqual([
+      'probe_redis_ping_success 1',
+    ]);
+  });
+
+  it('reports the certificate series on every one of five consecutive probes', async () => {
+    const input = settings({ tls: true, tls_config: { ca_file: certFiles.caFile } });
+    for (let i = 1; i <= 5; i += 1) {
+      const run = await runProber(redisProber, input, target(secured));
+      expect(run.outcome, `probe ${i}`).toEqual({ success: true });
+      expect(valueOf(run.samples, 'probe_ssl_earliest_cert_expiry'), `probe ${i}`).toBe(
+        (await testCertificates()).valid.notAfterSeconds,
+      );
+      expect(
+        valueOf(run.samples, 'probe_ssl_last_chain_expiry_timestamp_seconds'),
+        `probe ${i}`,
+      ).toBe((await testCertificates()).valid.notAfterSeconds);
+      const info = run.samples.find((sample) => sample.name === 'probe_ssl_last_chain_info');
+      expect(info?.labels, `probe ${i}`).toMatchObject({
+        subject: 'CN=localhost',
+        issuer: 'CN=Layerwatch Test CA',
+      });
+    }
   });
 
   it('fails with tls when no CA vouches for the certificate', async () => {

@@ -85,10 +85,15 @@ export class HttpConnectionPool {
     // We verify the chain ourselves after the handshake, so a rejected certificate's expiry
     // and details are still reported (as blackbox_exporter does) before the probe fails.
     const verify = this.tls.rejectUnauthorized !== false;
+    // No TLS session resumption: a resumed handshake presents no certificate, so its expiry
+    // could not be read, and a renewed certificate would go unseen until the ticket expired.
+    // Every new connection gets a full handshake, as blackbox_exporter does; a kept-alive
+    // connection reports what its own handshake showed (bench/probe-endpoint.ts measures both).
     const base = buildConnector({
       ...this.tls,
       rejectUnauthorized: false,
       timeout: this.connectTimeoutMs,
+      maxCachedSessions: 0,
     } as buildConnector.BuildOptions);
     const connection: PooledConnection = {
       client: undefined as unknown as Client,

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { readTlsInfo, type TlsInfo } from './tls-series.js';
 import { errorMessage } from '../util/errors.js';
 import { classifySocketError } from './classify-error.js';
 import type { FailureReason } from './failure-reason.js';
@@ -18,13 +19,17 @@ import type { ProbeLog } from './types.js';
 /** pg_isready's exit codes, which are libpq's PQping results. */
 export const PING_STATUS = { ready: 0, rejecting: 1, noResponse: 2, noAttempt: 3 } as const;
 
-export type PingResult =
+export type PingResult = (
   | { readonly status: typeof PING_STATUS.ready }
   | {
       readonly status: typeof PING_STATUS.rejecting | typeof PING_STATUS.noResponse;
       readonly reason: FailureReason;
       readonly message: string;
-    };
+    }
+) & {
+  /** What the TLS handshake showed, when one completed: the certificate series come from it. */
+  readonly tls?: TlsInfo | undefined;
+};
 
 export interface PingOptions {
   readonly address: HostPort;
@@ -51,21 +56,24 @@ class TlsRefusedError extends Error {}
 export async function pingPostgres(options: PingOptions): Promise<PingResult> {
   const { address, signal } = options;
   const sockets: Socket[] = [];
+  let tls: TlsInfo | undefined;
   const destroyAll = () => sockets.forEach((socket) => socket.destroy());
   signal.addEventListener('abort', destroyAll, { once: true });
   try {
     const socket = track(sockets, netConnect({ host: address.host, port: address.port }));
     await once(socket, 'connect', { signal });
     options.log.debug(`connected to ${address.host}:${address.port}`);
-    const stream = options.tls ? await startTls(socket, options, sockets) : socket;
+    const secure = options.tls ? await startTls(socket, options, sockets) : undefined;
+    if (secure) tls = readTlsInfo(secure);
+    const stream = secure ?? socket;
     const reader = new WireReader(stream);
     const parameters: Record<string, string> = { user: options.user };
     if (options.database !== undefined) parameters['database'] = options.database;
     stream.write(startupMessage(parameters));
-    return await readFirstAnswer(reader, options.log);
+    return { ...(await readFirstAnswer(reader, options.log)), tls };
   } catch (error) {
     const reason = failureReason(error, signal);
-    return { status: PING_STATUS.noResponse, reason, message: errorMessage(error) };
+    return { status: PING_STATUS.noResponse, reason, message: errorMessage(error), tls };
   } finally {
     signal.removeEventListener('abort', destroyAll);
     destroyAll();

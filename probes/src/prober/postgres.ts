@@ -6,6 +6,7 @@ import { queryPostgres } from './postgres-query.js';
 import { raceAbort } from './race-abort.js';
 import { resolvePassword } from './resolve-password.js';
 import { buildTlsOptions } from './tls-options.js';
+import { writeTlsInfo, type TlsInfo } from './tls-series.js';
 import { fail, succeeded, type ProbeContext, type ProbeOutcome, type Prober } from './types.js';
 
 export interface PreparedPostgres {
@@ -23,6 +24,7 @@ type PingStatus = (typeof PING_STATUS)[keyof typeof PING_STATUS];
 interface Findings {
   pingStatus: PingStatus;
   querySucceeded: boolean;
+  tls: TlsInfo | undefined;
 }
 
 /**
@@ -50,7 +52,11 @@ function tlsOptions(settings: PostgresSettings): ConnectionOptions | undefined {
 }
 
 async function probePostgres(ctx: ProbeContext<PreparedPostgres>): Promise<ProbeOutcome> {
-  const findings: Findings = { pingStatus: PING_STATUS.noResponse, querySucceeded: false };
+  const findings: Findings = {
+    pingStatus: PING_STATUS.noResponse,
+    querySucceeded: false,
+    tls: undefined,
+  };
   const address = parseHostPort(ctx.target, ['postgres', 'postgresql'], 5432);
   let outcome: ProbeOutcome;
   if (typeof address === 'string') {
@@ -81,6 +87,7 @@ async function check(
   };
   const ping = await pingPostgres({ ...common, log });
   findings.pingStatus = ping.status;
+  findings.tls = ping.tls;
   // At the deadline the race above has already reported the timeout.
   if (signal.aborted) return { success: false, reason: 'timeout' };
   if (ping.status !== PING_STATUS.ready) return fail(log, ping.reason, ping.message);
@@ -109,6 +116,8 @@ function writeSeries(ctx: ProbeContext<PreparedPostgres>, findings: Findings): v
     'Whether the server accepts connections (pg_isready exit code 0)',
     findings.pingStatus === PING_STATUS.ready ? 1 : 0,
   );
+  // The ping's own handshake: a fresh connection per probe, so never a resumed session.
+  if (findings.tls) writeTlsInfo(findings.tls, metrics);
   if (ctx.settings.query) {
     metrics.gauge(
       'probe_postgres_query_success',

@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { Redis } from 'ioredis';
 import type { RedisSettings } from '../config/redis-settings.js';
 import type { SampleSink } from '../format/sample-sink.js';
@@ -9,6 +9,7 @@ import { parseHostPort, type HostPort } from './host-port.js';
 import { raceAbort } from './race-abort.js';
 import { resolvePassword } from './resolve-password.js';
 import { buildTlsOptions } from './tls-options.js';
+import { readTlsInfo, writeTlsInfo, type TlsInfo } from './tls-series.js';
 import { fail, succeeded, type ProbeContext, type ProbeOutcome, type Prober } from './types.js';
 
 export interface PreparedRedis {
@@ -22,6 +23,8 @@ export interface PreparedRedis {
 /** What one probe learnt; turned into series once, after it ends or times out. */
 interface Findings {
   ping: boolean;
+  /** What the TLS handshake showed, when the module speaks TLS and one completed. */
+  tls?: TlsInfo;
   readonly lengths: Map<string, number>;
 }
 
@@ -63,6 +66,7 @@ const HELP = {
 } as const;
 
 function writeSeries(metrics: SampleSink, queues: readonly string[], findings: Findings): void {
+  if (findings.tls) writeTlsInfo(findings.tls, metrics);
   metrics.gauge('probe_redis_ping_success', HELP.ping, findings.ping ? 1 : 0);
   for (const queue of queues) {
     const length = findings.lengths.get(queue);
@@ -109,6 +113,8 @@ async function converse(
   try {
     await client.connect();
     log.debug(`connected to ${address.host}:${address.port}`);
+    // A fresh connection per probe, never a resumed session: the certificate is always there.
+    if (settings.tls) findings.tls = readTlsInfo(client.stream as TLSSocket);
     await authenticate(client, settings);
     if (settings.db !== 0) await step('SELECT', 'query', () => client.select(settings.db));
     const pong = await step('PING', 'expect_mismatch', () => client.ping());

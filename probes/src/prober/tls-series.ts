@@ -1,5 +1,7 @@
+import type { X509Certificate } from 'node:crypto';
 import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import type { SampleSink } from '../format/sample-sink.js';
+import { certificateNames, type CertificateNames } from './distinguished-name.js';
 
 // blackbox_exporter names versions as Go does ("TLS 1.3"); Node says "TLSv1.3".
 const VERSION_NAMES: Readonly<Record<string, string>> = {
@@ -12,11 +14,6 @@ const VERSION_NAMES: Readonly<Record<string, string>> = {
 
 /** Go's `time.Time{}.Unix()`: what blackbox_exporter reports when no chain was verified. */
 const GO_ZERO_TIME_SECONDS = -62135596800;
-
-/** Node writes `CN=a\nO=b`; Go's RFC 2253 form is the reverse order, comma-joined. */
-function distinguishedName(text: string): string {
-  return text.split('\n').filter(Boolean).reverse().join(',');
-}
 
 /** The certificate's DNS names, comma-joined (IP and other SAN kinds are left out, as Go does). */
 function dnsNames(subjectAltName: string | undefined): string {
@@ -50,6 +47,19 @@ export interface TlsInfo {
   readonly leaf: Readonly<Record<string, string>> | undefined;
 }
 
+/**
+ * Go's form of the leaf's names. OpenSSL accepted the certificate, so our DER parser should
+ * too; if it does not, Node's own rendering (comma-joined) beats failing a good probe.
+ */
+function readNames(leaf: X509Certificate): CertificateNames {
+  try {
+    return certificateNames(leaf.raw);
+  } catch {
+    const commaJoined = (text: string): string => text.split('\n').filter(Boolean).join(',');
+    return { subject: commaJoined(leaf.subject), issuer: commaJoined(leaf.issuer) };
+  }
+}
+
 export function readTlsInfo(socket: TLSSocket): TlsInfo {
   // Walk the detailed chain first: asking for the X509 leaf before it empties the chain here.
   const expiries = chainExpirySeconds(socket);
@@ -60,8 +70,7 @@ export function readTlsInfo(socket: TLSSocket): TlsInfo {
     protocol: socket.getProtocol(),
     leaf: leaf && {
       fingerprint_sha256: leaf.fingerprint256.replace(/:/g, '').toLowerCase(),
-      subject: distinguishedName(leaf.subject),
-      issuer: distinguishedName(leaf.issuer),
+      ...readNames(leaf),
       subjectalternative: dnsNames(leaf.subjectAltName),
     },
   };

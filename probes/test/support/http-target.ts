@@ -6,6 +6,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 
 /**
  * A real HTTP(S) server on a free loopback port with every misbehaviour a probe must
@@ -16,6 +17,8 @@ export interface HttpTarget {
   readonly url: string;
   readonly port: number;
   connections: number;
+  /** TLS handshakes that resumed an earlier session instead of presenting the certificate. */
+  resumedSessions: number;
   close(): Promise<void>;
 }
 
@@ -88,20 +91,32 @@ function drip(response: ServerResponse): void {
   response.on('close', () => clearInterval(timer));
 }
 
-/** `clientCa` makes the server demand a client certificate signed by it (mTLS). */
-export async function startHttpTarget(tls?: {
-  cert: string;
-  key: string;
-  clientCa?: string;
-}): Promise<HttpTarget> {
+/**
+ * `clientCa` makes the server demand a client certificate signed by it (mTLS);
+ * `keepAliveMs` closes idle connections that soon, as a target behind a strict proxy does.
+ */
+export async function startHttpTarget(
+  tls?: { cert: string; key: string; clientCa?: string },
+  options: { keepAliveMs?: number } = {},
+): Promise<HttpTarget> {
   const mtls = tls?.clientCa
     ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true }
     : {};
   const server: Server = tls
     ? createHttpsServer({ cert: tls.cert, key: tls.key, ...mtls }, handle)
     : createHttpServer(handle);
+  if (options.keepAliveMs !== undefined) server.keepAliveTimeout = options.keepAliveMs;
   const sockets = new Set<Socket>();
-  const target = { url: '', port: 0, connections: 0, close: async () => undefined };
+  const target = {
+    url: '',
+    port: 0,
+    connections: 0,
+    resumedSessions: 0,
+    close: async () => undefined,
+  };
+  server.on('secureConnection', (socket: TLSSocket) => {
+    if (socket.isSessionReused()) target.resumedSessions += 1;
+  });
   server.on('connection', (socket: Socket) => {
     target.connections += 1;
     sockets.add(socket);
