@@ -138,9 +138,16 @@ export async function waitUntilUp(url: string, timeoutMs = 15_000): Promise<void
   }
 }
 
-/** The loopback target every prober probes: a Node HTTP server answering 200 "ok". */
-export async function startTargetServer(cpu?: number): Promise<Child & { port: number }> {
-  const child = startScript('target-server.ts', [], cpu);
+/**
+ * The loopback target every prober probes: a Node HTTP server answering 200 "ok"; with
+ * `tls`, HTTPS that closes the connection after every answer (a new handshake per probe).
+ */
+export async function startTargetServer(
+  cpu?: number,
+  tls?: { certFile: string; keyFile: string },
+): Promise<Child & { port: number }> {
+  const args = tls ? ['--tls', tls.certFile, tls.keyFile, '--close'] : [];
+  const child = startScript('target-server.ts', args, cpu);
   const { port } = await child.nextMessage<{ port: number }>();
   return Object.assign(child, { port });
 }

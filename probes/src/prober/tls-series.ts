@@ -53,7 +53,7 @@ export interface TlsInfo {
  */
 function readNames(leaf: X509Certificate): CertificateNames {
   try {
-    return certificateNames(leaf.raw);
+    return certificateNames(leaf);
   } catch {
     const commaJoined = (text: string): string => text.split('\n').filter(Boolean).join(',');
     return { subject: commaJoined(leaf.subject), issuer: commaJoined(leaf.issuer) };
