@@ -5,8 +5,8 @@
  */
 import type { AlertRulesConfig } from './config-types.js';
 import { checkTemplate } from './template.js';
+import { SEVERITY_OF } from '@layerwatch/vocabulary';
 import {
-  SEVERITY_OF,
   type ActionName,
   type AlertScenario,
   type Duration,

@@ -6,7 +6,7 @@ import {
   type ConfigOverrides,
 } from './config-types.js';
 import { isDuration, seconds } from './duration.js';
-import { ACTIONS, PRIORITIES } from './types.js';
+import { ACTION_NAMES, PRIORITIES } from '@layerwatch/vocabulary';
 
 /** A config value is missing or wrong; the message names the field and the fix. */
 export class ConfigValueError extends Error {
@@ -197,10 +197,10 @@ function requirePriority(field: string, value: unknown): void {
 function requireActions(field: string, value: unknown): void {
   if (!Array.isArray(value)) throw new ConfigValueError(field, 'is required: a list of actions');
   for (const action of value) {
-    if (!ACTIONS.includes(action as never)) {
+    if (!ACTION_NAMES.includes(action as never)) {
       throw new ConfigValueError(
         field,
-        `${show(action)} is not an action; known: ${ACTIONS.join(', ')}`,
+        `${show(action)} is not an action; known: ${ACTION_NAMES.join(', ')}`,
       );
     }
   }

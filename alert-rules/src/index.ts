@@ -3,7 +3,7 @@ export { resolveConfig, validateConfig, ConfigValueError } from './config-resolv
 export type * from './config-types.js';
 export { PAGER_KINDS } from './config-types.js';
 export type * from './types.js';
-export { PRIORITIES, SEVERITIES, SEVERITY_OF, ACTIONS, isAlertRule } from './types.js';
+export { isAlertRule } from './types.js';
 export { alert, recordingRule, ruleGroup, runbookUrl, type AlertSpec } from './builders.js';
 export { sloBurnRateAlerts } from './slo/alerts.js';
 export { buildRuleGroups, alertRules, alertNames, ruleFileContent } from './rules.js';

@@ -1,38 +1,11 @@
 /**
- * The vocabulary of the rules: priorities, severities, remediation actions and the shapes
- * the builders produce. Label names are typed so a typo fails the typecheck, not a page.
+ * The shapes the rule builders produce. Label names are typed so a typo fails the
+ * typecheck, not a page.
  */
 
-/** The runbook's priorities: P0 pages at once, P1 within 1 h, P2 within 4 h, P3 within 24 h. */
-export const PRIORITIES = ['P0', 'P1', 'P2', 'P3'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-
-export const SEVERITIES = ['critical', 'warning', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-/** P0 and P1 page (critical), P2 is a ticket (warning), P3 is for the record (info). */
-export const SEVERITY_OF: Readonly<Record<Priority, Severity>> = {
-  P0: 'critical',
-  P1: 'critical',
-  P2: 'warning',
-  P3: 'info',
-};
-
-/**
- * The remediation service's actions (issue 5/8), as named in the `layerwatch_actions`
- * annotation that the Grafana plugin turns into buttons.
- */
-export const ACTIONS = [
-  'restart-deployment',
-  'scale-deployment',
-  'delete-pod',
-  'rollback-evolution',
-  'set-batching',
-  'debug-logging',
-  'maintenance-mode',
-  'silence',
-] as const;
-export type ActionName = (typeof ACTIONS)[number];
+// The words the rules share with every other part: defined once, in @layerwatch/vocabulary.
+import type { ActionName, Priority, Severity } from '@layerwatch/vocabulary';
+export type { ActionName, Priority, Severity };
 
 /** A Prometheus duration as rule files write it: `30s`, `5m`, `1h`, `3d`. */
 export type Duration = `${number}${'ms' | 's' | 'm' | 'h' | 'd' | 'w'}`;

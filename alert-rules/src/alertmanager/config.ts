@@ -8,7 +8,8 @@
 import { GPU_NODE_DOWN } from '../alerts/gpu.js';
 import { PROBE_DAEMON_ABSENT, PROBE_DAEMON_INSTANCE_DOWN } from '../alerts/meta.js';
 import type { AlertRulesConfig, PagerKind } from '../config-types.js';
-import { PRIORITIES, type Priority, type RuleGroup } from '../types.js';
+import { PRIORITIES, type Priority } from '@layerwatch/vocabulary';
+import type { RuleGroup } from '../types.js';
 import type { PagerSecrets } from './secrets.js';
 
 export const RECEIVERS = {

@@ -1,5 +1,6 @@
 /** System health: every layer up or down, availability against the SLO, budget, alerts. */
-import { PRIORITIES, WATCHDOG } from '@layerwatch/alert-rules';
+import { WATCHDOG } from '@layerwatch/alert-rules';
+import { PRIORITIES } from '@layerwatch/vocabulary';
 import { firingAlertsExpr, type DashboardSpec } from '../dashboard.js';
 import { atLeastOne, badFrom, goodFrom, panel, UP_DOWN } from '../panels.js';
 import { byVariable, quantile, rate, series, sumBy } from '../promql.js';

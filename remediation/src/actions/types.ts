@@ -1,7 +1,8 @@
 import type { z } from 'zod/v4';
 import type { ActionName, Role } from '../config/schema.js';
 
-export type ActionKind = 'kubernetes' | 'http' | 'alertmanager';
+import type { ActionKind } from '@layerwatch/vocabulary';
+export type { ActionKind };
 
 export interface PlannedChange {
   readonly kind: string;

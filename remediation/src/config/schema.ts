@@ -1,21 +1,12 @@
+import { ACTION_NAMES, type ActionName } from '@layerwatch/vocabulary';
 import { z } from 'zod/v4';
 
 /** Roles in increasing power: each role may do what the ones before it may. */
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** The runbook's actions; the same names as the alert rules' `layerwatch_actions`. */
-export const ACTION_NAMES = [
-  'restart-deployment',
-  'scale-deployment',
-  'delete-pod',
-  'rollback-evolution',
-  'set-batching',
-  'debug-logging',
-  'maintenance-mode',
-  'silence',
-] as const;
-export type ActionName = (typeof ACTION_NAMES)[number];
+// The runbook's actions, the same words the alert rules' `layerwatch_actions` use.
+export { ACTION_NAMES, type ActionName };
 
 const name = z
   .string()
