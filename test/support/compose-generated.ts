@@ -6,6 +6,7 @@ import {
   prometheusConfig,
   resolveConfig,
 } from '@layerwatch/alert-rules';
+import { HTTP_SERVICES } from '@layerwatch/vocabulary';
 import { parseDocument } from 'yaml';
 
 /**
@@ -21,12 +22,7 @@ export const REPO = resolve(import.meta.dirname, '..', '..');
 export const SECRETS_MOUNT = '/run/layerwatch';
 
 /** The simulator's services in the `sim` container, as deploy/compose/remediation.yml lists them. */
-export const SIM_SERVICES = [
-  { name: 'agent', port: 8000, layer: '4' },
-  { name: 'scheduler', port: 8001, layer: '4' },
-  { name: 'refinement', port: 8002, layer: '5' },
-  { name: 'evolution', port: 8003, layer: '7' },
-] as const;
+export const SIM_SERVICES = HTTP_SERVICES;
 
 export const REMEDIATION_JOB = 'layerwatch-remediation';
 

@@ -67,3 +67,17 @@ export function layerById(id: LayerId): Layer {
   if (!layer) throw new Error(`unknown layer "${id}": layers are ${LAYER_IDS.join(', ')}`);
   return layer;
 }
+
+/** The HTTP service named so, with its layer and default port. */
+export function httpService(name: HttpServiceName): HttpService {
+  const service = HTTP_SERVICES.find((s) => s.name === name);
+  if (!service) throw new Error(`unknown service "${name}"`);
+  return service;
+}
+
+/** The default port of a shared store (`redis`, `postgres`). */
+export function sharedStorePort(name: 'redis' | 'postgres'): number {
+  const store = layerById('shared').services.find((s) => s.name === name);
+  if (!store) throw new Error(`unknown shared store "${name}"`);
+  return store.port;
+}

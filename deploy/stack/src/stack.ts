@@ -10,6 +10,7 @@ import { startStackRemediation } from './remediation.js';
 import { onPath } from './on-path.js';
 import { assertPortFree } from './port-check.js';
 import { writeStackProbeConfig } from './probe-config.js';
+import { LAYERWATCH_PORTS, sharedStorePort } from '@layerwatch/vocabulary';
 
 export interface StackOptions {
   /** Where Redis and PostgreSQL keep their data between runs (git ignores `.state/`). */
@@ -28,13 +29,9 @@ export interface StackPart {
 }
 
 export const STACK_PORTS = {
-  redis: 6379,
-  postgres: 5432,
-  probes: 9701,
-  prometheus: 9090,
-  alertmanager: 9093,
-  remediation: 9702,
-  pluginHost: 3000,
+  redis: sharedStorePort('redis'),
+  postgres: sharedStorePort('postgres'),
+  ...LAYERWATCH_PORTS,
 } as const;
 
 /**

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { OK_FAULT } from '../fault.js';
 import { optionalInt, rejectUnknownKeys, requireObject } from '../validate.js';
 import type { ServiceModule } from './types.js';
+import { httpService } from '@layerwatch/vocabulary';
 
 /**
  * Layer 7 evolution: a population at some generation, and a rollback that also clears the
@@ -17,8 +18,8 @@ function parseRollback(input: unknown, current: number): number {
 }
 
 export const evolutionService: ServiceModule = {
-  layer: '7',
-  defaultPort: 8003,
+  layer: httpService('evolution').layer,
+  defaultPort: httpService('evolution').port,
   create(context) {
     let generation = START_GENERATION;
     const control = Router();

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Router } from 'express';
 import type { ServiceModule } from './types.js';
+import { httpService } from '@layerwatch/vocabulary';
 
 /** Layer 5 refinement: loaded models, KPI ingestion lag and an optimize call that takes time. */
 const MODELS = [
@@ -11,8 +12,8 @@ const KPI_LAG_SECONDS = 2.5;
 const OPTIMIZE_MS = 5;
 
 export const refinementService: ServiceModule = {
-  layer: '5',
-  defaultPort: 8002,
+  layer: httpService('refinement').layer,
+  defaultPort: httpService('refinement').port,
   create({ clock, stopped }) {
     const routes = Router();
     routes.get('/health/models', (_req, res) => {
