@@ -31,3 +31,8 @@ export const RUNBOOKS_BASE = `public/plugins/${PLUGIN_ID}/runbooks`;
 
 export const DEFAULT_PROMETHEUS_UID = 'layerwatch-prometheus';
 export const DEFAULT_REFRESH_SECONDS = 15;
+/**
+ * How long any request of the app waits before its page names the backend that did not
+ * answer; under Grafana's own data proxy timeout (30 s), so the page says it first.
+ */
+export const REQUEST_TIMEOUT_MS = 10_000;

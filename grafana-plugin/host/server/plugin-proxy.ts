@@ -40,6 +40,7 @@ export function proxyPluginRequest(
   search: string,
   user: HostUser,
   data: TemplateData,
+  timeoutMs: number,
 ): void {
   const matched = matchRoute(plugin.routes ?? [], req.method ?? 'GET', proxyPath);
   if (!matched) return sendJson(res, 404, { message: 'plugin route match not found' });
@@ -57,7 +58,7 @@ export function proxyPluginRequest(
   const headers: Record<string, string> = { 'x-grafana-context': grafanaContext(user) };
   for (const h of matched.route.headers ?? [])
     headers[h.name.toLowerCase()] = interpolate(h.content, data);
-  forward(req, res, target, headers);
+  forward(req, res, target, headers, timeoutMs);
 }
 
 const PROMETHEUS_POSTS = /^api\/v1\/(query|query_range|series|labels|query_exemplars)$/;
@@ -69,6 +70,7 @@ export function proxyDatasourceRequest(
   prometheusUrl: string,
   path: string,
   search: string,
+  timeoutMs: number,
 ): void {
   const method = req.method ?? 'GET';
   if (
@@ -83,5 +85,5 @@ export function proxyDatasourceRequest(
   const target = new URL(prometheusUrl);
   target.pathname = joinUrlFragments(target.pathname, path);
   target.search = search;
-  forward(req, res, target, {});
+  forward(req, res, target, {}, timeoutMs);
 }

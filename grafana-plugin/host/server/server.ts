@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
-import { sendJson } from './forward.js';
+import { GRAFANA_PROXY_TIMEOUT_MS, sendJson } from './forward.js';
 import { pageHtml } from './html.js';
 import { ensureHostPage } from './page-bundle.js';
 import { DIST_DIR } from './paths.js';
@@ -30,6 +30,8 @@ export interface PluginHostOptions {
   distDir?: string;
   /** @default 'layerwatch-prometheus' */
   prometheusUid?: string;
+  /** How long both proxies wait for a backend's response headers before a 504. @default 30_000, Grafana's */
+  proxyTimeoutMs?: number;
 }
 
 export interface RunningPluginHost {
@@ -69,6 +71,7 @@ export async function startPluginHost(options: PluginHostOptions): Promise<Runni
     createRequire(import.meta.url).resolve('systemjs/dist/system.min.js'),
   );
   const prometheusUid = options.prometheusUid ?? 'layerwatch-prometheus';
+  const proxyTimeoutMs = options.proxyTimeoutMs ?? GRAFANA_PROXY_TIMEOUT_MS;
   const users: HostUser[] = [
     { login: options.user ?? 'admin', role: options.role ?? 'Admin' },
     ...(options.users ?? []),
@@ -104,6 +107,7 @@ export async function startPluginHost(options: PluginHostOptions): Promise<Runni
           JsonData: settings.jsonData,
           SecureJsonData: settings.secureJsonData,
         },
+        proxyTimeoutMs,
       );
     }
     const dsProxy = `/api/datasources/proxy/uid/${prometheusUid}/`;
@@ -114,6 +118,7 @@ export async function startPluginHost(options: PluginHostOptions): Promise<Runni
         options.prometheusUrl,
         path.slice(dsProxy.length),
         url.search,
+        proxyTimeoutMs,
       );
     if (path.startsWith('/api/datasources/proxy/'))
       return sendJson(res, 404, { message: 'Data source not found' });

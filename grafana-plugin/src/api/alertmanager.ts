@@ -4,7 +4,7 @@ import { request } from './http';
 
 /** Firing alerts from Alertmanager's API v2, through the plugin's read-only route. */
 export function listAlerts(): Promise<AmAlert[]> {
-  return request('Reading firing alerts from Alertmanager', {
+  return request('Alertmanager', 'Reading firing alerts from Alertmanager', {
     url: `${ALERTMANAGER_PROXY}/api/v2/alerts`,
     params: { active: 'true', silenced: 'true', inhibited: 'false' },
   });

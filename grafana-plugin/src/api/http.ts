@@ -1,5 +1,12 @@
-import { getBackendSrv, type BackendSrvRequest, type FetchError } from '@grafana/runtime';
-import { lastValueFrom } from 'rxjs';
+import {
+  getBackendSrv,
+  type BackendSrvRequest,
+  type FetchError,
+  type FetchResponse,
+} from '@grafana/runtime';
+import { lastValueFrom, throwError, timeout, type Observable } from 'rxjs';
+import { REQUEST_TIMEOUT_MS } from '../constants';
+import type { Backend } from './backends';
 
 /** An HTTP failure the UI shows as is: the server's sentence, its status and reason code. */
 export class ApiError extends Error {
@@ -15,6 +22,24 @@ export class ApiError extends Error {
   }
 }
 
+/** A backend that accepted nothing in time: pages name it and offer Refresh. */
+export class NoAnswerError extends ApiError {
+  constructor(
+    readonly backend: Backend,
+    what: string,
+    why: string,
+    status = 0,
+  ) {
+    super(`${backend} did not answer ${why} (${what}).`, status, 'no-answer');
+    this.name = 'NoAnswerError';
+  }
+
+  /** The app's own deadline ran out (REQUEST_TIMEOUT_MS). */
+  static pastDeadline(backend: Backend, what: string): NoAnswerError {
+    return new NoAnswerError(backend, what, `within ${REQUEST_TIMEOUT_MS / 1000} s`);
+  }
+}
+
 interface ErrorBody {
   error?: unknown;
   message?: unknown;
@@ -27,21 +52,23 @@ function isFetchError(e: unknown): e is FetchError<ErrorBody | string> {
   return typeof e === 'object' && e !== null && 'status' in e && 'config' in e;
 }
 
+function errorText(e: FetchError<ErrorBody | string>, body: ErrorBody): string {
+  if (typeof body.error === 'string') return body.error;
+  if (typeof body.message === 'string') return body.message;
+  if (typeof e.data === 'string' && e.data.length > 0) return e.data.slice(0, 300);
+  return e.statusText || 'no answer';
+}
+
 /** Names what failed in a sentence: the remediation API's `error`, Grafana's `message`, or the status. */
-export function toApiError(e: unknown, what: string): ApiError {
+export function toApiError(e: unknown, what: string, backend: Backend): ApiError {
   if (e instanceof ApiError) return e;
   if (isFetchError(e)) {
+    // 504 is Grafana's proxy giving up on the backend (its dataproxy.timeout).
+    if (e.status === 504)
+      return new NoAnswerError(backend, what, "in time for Grafana's proxy (HTTP 504)", 504);
     const body = typeof e.data === 'object' && e.data !== null ? e.data : {};
-    const text =
-      typeof body.error === 'string'
-        ? body.error
-        : typeof body.message === 'string'
-          ? body.message
-          : typeof e.data === 'string' && e.data.length > 0
-            ? e.data.slice(0, 300)
-            : e.statusText || 'no answer';
     return new ApiError(
-      `${what} failed (HTTP ${e.status}): ${text}`,
+      `${what} failed (HTTP ${e.status}): ${errorText(e, body)}`,
       e.status,
       typeof body.reason === 'string' ? body.reason : undefined,
       Array.isArray(body.details) ? body.details : undefined,
@@ -51,14 +78,27 @@ export function toApiError(e: unknown, what: string): ApiError {
   return new ApiError(`${what} failed: ${e instanceof Error ? e.message : String(e)}`, 0);
 }
 
-/** One request through Grafana's backend service; errors become ApiError, never a toast only. */
-export async function request<T>(what: string, options: BackendSrvRequest): Promise<T> {
+/**
+ * One request through Grafana's backend service, given up after REQUEST_TIMEOUT_MS (the
+ * unsubscribe cancels it); errors become ApiError, never a toast only.
+ */
+export async function request<T>(
+  backend: Backend,
+  what: string,
+  options: BackendSrvRequest,
+): Promise<T> {
+  const deadline = timeout<FetchResponse<T>, Observable<never>>({
+    first: REQUEST_TIMEOUT_MS,
+    with: () => throwError(() => NoAnswerError.pastDeadline(backend, what)),
+  });
   try {
     const response = await lastValueFrom(
-      getBackendSrv().fetch<T>({ showErrorAlert: false, showSuccessAlert: false, ...options }),
+      getBackendSrv()
+        .fetch<T>({ showErrorAlert: false, showSuccessAlert: false, ...options })
+        .pipe(deadline),
     );
     return response.data;
   } catch (e) {
-    throw toApiError(e, what);
+    throw toApiError(e, what, backend);
   }
 }

@@ -29,7 +29,7 @@ export function prometheusDatasource(uid: string): { uid: string; name: string }
 
 /** One instant query through Grafana's data source proxy (`/api/datasources/proxy/uid/…`). */
 export async function instantQuery(uid: string, query: string): Promise<Sample[]> {
-  const body = await request<VectorResponse>(`Prometheus query ${query}`, {
+  const body = await request<VectorResponse>('Prometheus', `Prometheus query ${query}`, {
     url: `/api/datasources/proxy/uid/${encodeURIComponent(uid)}/api/v1/query`,
     params: { query },
   });

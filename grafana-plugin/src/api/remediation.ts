@@ -8,24 +8,30 @@ import type {
   Me,
   Page,
 } from '../types';
+import type { Backend } from './backends';
 import { request } from './http';
 
 /** The remediation API v1, reached only through the plugin proxy route (token injected there). */
 const API = `${REMEDIATION_PROXY}/api/v1`;
+const REMEDIATION: Backend = 'The remediation API';
 
 export function getMe(): Promise<Me> {
-  return request('Reading who the remediation API says you are', { url: `${API}/me` });
+  return request(REMEDIATION, 'Reading who the remediation API says you are', { url: `${API}/me` });
 }
 
 export async function listActions(): Promise<ActionInfo[]> {
-  const body = await request<{ actions: ActionInfo[] }>('Listing remediation actions', {
-    url: `${API}/actions`,
-  });
+  const body = await request<{ actions: ActionInfo[] }>(
+    REMEDIATION,
+    'Listing remediation actions',
+    {
+      url: `${API}/actions`,
+    },
+  );
   return body.actions;
 }
 
 export function dryRun(name: string, params: Record<string, unknown>): Promise<DryRunResult> {
-  return request(`Dry-run of ${name}`, {
+  return request(REMEDIATION, `Dry-run of ${name}`, {
     url: `${API}/actions/${encodeURIComponent(name)}/dry-run`,
     method: 'POST',
     data: { params },
@@ -38,7 +44,7 @@ export function execute(
   idempotencyKey: string,
   confirmationToken?: string,
 ): Promise<ExecuteResult> {
-  return request(`Running ${name}`, {
+  return request(REMEDIATION, `Running ${name}`, {
     url: `${API}/actions/${encodeURIComponent(name)}/execute`,
     method: 'POST',
     headers: { 'Idempotency-Key': idempotencyKey },
@@ -61,18 +67,23 @@ function definedParams(params: object): Record<string, string | number> {
 }
 
 export function listAudit(filters: AuditFilters): Promise<AuditPage> {
-  return request('Reading the audit log', { url: `${API}/audit`, params: definedParams(filters) });
+  return request(REMEDIATION, 'Reading the audit log', {
+    url: `${API}/audit`,
+    params: definedParams(filters),
+  });
 }
 
 export function verifyAudit(): Promise<AuditVerification> {
-  return request("Verifying the audit log's hash chain", { url: `${API}/audit/verify` });
+  return request(REMEDIATION, "Verifying the audit log's hash chain", {
+    url: `${API}/audit/verify`,
+  });
 }
 
 export function listPages(
   status?: 'firing' | 'resolved',
   cursor?: string,
 ): Promise<{ pages: Page[]; nextCursor?: string }> {
-  return request('Reading the on-call inbox', {
+  return request(REMEDIATION, 'Reading the on-call inbox', {
     url: `${API}/pages`,
     params: definedParams({ status, cursor, limit: 100 }),
   });

@@ -12,7 +12,7 @@ export function saveSettings(body: {
   jsonData: AppJsonData;
   secureJsonData?: AppSecureJsonData;
 }): Promise<unknown> {
-  return request('Saving the app settings', {
+  return request('Grafana', 'Saving the app settings', {
     url: `/api/plugins/${PLUGIN_ID}/settings`,
     method: 'POST',
     data: body,

@@ -2,7 +2,8 @@ import React from 'react';
 import { css } from '@emotion/css';
 import { renderMarkdown, type GrafanaTheme2 } from '@grafana/data';
 import { Alert, LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
-import { RUNBOOKS_BASE } from '../constants';
+import { REQUEST_TIMEOUT_MS, RUNBOOKS_BASE } from '../constants';
+import { NoAnswerError } from '../api/http';
 import { useLoader } from '../hooks/useLoader';
 import { testIds } from '../testIds';
 
@@ -16,7 +17,14 @@ export function runbookFile(runbookUrl: string | undefined): string | undefined 
 }
 
 async function loadRunbook(file: string): Promise<string> {
-  const response = await fetch(`${RUNBOOKS_BASE}/${file}`);
+  // Grafana serves the plugin's files itself; the same deadline as every other request.
+  const response = await fetch(`${RUNBOOKS_BASE}/${file}`, {
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  }).catch((e: unknown) => {
+    throw e instanceof DOMException && e.name === 'TimeoutError'
+      ? NoAnswerError.pastDeadline('Grafana', `Reading the runbook ${file}`)
+      : e;
+  });
   if (!response.ok)
     throw new Error(`Runbook ${file} is not in the plugin (HTTP ${response.status}).`);
   return response.text();
