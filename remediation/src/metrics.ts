@@ -49,6 +49,22 @@ export class RemediationMetrics {
     help: 'Requests answered 503 because their audit record could not be written.',
     registers: [this.registry],
   });
+  readonly auditHeadSeq = new Gauge({
+    name: 'layerwatch_remediation_audit_head_seq',
+    help: 'Seq of the last committed audit record: the chain holds this many records. Kept outside the database, a drop shows a cut tail.',
+    registers: [this.registry],
+  });
+  readonly auditHead = new Gauge({
+    name: 'layerwatch_remediation_audit_head_info',
+    help: 'Always 1; the hash label is the chain head after the last commit (the anchor).',
+    labelNames: ['hash'] as const,
+    registers: [this.registry],
+  });
+  readonly interrupted = new Counter({
+    name: 'layerwatch_remediation_interrupted_executions_total',
+    help: 'Intents found at start without an outcome, recorded as unknown and never re-run.',
+    registers: [this.registry],
+  });
   readonly webhookAlerts = new Counter({
     name: 'layerwatch_remediation_webhook_alerts_total',
     help: 'Alerts received on the Alertmanager webhook, by their own status and whether they were new pages.',

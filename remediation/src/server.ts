@@ -5,6 +5,7 @@ import { pino, type Logger } from 'pino';
 import type { KubernetesClient } from './actions/kubernetes-client.js';
 import { ActionRegistry } from './actions/registry.js';
 import { AuditLog } from './audit/log.js';
+import { recoverInterrupted } from './audit/recover.js';
 import { Confirmations } from './auth/confirmation.js';
 import { TokenSet } from './auth/tokens.js';
 import type { RemediationConfig } from './config/schema.js';
@@ -42,10 +43,22 @@ export async function startRemediation(options: StartOptions): Promise<RunningRe
   const metrics = new RemediationMetrics();
   const store = await openStore(config.store);
   try {
-    const audit = await AuditLog.open(store, (batch, seconds) => {
-      metrics.auditRecords.inc(batch);
-      metrics.auditCommit.observe(seconds);
+    const audit = await AuditLog.open(store, {
+      key: config.audit.keyFile ? readSecret(config.audit.keyFile, 'audit') : undefined,
+      anchorFile: config.audit.anchorFile,
+      onCommit: (batch, seconds, head) => {
+        metrics.auditRecords.inc(batch);
+        metrics.auditCommit.observe(seconds);
+        metrics.auditHeadSeq.set(head.seq);
+        metrics.auditHead.reset();
+        metrics.auditHead.set({ hash: head.hash }, 1);
+      },
     });
+    const interrupted = await recoverInterrupted(store, audit);
+    if (interrupted > 0) {
+      metrics.interrupted.inc(interrupted);
+      log('recorded interrupted executions as unknown (not re-run)', { count: interrupted });
+    }
     const registry = new ActionRegistry(
       config,
       options.kubernetes ? { kubernetes: options.kubernetes } : {},
@@ -67,7 +80,7 @@ export async function startRemediation(options: StartOptions): Promise<RunningRe
       config,
       tokens: new TokenSet(config.auth.tokens),
       hmac: hmac && {
-        key: readSecret(hmac.secretFile),
+        key: readSecret(hmac.secretFile, 'HMAC'),
         required: hmac.required,
         maxSkewSeconds: hmac.maxSkewSeconds,
       },
@@ -100,9 +113,9 @@ export async function startRemediation(options: StartOptions): Promise<RunningRe
   }
 }
 
-function readSecret(file: string): Buffer {
+export function readSecret(file: string, what: 'HMAC' | 'audit'): Buffer {
   const key = readFileSync(file);
-  if (key.length < 32) throw new Error(`${file}: the HMAC key must be at least 32 bytes`);
+  if (key.length < 32) throw new Error(`${file}: the ${what} key must be at least 32 bytes`);
   return key;
 }
 

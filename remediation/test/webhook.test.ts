@@ -257,6 +257,15 @@ describe('POST /alertmanager/webhook', () => {
       (audit.body['records'] as { mode: string; outcome: string }[])
         .map((r) => `${r.mode}/${r.outcome}`)
         .sort(),
-    ).toEqual(['auto/denied', 'auto/failed', 'auto/succeeded', 'auto/succeeded']);
+    ).toEqual([
+      'auto/denied',
+      'auto/failed',
+      // Write-ahead: each of the three runs that reached a backend has its intent first.
+      'auto/intent',
+      'auto/intent',
+      'auto/intent',
+      'auto/succeeded',
+      'auto/succeeded',
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod/v4';
 import { ACTION_DEFAULTS } from './defaults.js';
 import { callJson } from './http-client.js';
+import { silenceProblem } from './silence-matchers.js';
 import type { ActionDefinition } from './types.js';
 
 const matcher = z
@@ -37,10 +38,10 @@ export function silenceAction(url: string, maxMinutes: number): ActionDefinition
         comment: z.string().min(1).max(1000),
       })
       .strict()
-      // A silence matching everything would mute every page: refuse it.
-      .refine((p) => p.matchers.some((m) => m.isEqual && !(m.isRegex && /^\.\*$/.test(m.value))), {
-        message: 'at least one matcher must be an equality that is not ".*"',
-        path: ['matchers'],
+      // A silence matching everything would mute every page: refuse it, by what it matches.
+      .superRefine((p, ctx) => {
+        const problem = silenceProblem(p.matchers);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['matchers'] });
       }),
     target: (p) => `silence ${p.matchers.map(filterOf).join(',')}`,
     async plan(p, signal) {

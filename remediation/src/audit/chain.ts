@@ -1,9 +1,17 @@
+import { createHmac } from 'node:crypto';
 import { canonicalJson, sha256Hex } from '../canonical.js';
 import { GENESIS_HASH, type AuditRecord, type VerifyReport } from './types.js';
 
-/** sha256(prevHash + canonical JSON of the record without its own hash). */
-export function recordHash(record: Omit<AuditRecord, 'hash'>): string {
-  return sha256Hex(record.prevHash + canonicalJson(record));
+/**
+ * Over prevHash + the canonical JSON of the record without its own hash: HMAC-SHA256 with
+ * the chain key when the record says `mac: hmac-sha256` (whoever can write the database but
+ * not read the key cannot re-chain), else plain SHA-256 (records from before a key).
+ */
+export function recordHash(record: Omit<AuditRecord, 'hash'>, key?: Buffer): string {
+  const text = record.prevHash + canonicalJson(record);
+  if (record.mac !== 'hmac-sha256') return sha256Hex(text);
+  if (!key) throw new Error('the record is keyed (hmac-sha256) but no audit key was given');
+  return createHmac('sha256', key).update(text).digest('hex');
 }
 
 export function withoutHash(record: AuditRecord): Omit<AuditRecord, 'hash'> {
@@ -28,8 +36,13 @@ export interface StoredAuditRow {
 export class ChainVerifier {
   #prev = GENESIS_HASH;
   #expectSeq = 1;
+  #keyedSeen = false;
   checked = 0;
+  unkeyed = 0;
   broken: VerifyReport['firstBroken'];
+
+  /** With a key, unkeyed records are accepted only before the first keyed one. */
+  constructor(private readonly key?: Buffer) {}
 
   feed(rows: readonly StoredAuditRow[]): boolean {
     for (const row of rows) {
@@ -46,9 +59,11 @@ export class ChainVerifier {
   }
 
   report(): VerifyReport {
+    const head = this.checked > 0 ? { seq: this.#expectSeq - 1, hash: this.#prev } : undefined;
+    const common = { checked: this.checked, unkeyed: this.unkeyed, ...(head ? { head } : {}) };
     return this.broken
-      ? { ok: false, checked: this.checked, firstBroken: this.broken }
-      : { ok: true, checked: this.checked };
+      ? { ok: false, ...common, firstBroken: this.broken }
+      : { ok: true, ...common };
   }
 
   #check(row: StoredAuditRow): { id: string; reason: string } | undefined {
@@ -71,7 +86,15 @@ export class ChainVerifier {
       return { id, reason: 'prevHash does not match the previous record' };
     }
     if (record.hash !== row.hash) return { id, reason: 'hash column differs from the record' };
-    if (recordHash(withoutHash(record)) !== row.hash) {
+    if (record.mac === 'hmac-sha256') {
+      if (!this.key) return { id, reason: 'the record is keyed: give the audit key to verify it' };
+      this.#keyedSeen = true;
+    } else if (this.key && this.#keyedSeen) {
+      return { id, reason: 'an unkeyed record after keyed ones: the chain was rewritten' };
+    } else {
+      this.unkeyed += 1;
+    }
+    if (recordHash(withoutHash(record), this.key) !== row.hash) {
       return { id, reason: 'hash mismatch: the record was changed after it was written' };
     }
     return undefined;

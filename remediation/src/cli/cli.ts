@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { readAnchor, type AuditAnchor } from '../audit/anchor.js';
 import { verifyStore } from '../audit/log.js';
 import { hashToken } from '../auth/tokens.js';
 import { ConfigError, loadConfigFile } from '../config/load.js';
-import { startRemediation } from '../server.js';
+import { readSecret, startRemediation } from '../server.js';
 import { openStore } from '../store/open.js';
 
 export const REMEDIATION_USAGE = `Usage:
@@ -11,7 +12,10 @@ export const REMEDIATION_USAGE = `Usage:
   layerwatch remediation --check-config FILE                  validate a config and exit
   layerwatch remediation hash-token [--generate] [TOKEN]      sha256 of a token for the config
                                                               (reads stdin without TOKEN)
-  layerwatch remediation verify-audit --config FILE           check the audit hash chain`;
+  layerwatch remediation verify-audit --config FILE [--anchor FILE]
+                                                              check the audit hash chain (keyed
+                                                              with audit.keyFile) against the
+                                                              anchor written outside the database`;
 
 export interface CliIo {
   readonly out: (text: string) => void;
@@ -69,16 +73,29 @@ async function hashTokenCommand(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function verifyCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { config: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { config: { type: 'string' }, anchor: { type: 'string' } },
+  });
   if (!values.config) {
     io.err(`verify-audit: --config FILE is required\n${REMEDIATION_USAGE}\n`);
     return 2;
   }
-  const store = await openStore(loadConfigFile(values.config).store);
+  const config = loadConfigFile(values.config);
+  let anchor: AuditAnchor | undefined;
   try {
-    const report = await verifyStore(store);
+    anchor = values.anchor === undefined ? undefined : readAnchor(values.anchor);
+  } catch (error) {
+    io.err(`verify-audit: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const key = config.audit.keyFile ? readSecret(config.audit.keyFile, 'audit') : undefined;
+  const store = await openStore(config.store);
+  try {
+    const report = await verifyStore(store, { key, anchor });
     if (report.ok) {
-      io.out(`audit chain OK: ${report.checked} records verified\n`);
+      const anchored = anchor ? `; the anchor (seq ${anchor.seq}) matches` : '';
+      io.out(`audit chain OK: ${report.checked} records verified${anchored}\n`);
       return 0;
     }
     const b = report.firstBroken;

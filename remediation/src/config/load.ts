@@ -74,6 +74,10 @@ function resolvePaths(config: RemediationConfig, baseDir: string): RemediationCo
         ? { hmac: { ...config.auth.hmac, secretFile: at(config.auth.hmac.secretFile) } }
         : {}),
     },
+    audit: {
+      ...(config.audit.keyFile ? { keyFile: at(config.audit.keyFile) } : {}),
+      ...(config.audit.anchorFile ? { anchorFile: at(config.audit.anchorFile) } : {}),
+    },
     confirmation: config.confirmation.secretFile
       ? { ...config.confirmation, secretFile: at(config.confirmation.secretFile) }
       : config.confirmation,

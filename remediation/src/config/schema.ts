@@ -138,6 +138,15 @@ export const configSchema = z
       .default('127.0.0.1:9702'),
     store,
     auth: z.object({ tokens: z.array(token).min(1), hmac: hmac.optional() }).strict(),
+    audit: z
+      .object({
+        /** File holding the chain's HMAC key (at least 32 bytes); without one, plain SHA-256. */
+        keyFile: z.string().min(1).optional(),
+        /** File rewritten with the chain's head (seq, hash) after every commit. */
+        anchorFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
     confirmation: z
       .object({
         ttlSeconds: z.number().int().min(10).max(3600).default(120),

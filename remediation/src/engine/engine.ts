@@ -2,17 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { ActionRegistry, RegisteredAction } from '../actions/registry.js';
 import { ActionError } from '../actions/types.js';
 import type { AuditLog } from '../audit/log.js';
-import type { AuditEntry } from '../audit/types.js';
 import type { Confirmations } from '../auth/confirmation.js';
 import { roleAtLeast } from '../auth/tokens.js';
 import { canonicalJson, sha256Hex } from '../canonical.js';
 import type { RemediationConfig } from '../config/schema.js';
+import { printable } from '../input/storable.js';
 import type { RemediationMetrics } from '../metrics.js';
-import type { Store } from '../store/types.js';
+import type { AdmitResult, Store } from '../store/types.js';
 import { actorName, type Caller } from './caller.js';
 import { fail, type Outcome } from './outcome.js';
+import { intentEntry, outcomeEntry, writeRecord, type Mode } from './record.js';
 import { refusal } from './refusal.js';
-import { parseBody, parseParams } from './validate.js';
+import { checkInputs, parseBody, parseParams } from './validate.js';
 
 export interface EngineDeps {
   readonly registry: ActionRegistry;
@@ -23,8 +24,6 @@ export interface EngineDeps {
   readonly metrics: RemediationMetrics;
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
 }
-
-type Mode = 'dry-run' | 'execute' | 'auto';
 
 /**
  * Dry-run and execute, whoever asks (a person through the API, or auto-remediation for an
@@ -57,6 +56,9 @@ export class Engine {
 
   async dryRun(caller: Caller, name: string, rawBody: unknown): Promise<Outcome> {
     const started = performance.now();
+    const invalid = checkInputs(name, rawBody);
+    if (invalid)
+      return this.#finish(caller, 'dry-run', printable(name), undefined, invalid, started);
     const body = parseBody('dry-run', rawBody);
     const gate = this.authorize(caller, name);
     if ('outcome' in gate)
@@ -102,6 +104,8 @@ export class Engine {
     mode: Mode = 'execute',
   ): Promise<Outcome> {
     const started = performance.now();
+    const invalid = checkInputs(name, rawBody);
+    if (invalid) return this.#finish(caller, mode, printable(name), undefined, invalid, started);
     const body = parseBody('execute', rawBody);
     const gate = this.authorize(caller, name);
     if ('outcome' in gate)
@@ -154,31 +158,52 @@ export class Engine {
           requestHash: sha256Hex(canonicalJson({ name, params: params.value })),
         }
       : undefined;
-    const admitted = await this.deps.store.admit({
-      executionId,
-      nowMs: Date.now(),
-      ...(idem
-        ? { idempotency: { ...idem, ttlMs: this.deps.limits.idempotencyTtlHours * 3_600_000 } }
-        : {}),
-      ...(confirmation ? { confirmation } : {}),
-      cooldown: { key: `${name}|${target}`, seconds: action.cooldownSeconds },
-      maxConcurrent: this.deps.limits.maxConcurrentActions,
-      leaseMs: (this.deps.limits.actionTimeoutSeconds + 30) * 1000,
-    });
-    if (!admitted.ok) {
-      const refused = refusal(admitted, name, target);
-      return this.#finish(caller, mode, name, params.value, refused, started);
+    // Write-ahead: the intent is durable before anything is claimed or run. If it cannot be
+    // written, nothing was claimed and nothing ran.
+    const intent = await writeRecord(
+      this.deps.audit,
+      intentEntry(caller, mode, name, params.value, target, executionId),
+      this.deps.metrics,
+      this.deps.log,
+    );
+    if (!intent.ok) return intent.outcome;
+    const end = (outcome: Outcome) =>
+      this.#finish(caller, mode, name, params.value, outcome, started, executionId);
+
+    let admitted: AdmitResult;
+    try {
+      admitted = await this.deps.store.admit({
+        executionId,
+        nowMs: Date.now(),
+        ...(idem
+          ? { idempotency: { ...idem, ttlMs: this.deps.limits.idempotencyTtlHours * 3_600_000 } }
+          : {}),
+        ...(confirmation ? { confirmation } : {}),
+        cooldown: { key: `${name}|${target}`, seconds: action.cooldownSeconds },
+        maxConcurrent: this.deps.limits.maxConcurrentActions,
+        leaseMs: (this.deps.limits.actionTimeoutSeconds + 30) * 1000,
+      });
+    } catch (error) {
+      this.deps.log('admission failed', { error: String(error) });
+      return end(fail(503, 'store_unavailable', 'the store could not admit the action; retry'));
     }
+    if (!admitted.ok) return end(refusal(admitted, name, target));
 
     const outcome = await this.#run(action, params.value, executionId, caller);
-    const finished = await this.#finish(caller, mode, name, params.value, outcome, started);
-    if (finished.status !== 503) {
-      await this.deps.store
-        .finish({ executionId, ...(idem ? { idempotency: idem } : {}), response: finished })
-        .catch((error: unknown) =>
-          this.deps.log('could not store the execution result', { error: String(error) }),
-        );
-    }
+    const finished = await end(outcome);
+    const stored =
+      finished.status === 503
+        ? // The outcome is not recorded: free the slot and the key so the advised retry
+          // can run; the intent stays without outcome and recovery marks it unknown.
+          this.deps.store.release(executionId)
+        : this.deps.store.finish({
+            executionId,
+            ...(idem ? { idempotency: idem } : {}),
+            response: finished,
+          });
+    await stored.catch((error: unknown) =>
+      this.deps.log('could not store the execution result', { error: String(error) }),
+    );
     return finished;
   }
 
@@ -207,7 +232,7 @@ export class Engine {
     }
   }
 
-  /** Writes the audit record, then returns the outcome with its auditId (503 if unwritable). */
+  /** Writes the audit record, then returns the outcome with its auditId (400/503 if unwritable). */
   async #finish(
     caller: Caller,
     mode: Mode,
@@ -215,61 +240,20 @@ export class Engine {
     params: unknown,
     outcome: Outcome,
     started: number,
+    executionId?: string,
   ): Promise<Outcome> {
-    const b = outcome.body;
-    const executed = outcome.status === 200 && mode !== 'dry-run';
-    const replayed = outcome.status === 200 && b['replayed'] === true;
-    const auditOutcome =
-      outcome.status !== 200
-        ? outcome.status === 422 || outcome.status >= 500
-          ? 'failed'
-          : 'denied'
-        : mode === 'dry-run'
-          ? 'dry-run'
-          : replayed
-            ? 'allowed'
-            : b['status'] === 'succeeded'
-              ? 'succeeded'
-              : 'failed';
-    const entry: AuditEntry = {
-      actor: caller.principal.subject,
-      role: caller.principal.role,
-      actingUser: caller.actingUser,
-      sourceIp: caller.sourceIp,
-      method: caller.method,
-      path: caller.path,
-      action,
-      params,
-      mode,
-      outcome: auditOutcome,
-      status: outcome.status,
-      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-      result: executed
-        ? replayed
-          ? { replayedExecutionId: b['executionId'] }
-          : b['result']
-        : mode === 'dry-run' && outcome.status === 200
-          ? { target: b['target'], plan: b['plan'] }
-          : undefined,
-      error: typeof b['error'] === 'string' ? b['error'] : undefined,
-      reason:
-        typeof b['reason'] === 'string' ? b['reason'] : replayed ? 'idempotent_replay' : undefined,
-    };
-    this.deps.metrics.actions.inc({ action, mode, outcome: auditOutcome });
-    if (auditOutcome === 'denied' && entry.reason)
+    const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+    const entry = outcomeEntry(caller, mode, action, params, outcome, durationMs, executionId);
+    this.deps.metrics.actions.inc({ action: entry.action ?? '', mode, outcome: entry.outcome });
+    if (entry.outcome === 'denied' && entry.reason)
       this.deps.metrics.denials.inc({ reason: entry.reason });
-    try {
-      const record = await this.deps.audit.append(entry);
-      return { status: outcome.status, body: replayed ? b : { ...b, auditId: record.id } };
-    } catch (error) {
-      this.deps.metrics.auditFailures.inc();
-      this.deps.log('audit write failed; answering 503', { error: String(error), entry });
-      return fail(
-        503,
-        'audit_unavailable',
-        'the audit log could not be written, so the answer is withheld; retry with the same Idempotency-Key',
-      );
-    }
+    const written = await writeRecord(this.deps.audit, entry, this.deps.metrics, this.deps.log);
+    if (!written.ok) return written.outcome;
+    const replayed = entry.reason === 'idempotent_replay';
+    return {
+      status: outcome.status,
+      body: replayed ? outcome.body : { ...outcome.body, auditId: written.id },
+    };
   }
 
   #binding(caller: Caller, action: string, params: unknown) {

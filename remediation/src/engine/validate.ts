@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import type { RegisteredAction } from '../actions/registry.js';
+import { checkStorable } from '../input/storable.js';
 import { fail, type Outcome } from './outcome.js';
 
 const dryRunBody = z.object({ params: z.record(z.string(), z.unknown()).default({}) }).strict();
@@ -56,4 +57,14 @@ export function parseParams(action: RegisteredAction, params: unknown): Parsed<u
       { details: d },
     ),
   };
+}
+
+/**
+ * Before anything else, whoever asks: the action name and the body must be storable (no
+ * NUL, no `__proto__` key, bounded depth and size), or the request ends here with a 400
+ * naming the field, and its record is written without them.
+ */
+export function checkInputs(name: string, body: unknown): Outcome | undefined {
+  const problem = checkStorable(name, 'action') ?? checkStorable(body, 'body');
+  return problem && fail(400, 'invalid_input', problem.message, { field: problem.field });
 }

@@ -1,5 +1,11 @@
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import { fail } from '../engine/outcome.js';
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type Request,
+  type RequestHandler,
+} from 'express';
+import { fail, type Outcome } from '../engine/outcome.js';
+import { printable } from '../input/storable.js';
 import { authenticate, verifyAndParse } from './auth-middleware.js';
 import type { ServiceContext } from './context.js';
 import { auditAndSend, locals } from './request.js';
@@ -81,14 +87,8 @@ function errorHandler(ctx: ServiceContext): ErrorRequestHandler {
       await auditAndSend(ctx, req, res, outcome, 'denied');
       return;
     }
-    if (typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500) {
-      await auditAndSend(
-        ctx,
-        req,
-        res,
-        fail(status, 'bad_request', `bad request body (${type})`),
-        'denied',
-      );
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      await auditAndSend(ctx, req, res, bodyError(error as Error, status, type, req), 'denied');
       return;
     }
     ctx.log('internal error', { error: String(error), path: req.path });
@@ -100,4 +100,27 @@ function errorHandler(ctx: ServiceContext): ErrorRequestHandler {
       'read',
     );
   };
+}
+
+/**
+ * A body the parser refused: an unsupported Content-Encoding (415) or one that does not
+ * decode (zlib and brotli errors carry status 400 but no type), or any other 4xx.
+ */
+function bodyError(error: Error, status: number, type: unknown, req: Request): Outcome {
+  const encoding = printable(req.get('content-encoding') ?? 'identity', 40);
+  if (type === 'encoding.unsupported') {
+    return fail(
+      415,
+      'unsupported_encoding',
+      `Content-Encoding "${encoding}" is not supported: send gzip, deflate, br or none`,
+    );
+  }
+  if (type === undefined) {
+    return fail(
+      400,
+      'invalid_encoding',
+      `request body does not decode as Content-Encoding "${encoding}": ${printable(error.message)}`,
+    );
+  }
+  return fail(status, 'bad_request', `bad request body (${printable(String(type))})`);
 }

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, checkSignature } from '../auth/hmac.js';
 import { actingUserFrom } from '../auth/grafana-context.js';
 import { fail } from '../engine/outcome.js';
+import { checkStorable, printable } from '../input/storable.js';
 import type { ServiceContext } from './context.js';
 import { auditAndSend, locals, requestPath, sourceIp } from './request.js';
 
@@ -32,13 +33,21 @@ export function authenticate(ctx: ServiceContext): RequestHandler {
       );
       return;
     }
+    const actingUser = actingUserFrom(req.get('x-grafana-context'));
     locals(res).caller = {
       principal: check.principal,
-      actingUser: actingUserFrom(req.get('x-grafana-context')),
+      actingUser: actingUser && printable(actingUser, 200),
       sourceIp: sourceIp(req),
       method: req.method,
       path: requestPath(req),
     };
+    // Query values reach store lookups (`?action=`): one no store may hold ends here.
+    const problem = checkStorable(req.query, 'query');
+    if (problem) {
+      const outcome = fail(400, 'invalid_query', problem.message, { field: problem.field });
+      await auditAndSend(ctx, req, res, outcome, 'read');
+      return;
+    }
     next();
   };
 }

@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
 import type { Caller } from '../engine/caller.js';
 import type { Outcome } from '../engine/outcome.js';
+import { writeRecord } from '../engine/record.js';
+import { redactUrl } from '../input/redact.js';
 import type { ServiceContext } from './context.js';
 
 /** Per-request state the middleware leaves for the routes. */
@@ -19,9 +21,9 @@ export function sourceIp(req: Request): string {
   return req.socket.remoteAddress ?? 'unknown';
 }
 
-/** The path as the client sent it, query included, capped for the audit log. */
+/** The path as the client sent it, credentials in the query redacted, capped for the log. */
 export function requestPath(req: Request): string {
-  return req.originalUrl.slice(0, 2048);
+  return redactUrl(req.originalUrl);
 }
 
 export function send(res: Response, outcome: Outcome): void {
@@ -44,8 +46,9 @@ export async function auditAndSend(
   const caller = l.caller;
   const reason = outcome.body['reason'];
   const denied = outcome.status === 401 || outcome.status === 403;
-  try {
-    const record = await ctx.audit.append({
+  const written = await writeRecord(
+    ctx.audit,
+    {
       actor: caller?.principal.subject ?? 'anonymous',
       role: caller?.principal.role ?? 'none',
       actingUser: caller?.actingUser,
@@ -61,16 +64,15 @@ export async function auditAndSend(
       ...(extra.result === undefined ? {} : { result: extra.result }),
       ...(typeof outcome.body['error'] === 'string' ? { error: outcome.body['error'] } : {}),
       ...(typeof reason === 'string' ? { reason } : {}),
-    });
-    if (typeof reason === 'string' && outcome.status >= 400) ctx.metrics.denials.inc({ reason });
-    res.setHeader('X-Layerwatch-Audit-Id', record.id);
-    send(res, outcome);
-  } catch (error) {
-    ctx.metrics.auditFailures.inc();
-    ctx.log('audit write failed; answering 503', { error: String(error) });
-    res.status(503).json({
-      error: 'the audit log could not be written, so the answer is withheld; retry',
-      reason: 'audit_unavailable',
-    });
+    },
+    ctx.metrics,
+    ctx.log,
+  );
+  if (!written.ok) {
+    send(res, written.outcome);
+    return;
   }
+  if (typeof reason === 'string' && outcome.status >= 400) ctx.metrics.denials.inc({ reason });
+  res.setHeader('X-Layerwatch-Audit-Id', written.id);
+  send(res, outcome);
 }

@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod/v4';
 import { AUDIT_OUTCOMES } from '../audit/types.js';
-import { verifyStore } from '../audit/log.js';
 import { roleAtLeast } from '../auth/tokens.js';
 import { fail } from '../engine/outcome.js';
 import type { ServiceContext } from './context.js';
@@ -56,7 +55,7 @@ export function auditRoutes(ctx: ServiceContext): Router {
   });
 
   router.get('/api/v1/audit/verify', async (req, res) => {
-    const report = await verifyStore(ctx.store);
+    const report = await ctx.audit.verify();
     await auditAndSend(ctx, req, res, { status: 200, body: { ...report } }, 'read', {
       result: report,
     });

@@ -7,12 +7,16 @@ CREATE TABLE IF NOT EXISTS ${s}.audit (
   seq BIGINT PRIMARY KEY, id TEXT NOT NULL UNIQUE, time TEXT NOT NULL, actor TEXT NOT NULL,
   action TEXT, outcome TEXT NOT NULL, mode TEXT NOT NULL,
   body TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+ALTER TABLE ${s}.audit ADD COLUMN IF NOT EXISTS execution_id TEXT;
+CREATE INDEX IF NOT EXISTS audit_execution ON ${s}.audit(execution_id);
 CREATE INDEX IF NOT EXISTS audit_action ON ${s}.audit(action, seq);
 CREATE INDEX IF NOT EXISTS audit_actor ON ${s}.audit(actor, seq);
 CREATE INDEX IF NOT EXISTS audit_outcome ON ${s}.audit(outcome, seq);
 CREATE TABLE IF NOT EXISTS ${s}.idempotency (
   scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, status TEXT NOT NULL,
   response TEXT, expires_ms BIGINT NOT NULL, PRIMARY KEY (scope, key));
+ALTER TABLE ${s}.idempotency ADD COLUMN IF NOT EXISTS execution_id TEXT;
+CREATE INDEX IF NOT EXISTS idempotency_execution ON ${s}.idempotency(execution_id);
 CREATE TABLE IF NOT EXISTS ${s}.cooldowns (key TEXT PRIMARY KEY, until_ms BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.inflight (execution_id TEXT PRIMARY KEY, lease_until_ms BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.confirmations_used (nonce TEXT PRIMARY KEY, expires_ms BIGINT NOT NULL);

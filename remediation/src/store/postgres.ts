@@ -18,6 +18,16 @@ import {
   type Store,
 } from './types.js';
 
+/** Chains every builder from `start`, in order. */
+function chain(builders: readonly AuditBuilder[], start: { seq: number; hash: string }) {
+  let head = start;
+  return builders.map((build) => {
+    const record = build(head);
+    head = { seq: record.seq, hash: record.hash };
+    return record;
+  });
+}
+
 type PostgresConfig = Extract<StoreConfig, { kind: 'postgres' }>;
 
 // BIGINT comes back as a string by default; our values (seq, ms) fit a double.
@@ -60,15 +70,39 @@ export class PostgresStore implements Store {
     return rows[0];
   }
 
-  async appendAudit(build: AuditBuilder): Promise<readonly AuditRecord[]> {
+  async appendAudit(builders: readonly AuditBuilder[]): Promise<readonly (AuditRecord | Error)[]> {
     return this.#transaction(async (c) => {
       await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${this.#s}.audit`]);
       const { rows } = await c.query<{ seq: number; hash: string }>(
         `SELECT seq, hash FROM ${this.#s}.audit ORDER BY seq DESC LIMIT 1`,
       );
-      const records = build(rows[0] ?? { seq: 0, hash: GENESIS_HASH });
-      await this.#insertAudit(c, records);
-      return records;
+      const start = rows[0] ?? { seq: 0, hash: GENESIS_HASH };
+      // Fast path: the whole batch in one INSERT. If any row fails, redo it one savepoint
+      // per record, so the bad one fails alone and the rest chain past it.
+      await c.query('SAVEPOINT batch');
+      try {
+        const records = chain(builders, start);
+        await this.#insertAudit(c, records);
+        return records;
+      } catch {
+        await c.query('ROLLBACK TO SAVEPOINT batch');
+      }
+      let head = start;
+      const results: (AuditRecord | Error)[] = [];
+      for (const build of builders) {
+        await c.query('SAVEPOINT one');
+        try {
+          const record = build(head);
+          await this.#insertAudit(c, [record]);
+          await c.query('RELEASE SAVEPOINT one');
+          head = { seq: record.seq, hash: record.hash };
+          results.push(record);
+        } catch (error) {
+          await c.query('ROLLBACK TO SAVEPOINT one');
+          results.push(error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+      return results;
     });
   }
 
@@ -78,14 +112,34 @@ export class PostgresStore implements Store {
       const c = auditColumns(record);
       values.push(record.seq, c['id'], c['time'], c['actor'], c['action'], c['outcome']);
       values.push(c['mode'], JSON.stringify(record), record.prevHash, record.hash);
-      const base = i * 10;
-      return `(${Array.from({ length: 10 }, (_, k) => `$${base + k + 1}`).join(',')})`;
+      values.push(c['executionId']);
+      const base = i * 11;
+      return `(${Array.from({ length: 11 }, (_, k) => `$${base + k + 1}`).join(',')})`;
     });
     await c.query(
-      `INSERT INTO ${this.#s}.audit (seq, id, time, actor, action, outcome, mode, body, prev_hash, hash)
+      `INSERT INTO ${this.#s}.audit (seq, id, time, actor, action, outcome, mode, body, prev_hash, hash, execution_id)
        VALUES ${tuples.join(',')}`,
       values,
     );
+  }
+
+  async orphanIntents(): Promise<AuditRecord[]> {
+    const { rows } = await this.#pool.query<{ body: string }>(
+      `SELECT body FROM ${this.#s}.audit a WHERE a.outcome = 'intent' AND NOT EXISTS (
+         SELECT 1 FROM ${this.#s}.audit b WHERE b.execution_id = a.execution_id AND b.outcome <> 'intent')
+       ORDER BY a.seq`,
+    );
+    return rows.map((r) => JSON.parse(r.body) as AuditRecord);
+  }
+
+  async release(executionId: string): Promise<void> {
+    await this.#transaction(async (c) => {
+      await c.query(`DELETE FROM ${this.#s}.inflight WHERE execution_id = $1`, [executionId]);
+      await c.query(
+        `DELETE FROM ${this.#s}.idempotency WHERE execution_id = $1 AND status = 'running'`,
+        [executionId],
+      );
+    });
   }
 
   async queryAudit(query: AuditQuery): Promise<AuditRecord[]> {
@@ -127,6 +181,7 @@ export class PostgresStore implements Store {
         action: r['action'] ?? null,
         outcome: r['outcome'] ?? null,
         mode: r['mode'] ?? null,
+        executionId: r['execution_id'] ?? null,
       },
     }));
   }
@@ -197,14 +252,15 @@ export class PostgresStore implements Store {
     ]);
     if (r.idempotency) {
       await c.query(
-        `INSERT INTO ${s}.idempotency (scope, key, request_hash, status, response, expires_ms)
-         VALUES ($1, $2, $3, 'running', NULL, $4)
-         ON CONFLICT (scope, key) DO UPDATE SET request_hash = $3, status = 'running', response = NULL, expires_ms = $4`,
+        `INSERT INTO ${s}.idempotency (scope, key, request_hash, status, response, expires_ms, execution_id)
+         VALUES ($1, $2, $3, 'running', NULL, $4, $5)
+         ON CONFLICT (scope, key) DO UPDATE SET request_hash = $3, status = 'running', response = NULL, expires_ms = $4, execution_id = $5`,
         [
           r.idempotency.scope,
           r.idempotency.key,
           r.idempotency.requestHash,
           r.nowMs + r.idempotency.ttlMs,
+          r.executionId,
         ],
       );
     }
@@ -293,6 +349,13 @@ export class PostgresStore implements Store {
       [instanceKey, rule, nowMs],
     );
     return rowCount === 1;
+  }
+
+  async releaseAutoRun(instanceKey: string, rule: string): Promise<void> {
+    await this.#pool.query(
+      `DELETE FROM ${this.#s}.auto_runs WHERE instance_key = $1 AND rule = $2`,
+      [instanceKey, rule],
+    );
   }
 
   async close(): Promise<void> {

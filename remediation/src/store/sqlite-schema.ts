@@ -3,13 +3,13 @@ export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit (
   seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, time TEXT NOT NULL, actor TEXT NOT NULL,
   action TEXT, outcome TEXT NOT NULL, mode TEXT NOT NULL,
-  body TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+  body TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, execution_id TEXT);
 CREATE INDEX IF NOT EXISTS audit_action ON audit(action, seq);
 CREATE INDEX IF NOT EXISTS audit_actor ON audit(actor, seq);
 CREATE INDEX IF NOT EXISTS audit_outcome ON audit(outcome, seq);
 CREATE TABLE IF NOT EXISTS idempotency (
   scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, status TEXT NOT NULL,
-  response TEXT, expires_ms INTEGER NOT NULL, PRIMARY KEY (scope, key));
+  response TEXT, expires_ms INTEGER NOT NULL, execution_id TEXT, PRIMARY KEY (scope, key));
 CREATE TABLE IF NOT EXISTS cooldowns (key TEXT PRIMARY KEY, until_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS inflight (execution_id TEXT PRIMARY KEY, lease_until_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS confirmations_used (nonce TEXT PRIMARY KEY, expires_ms INTEGER NOT NULL);
@@ -22,6 +22,18 @@ CREATE INDEX IF NOT EXISTS pages_status ON pages(status, id);
 CREATE TABLE IF NOT EXISTS auto_runs (
   instance_key TEXT NOT NULL, rule TEXT NOT NULL, time_ms INTEGER NOT NULL,
   PRIMARY KEY (instance_key, rule));
+`;
+
+/** Columns added after the first release: files made before them gain them at open. */
+export const SQLITE_ADDED_COLUMNS = [
+  ['audit', 'execution_id', 'TEXT'],
+  ['idempotency', 'execution_id', 'TEXT'],
+] as const;
+
+/** After the added columns exist (an index on one of them would fail before). */
+export const SQLITE_INDEXES = `
+CREATE INDEX IF NOT EXISTS audit_execution ON audit(execution_id);
+CREATE INDEX IF NOT EXISTS idempotency_execution ON idempotency(execution_id);
 `;
 
 export interface PageRow {

@@ -6,7 +6,13 @@ import { GENESIS_HASH, type AuditQuery, type AuditRecord } from '../audit/types.
 
 const GENESIS = { seq: 0, hash: GENESIS_HASH };
 import { decideAdmit, type AdmitState } from './admit.js';
-import { SQLITE_SCHEMA, pageFromRow, type PageRow } from './sqlite-schema.js';
+import {
+  SQLITE_ADDED_COLUMNS,
+  SQLITE_INDEXES,
+  SQLITE_SCHEMA,
+  pageFromRow,
+  type PageRow,
+} from './sqlite-schema.js';
 import {
   auditColumns,
   type AuditBuilder,
@@ -30,6 +36,7 @@ interface AuditRow {
   body: string;
   prev_hash: string;
   hash: string;
+  execution_id: string | null;
 }
 
 /**
@@ -41,7 +48,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly #db: Database.Database;
   readonly #insertAudit: Database.Statement;
-  readonly #append: (build: AuditBuilder) => readonly AuditRecord[];
+  readonly #append: (builders: readonly AuditBuilder[]) => (AuditRecord | Error)[];
   readonly #admit: (request: AdmitRequest) => AdmitResult;
 
   constructor(path: string) {
@@ -51,23 +58,37 @@ export class SqliteStore implements Store {
     this.#db.pragma('synchronous = FULL');
     this.#db.pragma('busy_timeout = 5000');
     this.#db.exec(SQLITE_SCHEMA);
+    addColumns(this.#db);
+    this.#db.exec(SQLITE_INDEXES);
     this.#insertAudit = this.#db.prepare(
-      `INSERT INTO audit (seq, id, time, actor, action, outcome, mode, body, prev_hash, hash)
-       VALUES (@seq, @id, @time, @actor, @action, @outcome, @mode, @body, @prevHash, @hash)`,
+      `INSERT INTO audit (seq, id, time, actor, action, outcome, mode, body, prev_hash, hash, execution_id)
+       VALUES (@seq, @id, @time, @actor, @action, @outcome, @mode, @body, @prevHash, @hash, @executionId)`,
     );
     const last = this.#db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
-    this.#append = this.#db.transaction((build: AuditBuilder) => {
-      const records = build((last.get() as { seq: number; hash: string } | undefined) ?? GENESIS);
-      for (const record of records) {
-        this.#insertAudit.run({
-          ...auditColumns(record),
-          seq: record.seq,
-          body: JSON.stringify(record),
-          prevHash: record.prevHash,
-          hash: record.hash,
-        });
-      }
-      return records;
+    // Nested inside the batch's transaction, better-sqlite3 runs this as a SAVEPOINT: a
+    // record that fails rolls back alone and the batch goes on from the previous head.
+    const insertOne = this.#db.transaction((build: AuditBuilder, head: typeof GENESIS) => {
+      const record = build(head);
+      this.#insertAudit.run({
+        ...auditColumns(record),
+        seq: record.seq,
+        body: JSON.stringify(record),
+        prevHash: record.prevHash,
+        hash: record.hash,
+      });
+      return record;
+    });
+    this.#append = this.#db.transaction((builders: readonly AuditBuilder[]) => {
+      let head = (last.get() as { seq: number; hash: string } | undefined) ?? GENESIS;
+      return builders.map((build) => {
+        try {
+          const record = insertOne(build, head);
+          head = { seq: record.seq, hash: record.hash };
+          return record;
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      });
     }).immediate;
     // IMMEDIATE: the write lock is taken at BEGIN, so two processes never interleave an admit.
     this.#admit = this.#db.transaction((request: AdmitRequest) => {
@@ -83,8 +104,28 @@ export class SqliteStore implements Store {
     return row;
   }
 
-  async appendAudit(build: AuditBuilder): Promise<readonly AuditRecord[]> {
-    return this.#append(build);
+  async appendAudit(builders: readonly AuditBuilder[]): Promise<readonly (AuditRecord | Error)[]> {
+    return this.#append(builders);
+  }
+
+  async orphanIntents(): Promise<AuditRecord[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT body FROM audit a WHERE a.outcome = 'intent' AND NOT EXISTS (
+           SELECT 1 FROM audit b WHERE b.execution_id = a.execution_id AND b.outcome <> 'intent')
+         ORDER BY a.seq`,
+      )
+      .all() as { body: string }[];
+    return rows.map((r) => JSON.parse(r.body) as AuditRecord);
+  }
+
+  async release(executionId: string): Promise<void> {
+    this.#db.transaction(() => {
+      this.#db.prepare('DELETE FROM inflight WHERE execution_id = ?').run(executionId);
+      this.#db
+        .prepare(`DELETE FROM idempotency WHERE execution_id = ? AND status = 'running'`)
+        .run(executionId);
+    })();
   }
 
   async queryAudit(query: AuditQuery): Promise<AuditRecord[]> {
@@ -132,6 +173,7 @@ export class SqliteStore implements Store {
           action: r.action,
           outcome: r.outcome,
           mode: r.mode,
+          executionId: r.execution_id,
         },
       })),
     );
@@ -226,6 +268,12 @@ export class SqliteStore implements Store {
     return info.changes === 1;
   }
 
+  async releaseAutoRun(instanceKey: string, rule: string): Promise<void> {
+    this.#db
+      .prepare('DELETE FROM auto_runs WHERE instance_key = ? AND rule = ?')
+      .run(instanceKey, rule);
+  }
+
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
@@ -265,6 +313,15 @@ export class SqliteStore implements Store {
   }
 }
 
+function addColumns(db: Database.Database): void {
+  for (const [table, column, type] of SQLITE_ADDED_COLUMNS) {
+    const columns = db.pragma(`table_info(${table})`) as { name: string }[];
+    if (!columns.some((c) => c.name === column)) {
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    }
+  }
+}
+
 function claimSqlite(db: Database.Database, r: AdmitRequest): void {
   db.prepare('DELETE FROM inflight WHERE lease_until_ms <= ?').run(r.nowMs);
   db.prepare('INSERT INTO inflight (execution_id, lease_until_ms) VALUES (?, ?)').run(
@@ -273,13 +330,14 @@ function claimSqlite(db: Database.Database, r: AdmitRequest): void {
   );
   if (r.idempotency) {
     db.prepare(
-      `INSERT OR REPLACE INTO idempotency (scope, key, request_hash, status, response, expires_ms)
-       VALUES (?, ?, ?, 'running', NULL, ?)`,
+      `INSERT OR REPLACE INTO idempotency (scope, key, request_hash, status, response, expires_ms, execution_id)
+       VALUES (?, ?, ?, 'running', NULL, ?, ?)`,
     ).run(
       r.idempotency.scope,
       r.idempotency.key,
       r.idempotency.requestHash,
       r.nowMs + r.idempotency.ttlMs,
+      r.executionId,
     );
   }
   if (r.confirmation) {

@@ -1,7 +1,8 @@
 import type { StoredAuditRow } from '../audit/chain.js';
 import type { AuditQuery, AuditRecord } from '../audit/types.js';
 
-export type AuditBuilder = (last: { seq: number; hash: string }) => readonly AuditRecord[];
+/** Builds one record chained from the last stored one. */
+export type AuditBuilder = (last: { seq: number; hash: string }) => AuditRecord;
 
 /** The stored answer of an execution, replayed for a retried Idempotency-Key. */
 export interface StoredResponse {
@@ -76,26 +77,35 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   lastAudit(): Promise<{ seq: number; hash: string } | undefined>;
   /**
-   * Appends a batch in one transaction; resolves once committed. `build` receives the last
-   * stored record's seq and hash, read under the transaction's lock, and chains the batch
-   * from it: several processes may share one store without forking the chain.
+   * Appends a batch in one transaction (one fsync); resolves once committed, with each
+   * builder's record or the error that kept it out. A record that cannot be inserted fails
+   * alone: the others are chained past it. Each builder receives the last stored record's
+   * seq and hash, read under the transaction's lock: processes sharing a store extend one
+   * chain.
    */
-  appendAudit(build: AuditBuilder): Promise<readonly AuditRecord[]>;
+  appendAudit(builders: readonly AuditBuilder[]): Promise<readonly (AuditRecord | Error)[]>;
   queryAudit(query: AuditQuery): Promise<AuditRecord[]>;
   /** Rows in seq order after `afterSeq`, as stored, for verification and export. */
   scanAudit(afterSeq: number, limit: number): Promise<StoredAuditRow[]>;
+  /** Intent records with no outcome record for their executionId, oldest first. */
+  orphanIntents(): Promise<AuditRecord[]>;
   admit(request: AdmitRequest): Promise<AdmitResult>;
   finish(request: FinishRequest): Promise<void>;
+  /** Frees an execution's concurrency slot and its Idempotency-Key (a retry may run). */
+  release(executionId: string): Promise<void>;
   upsertPage(input: PageInput): Promise<{ page: Page; created: boolean }>;
   listPages(query: PageQuery): Promise<Page[]>;
-  /** True the first time for this alert instance and rule; false ever after. */
+  /** True for the one caller that claims this alert instance and rule; false while claimed. */
   claimAutoRun(instanceKey: string, rule: string, nowMs: number): Promise<boolean>;
+  /** Gives a claim back (the engine refused the run), so the next delivery tries again. */
+  releaseAutoRun(instanceKey: string, rule: string): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The columns kept beside each audit body; verification checks they agree with it. */
-export const AUDIT_COLUMNS = ['id', 'time', 'actor', 'action', 'outcome', 'mode'] as const;
-
+/**
+ * The columns kept beside each audit body, by the body's field names; verification checks
+ * they agree with it.
+ */
 export function auditColumns(record: AuditRecord): Record<string, string | null> {
   return {
     id: record.id,
@@ -104,5 +114,6 @@ export function auditColumns(record: AuditRecord): Record<string, string | null>
     action: record.action ?? null,
     outcome: record.outcome,
     mode: record.mode,
+    executionId: record.executionId ?? null,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import { canonicalJson, sha256Hex } from '../canonical.js';
+import { checkStorable } from '../input/storable.js';
 import { parseInstant } from './instant.js';
 
 /** Alertmanager's webhook payload, version 4; older variants (3, no fingerprints) tolerated. */
@@ -40,11 +41,19 @@ export interface ParsedAlert {
   readonly dedupeKey: string;
 }
 
+/** An alert left out because no store may hold it; the others in the payload go on. */
+export interface RejectedAlert {
+  readonly index: number;
+  readonly field: string;
+  readonly problem: string;
+}
+
 export interface ParsedPayload {
   readonly version: string | undefined;
   readonly receiver: string;
   readonly truncatedAlerts: number;
   readonly alerts: readonly ParsedAlert[];
+  readonly rejected: readonly RejectedAlert[];
 }
 
 export type ParseResult =
@@ -64,8 +73,25 @@ export function parseWebhook(body: unknown, nowMs = Date.now()): ParseResult {
       details,
     };
   }
+  const receiverProblem = checkStorable(result.data.receiver, 'receiver');
+  if (receiverProblem) {
+    const { field, problem } = receiverProblem;
+    return {
+      ok: false,
+      error: receiverProblem.message,
+      details: [{ path: field, message: problem }],
+    };
+  }
   const alerts: ParsedAlert[] = [];
+  const rejected: RejectedAlert[] = [];
   for (const [index, alert] of result.data.alerts.entries()) {
+    // A NUL in one alert's label must not fail the payload: a 5xx would have Alertmanager
+    // resend it forever, and the alerts after it would never page.
+    const bad = checkStorable(alert, `alerts.${index}`);
+    if (bad) {
+      rejected.push({ index, field: bad.field, problem: bad.problem });
+      continue;
+    }
     const startsAt = parseInstant(alert.startsAt);
     if (!startsAt) {
       const message = `startsAt ${JSON.stringify(alert.startsAt)} is not an RFC 3339 time`;
@@ -102,6 +128,7 @@ export function parseWebhook(body: unknown, nowMs = Date.now()): ParseResult {
       receiver: result.data.receiver,
       truncatedAlerts: result.data.truncatedAlerts ?? 0,
       alerts,
+      rejected,
     },
   };
 }

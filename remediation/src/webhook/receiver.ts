@@ -42,7 +42,7 @@ export class WebhookReceiver {
     let created = 0;
     const autoRuns: AutoRun[] = [];
     for (const alert of payload.alerts) {
-      const { created: isNew } = await this.store.upsertPage({
+      const { created: isNew, page } = await this.store.upsertPage({
         dedupeKey: alert.dedupeKey,
         fingerprint: alert.fingerprint,
         status: alert.status,
@@ -59,15 +59,27 @@ export class WebhookReceiver {
       });
       if (isNew) created += 1;
       this.metrics.webhookAlerts.inc({ status: alert.status, result: isNew ? 'new' : 'duplicate' });
-      autoRuns.push(...(await this.#autoRemediate(alert, request, nowMs)));
+      // The stored page, not this delivery: once a resolved was seen for the instance, a
+      // late or retried firing copy never starts an action.
+      if (page.status === 'firing') {
+        autoRuns.push(...(await this.#autoRemediate(alert, request, nowMs)));
+      }
+    }
+    if (payload.rejected.length > 0) {
+      this.metrics.webhookAlerts.inc(
+        { status: 'unknown', result: 'rejected' },
+        payload.rejected.length,
+      );
     }
     return {
       status: 200,
       body: {
-        received: payload.alerts.length,
+        received: payload.alerts.length + payload.rejected.length,
         newPages: created,
         duplicates: payload.alerts.length - created,
         truncatedAlerts: payload.truncatedAlerts,
+        // Capped: the answer is also the audit record's result.
+        rejected: payload.rejected.slice(0, 20),
         autoRuns,
       },
     };
@@ -95,6 +107,11 @@ export class WebhookReceiver {
           'auto',
         )
         .catch((error: unknown) => fail(500, 'internal_error', String(error)));
+      // Refused before it ran (cooldown, concurrency cap, store down): give the claim back
+      // so the next delivery of this still-firing instance tries again.
+      if (RETRY_STATUSES.has(outcome.status)) {
+        await this.store.releaseAutoRun(alert.dedupeKey, rule.name);
+      }
       runs.push({
         rule: rule.name,
         action: rule.action,
@@ -106,6 +123,8 @@ export class WebhookReceiver {
     return runs;
   }
 }
+
+const RETRY_STATUSES = new Set([409, 429, 503]);
 
 function matches(rule: AutoRule, labels: Readonly<Record<string, string>>): boolean {
   return Object.entries(rule.matchLabels).every(([k, v]) => labels[k] === v);
