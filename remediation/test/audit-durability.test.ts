@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { startSimulator, type RunningSimulator } from '@layerwatch/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,10 +7,8 @@ import { stringify } from 'yaml';
 import { verifyStore } from '../src/audit/log.js';
 import { runRemediationCli } from '../src/cli/cli.js';
 import { SqliteStore } from '../src/store/sqlite.js';
+import { startChild } from './support/child.js';
 import { TOKENS, baseConfig, tempDir } from './support/service.js';
-
-const SERVE = fileURLToPath(new URL('./support/serve.ts', import.meta.url));
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 let sim: RunningSimulator;
 let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -30,30 +26,6 @@ async function writeConfig(name: string): Promise<{ file: string; db: string }> 
   const file = join(dir.dir, `${name}.yml`);
   await writeFile(file, stringify(baseConfig({ kind: 'sqlite', path: db }, { sim })));
   return { file, db };
-}
-
-function startChild(config: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVE, '--config', config], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
-  const url = new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => {
-      out += t;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`server exited (${code}) before listening: ${stderr}`)),
-    );
-  });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-    child.once('exit', (_c, s) => resolve(s)),
-  );
-  return { child, url, exited };
 }
 
 describe('audit log durability', () => {
