@@ -7,9 +7,38 @@ export interface Call {
   data?: unknown;
   headers?: Record<string, string>;
   params?: unknown;
+  /** Set when the app gave up on the request before it was answered (unsubscribed). */
+  cancelled: boolean;
 }
 
-type Answer = { status: number; data: unknown };
+/** An answer, or NO_ANSWER: a backend that accepted the request and never answers. */
+export type Answer = { status: number; data: unknown } | typeof NO_ANSWER;
+export const NO_ANSWER = 'no answer';
+
+function respond<T>(answer: Answer, options: BackendSrvRequest) {
+  return (subscriber: {
+    next: (r: FetchResponse<T>) => void;
+    error: (e: unknown) => void;
+    complete: () => void;
+  }) => {
+    if (answer === NO_ANSWER) return;
+    const { status, data } = answer;
+    if (status >= 400)
+      return subscriber.error({ status, statusText: 'error', data, config: options });
+    subscriber.next({
+      data: data as T,
+      status,
+      statusText: 'OK',
+      ok: true,
+      headers: new Headers(),
+      redirected: false,
+      type: 'basic',
+      url: options.url,
+      config: options,
+    });
+    subscriber.complete();
+  };
+}
 
 /**
  * A stand-in for Grafana's backend service in component tests: it records each request and
@@ -25,24 +54,14 @@ export function standInBackend(answer: (call: Call) => Answer): { srv: BackendSr
         data: options.data,
         headers: options.headers,
         params: options.params,
+        cancelled: false,
       };
       calls.push(call);
-      const { status, data } = answer(call);
-      if (status >= 400) subscriber.error({ status, statusText: 'error', data, config: options });
-      else {
-        subscriber.next({
-          data: data as T,
-          status,
-          statusText: 'OK',
-          ok: true,
-          headers: new Headers(),
-          redirected: false,
-          type: 'basic',
-          url: options.url,
-          config: options,
-        });
-        subscriber.complete();
-      }
+      const reply = answer(call);
+      respond<T>(reply, options)(subscriber);
+      return () => {
+        if (reply === NO_ANSWER) call.cancelled = true;
+      };
     });
   return { srv: { fetch } as unknown as BackendSrv, calls };
 }

@@ -1,9 +1,11 @@
 import React from 'react';
 import { render, screen, waitFor } from '@testing-library/react';
 import { setBackendSrv, setDataSourceSrv, type DataSourceSrv } from '@grafana/runtime';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SettingsContext, settingsFrom } from '../components/AppContext';
-import { standInBackend } from '../test-backend';
+import { overviewRows } from '../overview/checks';
+import { NO_ANSWER, standInBackend } from '../test-backend';
+import { pastDeadline, renderPage } from '../test-render';
 import { testIds } from '../testIds';
 import { Overview } from './Overview';
 
@@ -23,7 +25,38 @@ function vector(samples: Array<[Record<string, string>, number]>) {
   };
 }
 
+afterEach(() => vi.useRealTimers());
+
 describe('Overview (Prometheus stand-in)', () => {
+  it('says Loading… while Prometheus has not answered', () => {
+    setBackendSrv(standInBackend(() => NO_ANSWER).srv);
+    renderPage(<Overview />);
+    expect(screen.getByTestId(testIds.state.loading)).toHaveTextContent('Loading…');
+  });
+
+  it('shows every layer as no data when Prometheus has no samples', async () => {
+    setBackendSrv(standInBackend(() => ({ status: 200, data: vector([]) })).srv);
+    renderPage(<Overview />);
+    for (const { layer } of overviewRows())
+      expect(await screen.findByTestId(testIds.overview.layer(layer))).toHaveAttribute(
+        'data-state',
+        'nodata',
+      );
+  });
+
+  it('names Prometheus when it never answers, and cancels every query', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { srv, calls } = standInBackend(() => NO_ANSWER);
+    setBackendSrv(srv);
+    renderPage(<Overview />);
+    await pastDeadline();
+    const error = screen.getByTestId(testIds.state.error);
+    expect(error).toHaveAttribute('data-backend', 'Prometheus');
+    expect(error).toHaveTextContent('Prometheus did not answer within 10 s');
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((c) => c.cancelled)).toBe(true);
+  });
+
   it('colors each layer by its worst threshold and shows values against targets', async () => {
     const { srv, calls } = standInBackend((call) => {
       const query = (call.params as { query: string }).query;

@@ -1,9 +1,10 @@
 import React from 'react';
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { config, setBackendSrv } from '@grafana/runtime';
+import { setBackendSrv } from '@grafana/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { standInBackend } from '../../test-backend';
+import { asRole } from '../../test-user';
 import { testIds } from '../../testIds';
 import type { ActionInfo } from '../../types';
 import { ActionButton } from './ActionButton';
@@ -33,12 +34,6 @@ const plan = {
   confirmation: { token: 'confirm-123', expiresAt: new Date(Date.now() + 60_000).toISOString() },
   auditId: 'a1',
 };
-
-function asRole(role: 'Viewer' | 'Editor') {
-  Object.assign(config.bootData, {
-    user: { ...config.bootData.user, orgRole: role, permissions: {} },
-  });
-}
 
 afterEach(() => asRole('Viewer'));
 

@@ -1,0 +1,77 @@
+import React from 'react';
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { setBackendSrv } from '@grafana/runtime';
+import { describe, expect, it } from 'vitest';
+import { NO_ANSWER, standInBackend, type Answer } from '../test-backend';
+import { renderPage } from '../test-render';
+import { testIds } from '../testIds';
+import type { Page } from '../types';
+import { Pages } from './Pages';
+
+const page: Page = {
+  id: 'p1',
+  fingerprint: 'f7',
+  status: 'firing',
+  alertname: 'LayerwatchProbeDown',
+  priority: 'P1',
+  severity: 'critical',
+  layer: '7',
+  labels: {},
+  annotations: { summary: 'evolution is down' },
+  startsAt: '2025-01-01T00:00:00Z',
+  receivedAt: '2025-01-01T00:00:05Z',
+  deliveries: 2,
+  receiver: 'layerwatch-remediation',
+};
+
+function backend(answer: Answer) {
+  const { srv, calls } = standInBackend(() => answer);
+  setBackendSrv(srv);
+  return calls;
+}
+
+describe('Pages page, the on-call inbox (remediation API stand-in)', () => {
+  it('says Loading… while the inbox has not answered', () => {
+    backend(NO_ANSWER);
+    renderPage(<Pages />);
+    expect(screen.getByTestId(testIds.state.loading)).toHaveTextContent('Loading…');
+  });
+
+  it('says the inbox is clear when nothing is firing', async () => {
+    const calls = backend({ status: 200, data: { pages: [] } });
+    renderPage(<Pages />);
+    expect(await screen.findByTestId(testIds.state.empty)).toHaveTextContent(
+      'No page is firing: the inbox is clear.',
+    );
+    expect(calls[0]?.params).toEqual({ status: 'firing', limit: 100 });
+  });
+
+  it('shows the failure', async () => {
+    backend({ status: 502, data: { message: 'Bad Gateway: remediation did not answer' } });
+    renderPage(<Pages />);
+    expect(await screen.findByTestId(testIds.state.error)).toHaveTextContent(
+      'Reading the on-call inbox failed (HTTP 502): Bad Gateway: remediation did not answer',
+    );
+  });
+
+  it('lists the pages received, and all of them under All', async () => {
+    const calls = backend({ status: 200, data: { pages: [page] } });
+    renderPage(<Pages />);
+    const row = await screen.findByTestId(testIds.pages.row);
+    expect(row).toHaveAttribute('data-alertname', 'LayerwatchProbeDown');
+    expect(row).toHaveTextContent('P1LayerwatchProbeDown7firing');
+    expect(row).toHaveTextContent('evolution is down');
+    await userEvent.setup().click(screen.getByRole('radio', { name: 'All' }));
+    await screen.findByTestId(testIds.pages.row);
+    expect(calls.at(-1)?.params).toEqual({ limit: 100 });
+  });
+
+  it("names Grafana's proxy giving up (504) as the remediation API not answering", async () => {
+    backend({ status: 504, data: '' });
+    renderPage(<Pages />);
+    const error = await screen.findByTestId(testIds.state.error);
+    expect(error).toHaveAttribute('data-backend', 'The remediation API');
+    expect(error).toHaveTextContent("did not answer in time for Grafana's proxy (HTTP 504)");
+  });
+});
