@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.layerwatch-installed
 
-.PHONY: help up test deps build lint format-check typecheck unit bench clean
+.PHONY: help up test deps build generate lint format-check typecheck unit bench clean
 
 help:
 	@echo "make up    install what is missing, build, run the local stack (Ctrl-C stops it)"
@@ -31,6 +31,10 @@ build: deps
 up: build
 	node bin/layerwatch.js up
 
+# Every generated artefact from the one config; `make test` runs it with --check.
+generate: build
+	node bin/layerwatch.js generate
+
 lint: deps
 	npx eslint .
 
@@ -46,6 +50,7 @@ unit: build
 test: deps
 	$(PLUGIN_BUILD)
 	npx tsc -b
+	node bin/layerwatch.js generate --check
 	npx eslint .
 	npx prettier --check .
 	npx vitest run

@@ -10,6 +10,7 @@ const COMMANDS = {
   'verify-checksums': async (args) =>
     (await import('@layerwatch/probes')).runVerifyChecksumsCli(args),
   up: async (args) => (await import('@layerwatch/stack')).runUpCli(args),
+  generate: async (args) => (await import('@layerwatch/generate')).runGenerateCli(args),
   remediation: async (args) => (await import('@layerwatch/remediation')).runRemediationCli(args),
 };
 

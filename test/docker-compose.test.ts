@@ -13,8 +13,7 @@ import {
   REPO,
   SECRETS_MOUNT,
   SIM_SERVICES,
-  composeGeneratedFiles,
-} from './support/compose-generated.js';
+} from '@layerwatch/generate';
 
 /**
  * deploy/docker-compose.yaml, checked without a Docker engine (none runs here): parsed, every
@@ -120,12 +119,6 @@ describe('deploy/docker-compose.yaml (parsed: no Docker engine here)', () => {
       });
   });
 
-  it('has its generated Prometheus and Alertmanager configs up to date with alert-rules', async () => {
-    for (const [path, expected] of await composeGeneratedFiles()) {
-      const current = await readFile(join(REPO, path), 'utf8');
-      expect(current, `${path}: run npx tsx test/support/generate-compose.ts`).toBe(expected);
-    }
-  });
 });
 
 describe('the configs deploy/docker-compose.yaml mounts, through their real checkers', () => {

@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DEFAULT_CONFIG, packagePath } from '@layerwatch/alert-rules';
 import { defaultConfigPath, loadProbeConfig, loadProbeConfigText } from '@layerwatch/probes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import {
-  KUBERNETES_DIR,
   OVERLAYS,
   at,
   generatedConfigMap,
@@ -27,7 +25,6 @@ const PLATFORM_NAMESPACE = 'ai-platform';
 const GENERATED_RULES = packagePath(
   'generated/prometheus-operator/layerwatch.prometheusrules.yaml',
 );
-const RULES_COPY = join(KUBERNETES_DIR, 'base', 'alert-rules', 'layerwatch.prometheusrules.yaml');
 
 const rendered = new Map<string, K8sObject[]>();
 beforeAll(async () => {
@@ -180,12 +177,3 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
   });
 });
 
-describe('deploy/kubernetes/base/alert-rules', () => {
-  it('is a byte-for-byte copy of the generated PrometheusRule file', () => {
-    const copy = readFileSync(RULES_COPY, 'utf8');
-    const hint =
-      'deploy/kubernetes/base/alert-rules/layerwatch.prometheusrules.yaml differs from the ' +
-      'generated file: cp alert-rules/generated/prometheus-operator/layerwatch.prometheusrules.yaml deploy/kubernetes/base/alert-rules/';
-    expect(copy === readFileSync(GENERATED_RULES, 'utf8'), hint).toBe(true);
-  });
-});

@@ -1,7 +1,7 @@
 /**
  * The `_config` of Layerwatch's rules (kubernetes-mixin style): every selector, threshold,
  * SLO, window, `for:` and priority lives here and nowhere else. Change a value, run
- * `npx tsx alert-rules/src/generate.ts`, commit the regenerated YAML.
+ * `npx layerwatch generate`, commit the regenerated YAML.
  *
  * Names of the exporters' series (issue 3/8) are assumptions until that package lands:
  * each is one line below (`sli.metric`, `sli.selector`).

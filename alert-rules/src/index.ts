@@ -23,6 +23,8 @@ export {
   ruleFilePath,
   alertmanagerYaml,
   GENERATED,
+  REGENERATE_COMMAND,
 } from './outputs.js';
+export { expectedFiles, listFiles } from './expected-files.js';
 export { prometheusConfig, type PrometheusSetup } from './prometheus-config.js';
 export { packageRoot, packagePath } from './paths.js';

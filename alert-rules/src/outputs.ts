@@ -1,7 +1,7 @@
 /**
  * Everything generated from the config, as file contents in memory: the Prometheus rule
  * file, the same rules as Prometheus Operator `PrometheusRule` objects, alertmanager.yml
- * and the promtool tests. `generate.ts` writes them; the drift test compares them.
+ * and the promtool tests. `npx layerwatch generate` writes them; `--check` finds drift.
  */
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -29,7 +29,8 @@ export function ruleFilePath(groupName: string): string {
   return `${GENERATED.rulesDir}/${groupName}.rules.yaml`;
 }
 
-export const REGENERATE_COMMAND = 'npx tsx alert-rules/src/generate.ts';
+/** What regenerates every committed artefact (generate/); headers and drift messages name it. */
+export const REGENERATE_COMMAND = 'npx layerwatch generate';
 
 const HEADER = [
   `Generated from alert-rules/src (config: alert-rules/src/config.ts). Do not edit:`,

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments, parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listFiles } from '../src/drift.js';
+import { listFiles } from '../src/expected-files.js';
 import {
   GENERATED,
   alertRules,

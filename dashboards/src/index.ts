@@ -30,12 +30,5 @@ export { byCluster, byClusterOrNone, CLUSTER_VARIABLE, RATE_INTERVAL } from './p
 export { stableUid } from './uid.js';
 export { lintDashboard, lintDashboards, lintExpr, variablesUsed, formatProblems } from './lint.js';
 export type { LintDashboard, LintOptions, LintPanel, LintProblem, LintTarget } from './lint.js';
-export {
-  generatedFiles,
-  findDrift,
-  describeDrift,
-  GENERATED_DIR,
-  REGENERATE_COMMAND,
-  type Drift,
-} from './outputs.js';
+export { generatedFiles, GENERATED_DIR } from './outputs.js';
 export { packageRoot } from './paths.js';
