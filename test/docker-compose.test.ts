@@ -8,12 +8,7 @@ import { DEFAULT_CONFIG } from '@layerwatch/alert-rules';
 import { hashToken, loadConfigFile } from '@layerwatch/remediation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import {
-  REMEDIATION_JOB,
-  REPO,
-  SECRETS_MOUNT,
-  SIM_SERVICES,
-} from '@layerwatch/generate';
+import { REMEDIATION_JOB, REPO, SECRETS_MOUNT, SIM_SERVICES } from '@layerwatch/generate';
 
 /**
  * deploy/docker-compose.yaml, checked without a Docker engine (none runs here): parsed, every
@@ -118,7 +113,6 @@ describe('deploy/docker-compose.yaml (parsed: no Docker engine here)', () => {
         init: { condition: 'service_completed_successfully' },
       });
   });
-
 });
 
 describe('the configs deploy/docker-compose.yaml mounts, through their real checkers', () => {

@@ -176,4 +176,3 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(renderedRules.sort(byName)).toEqual(generated.sort(byName));
   });
 });
-
