@@ -4,6 +4,7 @@ import { packagePath } from '@layerwatch/alert-rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT, startPluginHost, type RunningPluginHost } from '../host/server/index.js';
+import { startSilentServer, type SilentServer } from './support/silent-server.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';
 
 /**
@@ -16,6 +17,9 @@ const ARTIFACTS = `${PACKAGE_ROOT}/test-artifacts`;
 const APP = '/a/layerwatch-ops-app';
 let stack: Stack;
 let host: RunningPluginHost;
+/** The same stack behind a second host whose Alertmanager accepts and never answers. */
+let silentAlertmanager: SilentServer;
+let hungHost: RunningPluginHost;
 let browser: Browser;
 let fingerprint: string;
 
@@ -89,6 +93,14 @@ beforeAll(async () => {
       { login: 'victor', role: 'Viewer' },
     ],
   });
+  silentAlertmanager = await startSilentServer();
+  hungHost = await startPluginHost({
+    port: 0,
+    remediationUrl: stack.remediation.url,
+    remediationToken: stack.tokens.operator,
+    alertmanagerUrl: silentAlertmanager.url,
+    prometheusUrl: stack.prometheus.url,
+  });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -107,6 +119,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await host?.stop();
+  await hungHost?.stop();
+  await silentAlertmanager?.stop();
   await stack?.stop();
 });
 
@@ -233,4 +247,20 @@ describe('plugin in Chromium against the real stack (Grafana server stand-in: th
       expect.objectContaining({ name: 'alertname', value: 'LayerwatchProbeDown' }),
     );
   });
+
+  it('a hung Alertmanager: Alerts names it after the deadline and offers Refresh; Overview keeps working', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${hungHost.url}${APP}/alerts`);
+    const error = page.getByTestId('lw-error');
+    await error.waitFor({ timeout: 20_000 });
+    expect(await error.getAttribute('data-backend')).toBe('Alertmanager');
+    await expect(error.textContent()).resolves.toContain('Alertmanager did not answer within 10 s');
+    await error.getByRole('button', { name: 'Refresh' }).waitFor();
+    // The app gave up on the request, and the host passed that on to the hung backend.
+    await silentAlertmanager.connections[0]!.closed;
+    await page.screenshot({ path: `${ARTIFACTS}/alerts-alertmanager-hung.png`, fullPage: true });
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await page.getByTestId('lw-layer-4').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('lw-error').count()).toBe(0);
+  }, 45_000);
 });
