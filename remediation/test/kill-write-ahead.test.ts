@@ -82,9 +82,7 @@ describe.each(STORE_NAMES)('on %s', (name) => {
       await last.url;
       last.child.kill('SIGTERM');
       await last.exited;
-      const opened = await openStore(
-        (await import('../src/config/load.js')).parseConfig(input).store,
-      );
+      const opened = await openStore(parseConfig(input).store);
       try {
         const intents: AuditRecord[] = [];
         const outcomes = new Map<string, string>();
