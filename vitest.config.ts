@@ -15,7 +15,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['**/test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**'],
+          exclude: ['**/node_modules/**', '**/dist/**', '.bench-out/**', '.state/**'],
         },
       },
       './grafana-plugin/vitest.jsdom.config.ts',

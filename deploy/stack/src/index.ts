@@ -1,10 +1,18 @@
 export { runUpCli } from './up.js';
+export { startStack, formatUrlTable, type StackOptions } from './stack.js';
 export {
-  startStack,
-  stopStack,
-  formatUrlTable,
+  PARTS,
   STACK_PORTS,
+  startComposition,
+  withNeeds,
+  type RunningComposition,
+} from './compose.js';
+export {
+  PART_NAMES,
+  type ComposeOptions,
+  type PartName,
+  type PartSpec,
   type StackPart,
-  type StackOptions,
-} from './stack.js';
+  type StackState,
+} from './part.js';
 export { startLoop, type LoopOptions, type LoopTokens, type RunningLoop } from './loop.js';

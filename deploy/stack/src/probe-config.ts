@@ -1,10 +1,15 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultConfigPath } from '@layerwatch/probes';
-import { parseDocument } from 'yaml';
+import type { RunningSimulator } from '@layerwatch/sim';
+import { TASK_QUEUE } from '@layerwatch/vocabulary';
+import { parseDocument, stringify } from 'yaml';
+
+/** Where the demo factory's readiness check writes its result, under the factory root. */
+const READINESS_FILE = 'logs/ops_readiness.json';
 
 /**
- * The probe daemon's config for the local stack: the embedded default, plus the collectors
+ * The probe daemon's config for `make up`: the embedded default, plus the collectors
  * pointed at the demo factory pipeline's folder, and the GPU collector where this machine
  * has an nvidia-smi. Written into the state folder so an operator can read what runs.
  */
@@ -16,18 +21,71 @@ export async function writeStackProbeConfig(
   const doc = parseDocument(await readFile(defaultConfigPath(), 'utf8'));
   doc.set('collectors', {
     telemetry: { enabled: true, root: factoryRoot, interval: '15s' },
-    readiness: {
-      enabled: true,
-      file: join(factoryRoot, 'logs/ops_readiness.json'),
-      interval: '10s',
-    },
+    readiness: { enabled: true, file: join(factoryRoot, READINESS_FILE), interval: '10s' },
     gpu: { enabled: hasGpu, interval: '15s' },
   });
-  await mkdir(stateDir, { recursive: true });
-  const file = join(stateDir, 'probes.yml');
-  await writeFile(
-    file,
-    `# Written by \`layerwatch up\` from probes/config/default.yml; rewritten on every start.\n${doc.toString()}`,
-  );
+  doc.commentBefore =
+    ' Written by `layerwatch up` from probes/config/default.yml; rewritten on every start.';
+  return writeConfig(stateDir, doc.toString());
+}
+
+/**
+ * The probe config of a fast loop (tests, the soak): every simulated service and both
+ * shared stores probed every `interval` seconds, the collectors on the factory's files.
+ */
+export async function writeLoopProbeConfig(
+  dir: string,
+  sim: RunningSimulator,
+  stores: { readonly redis: string; readonly postgres: string },
+  factoryRoot: string,
+  interval: number,
+): Promise<string> {
+  const timeout = '900ms';
+  const config = {
+    scheduler: { default_schedule: interval === 1 ? '* * * * * *' : `*/${interval} * * * * *` },
+    modules: {
+      http_healthy: {
+        prober: 'http',
+        timeout,
+        http: { valid_status_codes: [200], json_assertions: ['$.status == "healthy"'] },
+      },
+      redis_queue: { prober: 'redis', timeout, redis: { queues: [TASK_QUEUE] } },
+      postgres_ready: {
+        prober: 'postgres',
+        timeout,
+        postgres: { user: 'layerwatch', database: 'layerwatch' },
+      },
+    },
+    layers: [
+      ...Object.entries(sim.services).map(([name, s]) => ({
+        layer: s.layer,
+        name,
+        targets: [{ name, target: `${s.url}/health`, module: 'http_healthy' }],
+      })),
+      {
+        layer: 'shared',
+        name: 'data stores',
+        targets: [
+          { name: 'redis', target: stores.redis, module: 'redis_queue' },
+          { name: 'postgres', target: stores.postgres, module: 'postgres_ready' },
+        ],
+      },
+    ],
+    collectors: {
+      telemetry: { enabled: true, root: factoryRoot, interval: `${interval}s` },
+      readiness: {
+        enabled: true,
+        file: join(factoryRoot, READINESS_FILE),
+        interval: `${interval}s`,
+      },
+    },
+  };
+  return writeConfig(dir, stringify(config));
+}
+
+async function writeConfig(dir: string, text: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'probes.yml');
+  await writeFile(file, text);
   return file;
 }

@@ -9,7 +9,7 @@ import {
   type RunningRemediation,
 } from '@layerwatch/remediation';
 import { pino } from 'pino';
-import type { StackPart } from './stack.js';
+import type { StackPart } from './part.js';
 
 export interface RemediationOptions {
   readonly stateDir: string;

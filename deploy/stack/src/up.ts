@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatUrlTable, startStack, stopStack } from './stack.js';
+import { formatUrlTable, startStack } from './stack.js';
 
 const USAGE = 'Usage: layerwatch up [--state-dir DIR] [--host 127.0.0.1]';
 
@@ -20,18 +20,18 @@ export async function runUpCli(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
-  const parts = await startStack({
+  const stack = await startStack({
     stateDir: resolve(values['state-dir']),
     host: values.host,
     log,
   });
-  process.stdout.write(formatUrlTable(parts));
+  process.stdout.write(formatUrlTable(stack.parts));
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
   log('stopping …');
-  await stopStack(parts);
+  await stack.stop();
   log('stopped.');
   return 0;
 }
