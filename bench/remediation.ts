@@ -30,12 +30,20 @@ import { wrkScript, type WrkScriptResult } from './support/wrk-script.js';
  * works the service is pinned to CPU 1 while wrk, the simulator and PostgreSQL share CPU 0.
  * CPU µs per request is the service process's user + system time (/proc) over the
  * measurement divided by the requests wrk completed. Printed, never asserted.
+ *
+ * Write-ahead audit (issue 18) made every execution two records (the intent before the
+ * backend call, the outcome after). The old one-record path no longer exists as an
+ * option, so "before" is the old code itself: the revision BENCH_BEFORE_REV (default: the
+ * commit before write-ahead) checked out in a temporary git worktree under .bench-out/ and
+ * served the same way, in the same run, against the same stores and simulator.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const LOAD = { threads: 1, connections: 32 } as const;
 const GOAL = 1000;
 const TOKEN = 'lw_bench_operator_token_0123456789';
 const SERVE = fileURLToPath(new URL('../remediation/test/support/serve.ts', import.meta.url));
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const BEFORE_REV = process.env.BENCH_BEFORE_REV ?? 'b7b38d3~1';
 const SERVICE_CPU = 1;
 const LOAD_CPU = 0;
 
@@ -64,13 +72,13 @@ async function measure(
 }
 
 /** The service in its own process (tsx, from source), pinned to SERVICE_CPU where possible. */
-async function serve(config: string): Promise<{ child: Child; url: string }> {
+async function serve(config: string, serveScript = SERVE): Promise<{ child: Child; url: string }> {
   // BENCH_CPU_PROF=DIR writes the service's CPU profiles there, to find where it spends.
   const profile = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
   const port = await freePort();
-  const node = [...profile, '--import', 'tsx', SERVE, '--config', config];
+  const node = [...profile, '--import', 'tsx', serveScript, '--config', config];
   const args = [...node, '--listen', `127.0.0.1:${port}`];
   const child = CAN_PIN
     ? startChild('taskset', ['-c', String(SERVICE_CPU), process.execPath, ...args], 'remediation')
@@ -99,6 +107,20 @@ function configFor(store: unknown, services: Services): string {
   });
 }
 
+/** The old revision's serve.ts, from a worktree inside the repo (so node_modules resolve). */
+function checkoutBefore(): { serve: string; remove(): void } {
+  const dir = join(REPO, '.bench-out', 'remediation-before');
+  execFileSync('git', ['worktree', 'add', '--force', '--detach', dir, BEFORE_REV], {
+    cwd: REPO,
+    stdio: 'ignore',
+  });
+  return {
+    serve: join(dir, 'remediation/test/support/serve.ts'),
+    remove: () =>
+      execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: REPO, stdio: 'ignore' }),
+  };
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'lw-bench-remediation-'));
   const pgDir = await mkdtemp(join(tmpdir(), 'lw-bench-remediation-pg-'));
@@ -118,6 +140,8 @@ async function main(): Promise<void> {
   const execBody = '{"params":{"layer":"4","minutes":1}}';
   const rows: string[][] = [];
   const measured: Record<string, { dry: Measured; exec: Measured }> = {};
+  const before = checkoutBefore();
+  const writeAhead: string[][] = [];
   try {
     for (const [name, store] of stores) {
       const file = join(dir, `${name.split(' ')[0]}.yml`);
@@ -141,8 +165,38 @@ async function main(): Promise<void> {
       } finally {
         await child.stop();
       }
+      if (store.kind === 'sqlite' && store.path === ':memory:') continue;
+      // The same store, emptied, served by the old revision: executions with one record.
+      const oldFile = join(dir, `${name.split(' ')[0]}-before.yml`);
+      const oldStore =
+        store.kind === 'sqlite'
+          ? { ...store, path: join(dir, 'audit-before.db') }
+          : { ...store, schema: 'before' };
+      await writeFile(oldFile, configFor(oldStore, services));
+      const old = await serve(oldFile, before.serve);
+      try {
+        await measure(old.child, `${old.url}/api/v1/actions/debug-logging/execute`, execBody, 2);
+        const oldExec = await measure(
+          old.child,
+          `${old.url}/api/v1/actions/debug-logging/execute`,
+          execBody,
+        );
+        const now = measured[name]?.exec;
+        writeAhead.push([
+          name,
+          fixed(oldExec.requestsPerSecond, 0),
+          fixed(oldExec.cpuUsPerRequest, 0),
+          fixed(now?.requestsPerSecond ?? NaN, 0),
+          fixed(now?.cpuUsPerRequest ?? NaN, 0),
+          fixed((now?.requestsPerSecond ?? NaN) / oldExec.requestsPerSecond),
+          String(oldExec.non2xx + oldExec.socketErrors),
+        ]);
+      } finally {
+        await old.child.stop();
+      }
     }
   } finally {
+    before.remove();
     await sim.stop();
     await pg.stop();
     await rm(dir, { recursive: true, force: true });
@@ -166,6 +220,13 @@ async function main(): Promise<void> {
       'errors',
     ],
     rows,
+  );
+  console.log(
+    `\naudited executions/s before (${BEFORE_REV}: one record after the action) and after (write-ahead: intent before, outcome after), same run:\n`,
+  );
+  printTable(
+    ['audit store', 'before exec/s', 'CPU µs', 'after exec/s', 'CPU µs', 'after/before', 'errors'],
+    writeAhead,
   );
   const sqlite = measured[stores[0][0]]?.dry;
   const postgres = measured[stores[1][0]]?.dry.requestsPerSecond ?? NaN;
