@@ -4,16 +4,21 @@
  */
 import type { DashboardSpec } from '../dashboard.js';
 import { EXPORTED } from '../metrics.js';
-import { badFrom, goodFrom, panel, UP_DOWN } from '../panels.js';
+import {
+  badFrom,
+  goodFrom,
+  panel,
+  UP_DOWN,
+  type PanelBuilder,
+  type Thresholds,
+} from '../panels.js';
 import { byVariable, series } from '../promql.js';
 import { durationSeconds, type DashboardSettings } from '../settings.js';
 
+/** Legend of a per-GPU series. */
+const PER_GPU = '{{node}} GPU {{index}}';
+
 export function gpuResources(s: DashboardSettings): DashboardSpec {
-  const gpu = [s.gpu, byVariable('node')] as const;
-  const t = s.thresholds;
-  const m = EXPORTED.layer8;
-  const perGpu = '{{node}} GPU {{index}}';
-  const staleAfter = durationSeconds(t.gpuStaleAfter);
   return {
     slug: 'gpu-resources',
     title: 'Layerwatch / GPU and resources (layer 8)',
@@ -23,173 +28,212 @@ export function gpuResources(s: DashboardSettings): DashboardSpec {
     tags: ['layer-8', 'gpu'],
     variables: ['node'],
     panels: [
-      panel(s, {
-        kind: 'timeseries',
-        title: 'GPU utilization',
-        description:
-          `Share of time a kernel ran on each GPU. Red from ${t.gpuSaturatedRatio * 100} % ` +
-          `(saturated), blue under ${t.gpuIdleRatio * 100} % (idle, a problem while jobs queue). ` +
-          'Absent under MIG.',
-        unit: 'percentunit',
-        queries: [{ expr: series('nvidia_smi_utilization_gpu_ratio', ...gpu), legend: perGpu }],
-        alerts: ['LayerwatchGpuSaturated', 'LayerwatchGpuIdleWhileJobsQueue'],
-        thresholds: {
-          base: 'blue',
-          steps: [
-            { value: t.gpuIdleRatio, color: 'green' },
-            { value: t.gpuSaturatedRatio, color: 'red' },
-          ],
-        },
-        min: 0,
-        max: 1,
-        span: 12,
-      }),
-      panel(s, {
-        kind: 'bargauge',
-        title: 'Utilization by node',
-        description: 'Mean GPU utilisation of each node, with the same idle and saturated lines.',
-        unit: 'percentunit',
-        queries: [
-          {
-            expr: `avg by (node) (${series('nvidia_smi_utilization_gpu_ratio', ...gpu)})`,
-            legend: '{{node}}',
-            instant: true,
-          },
-        ],
-        alerts: ['LayerwatchGpuSaturated', 'LayerwatchGpuIdleWhileJobsQueue'],
-        thresholds: {
-          base: 'blue',
-          steps: [
-            { value: t.gpuIdleRatio, color: 'green' },
-            { value: t.gpuSaturatedRatio, color: 'red' },
-          ],
-        },
-        min: 0,
-        max: 1,
-        span: 12,
-      }),
-      panel(s, {
-        kind: 'timeseries',
-        title: 'GPU memory used',
-        description:
-          'Device memory allocated by active contexts on each GPU, as a share of its total.',
-        unit: 'percentunit',
-        queries: [
-          {
-            expr: `${series('nvidia_smi_memory_used_bytes', ...gpu)}\n/\n${series('nvidia_smi_memory_total_bytes', ...gpu)}`,
-            legend: perGpu,
-          },
-        ],
-        alerts: ['LayerwatchGpuSaturated'],
-        min: 0,
-        max: 1,
-        span: 12,
-      }),
-      panel(s, {
-        kind: 'timeseries',
-        title: 'GPU temperature',
-        description:
-          'Core temperature of each GPU; sustained heat throttles clocks before anything fails.',
-        unit: 'celsius',
-        queries: [{ expr: series('nvidia_smi_temperature_gpu', ...gpu), legend: perGpu }],
-        alerts: ['LayerwatchGpuSaturated'],
-        span: 12,
-      }),
-      panel(s, {
-        kind: 'timeseries',
-        title: 'GPU power draw',
-        description:
-          'Power draw of each board, and its software power limit ("limit" in the legend).',
-        unit: 'watt',
-        queries: [
-          { expr: series('nvidia_smi_power_draw_watts', ...gpu), legend: perGpu },
-          { expr: series('nvidia_smi_power_limit_watts', ...gpu), legend: `limit ${perGpu}` },
-        ],
-        alerts: ['LayerwatchGpuSaturated'],
-        span: 12,
-      }),
-      panel(s, {
-        kind: 'timeseries',
-        title: 'GPU allocation',
-        description:
-          'GPUs allocated to workloads on each node, against the GPUs that can be allocated.',
-        unit: 'short',
-        queries: [
-          { expr: series(m.gpuAllocated, s.gpu, byVariable('node')), legend: 'allocated {{node}}' },
-          { expr: series(m.gpuCapacity, s.gpu, byVariable('node')), legend: 'capacity {{node}}' },
-        ],
-        alerts: ['LayerwatchGpuIdleWhileJobsQueue', 'LayerwatchLayerExporterAbsent'],
-        min: 0,
-        span: 12,
-      }),
-      panel(s, {
-        kind: 'stat',
-        title: 'GPU cost per hour',
-        description:
-          'Running cost of the allocated GPUs in US dollars per hour, per node and in total.',
-        unit: 'currencyUSD',
-        queries: [
-          {
-            expr: `sum by (node) (${series(m.costPerHour, s.gpu, byVariable('node'))})`,
-            legend: '{{node}}',
-            instant: true,
-          },
-          {
-            expr: `sum(${series(m.costPerHour, s.gpu, byVariable('node'))})`,
-            legend: 'total',
-            instant: true,
-          },
-        ],
-        alerts: ['LayerwatchGpuIdleWhileJobsQueue', 'LayerwatchLayerExporterAbsent'],
-        page: 'overview',
-        span: 12,
-      }),
-      panel(s, {
-        kind: 'stat',
-        title: 'GPU collector',
-        description:
-          'Whether the last nvidia-smi run on each node succeeded and parsed; while DOWN no GPU series are fresh.',
-        unit: 'none',
-        queries: [
-          {
-            expr: series('layerwatch_gpu_collector_up', ...gpu),
-            legend: '{{node}}',
-            instant: true,
-          },
-        ],
-        alerts: ['LayerwatchGpuCollectorDown', 'LayerwatchGpuNodeDown'],
-        thresholds: goodFrom(1),
-        mappings: UP_DOWN,
-        span: 6,
-      }),
-      panel(s, {
-        kind: 'stat',
-        title: 'GPU data age',
-        description:
-          `Seconds since the last successful nvidia-smi run on each node; red from ` +
-          `${t.gpuStaleAfter}, when the GPU figures above are stale.`,
-        unit: 's',
-        queries: [
-          {
-            expr: `time() - ${series('layerwatch_gpu_collector_last_success_timestamp_seconds', ...gpu)}`,
-            legend: '{{node}}',
-            instant: true,
-          },
-        ],
-        alerts: ['LayerwatchGpuDataStale'],
-        thresholds: badFrom(staleAfter),
-        span: 6,
-      }),
-      panel(s, {
-        kind: 'table',
-        title: 'GPUs',
-        description:
-          'Every GPU the collector saw: node, index, model name, driver version, PCI bus id and UUID.',
-        unit: 'none',
-        queries: [{ expr: series('nvidia_smi_gpu_info', ...gpu), instant: true, format: 'table' }],
-        alerts: ['LayerwatchGpuCollectorDown'],
-        span: 24,
-      }),
+      ...utilization(s),
+      ...memoryHeatAndPower(s),
+      ...allocationAndCost(s),
+      ...collectorAndInventory(s),
     ],
   };
+}
+
+/** The GPU collector's series of the picked nodes. */
+function gpusOfNodes(s: DashboardSettings): readonly [string, string] {
+  return [s.gpu, byVariable('node')];
+}
+
+/** Blue while idle, green in use, red once saturated: the two GPU alerts' lines. */
+function idleToSaturated(s: DashboardSettings): Thresholds {
+  const t = s.thresholds;
+  return {
+    base: 'blue',
+    steps: [
+      { value: t.gpuIdleRatio, color: 'green' },
+      { value: t.gpuSaturatedRatio, color: 'red' },
+    ],
+  };
+}
+
+/** Utilisation per GPU over time, and per node now. */
+function utilization(s: DashboardSettings): PanelBuilder[] {
+  const gpu = gpusOfNodes(s);
+  const t = s.thresholds;
+  return [
+    panel(s, {
+      kind: 'timeseries',
+      title: 'GPU utilization',
+      description:
+        `Share of time a kernel ran on each GPU. Red from ${t.gpuSaturatedRatio * 100} % ` +
+        `(saturated), blue under ${t.gpuIdleRatio * 100} % (idle, a problem while jobs queue). ` +
+        'Absent under MIG.',
+      unit: 'percentunit',
+      queries: [{ expr: series('nvidia_smi_utilization_gpu_ratio', ...gpu), legend: PER_GPU }],
+      alerts: ['LayerwatchGpuSaturated', 'LayerwatchGpuIdleWhileJobsQueue'],
+      thresholds: idleToSaturated(s),
+      min: 0,
+      max: 1,
+      span: 12,
+    }),
+    panel(s, {
+      kind: 'bargauge',
+      title: 'Utilization by node',
+      description: 'Mean GPU utilisation of each node, with the same idle and saturated lines.',
+      unit: 'percentunit',
+      queries: [
+        {
+          expr: `avg by (node) (${series('nvidia_smi_utilization_gpu_ratio', ...gpu)})`,
+          legend: '{{node}}',
+          instant: true,
+        },
+      ],
+      alerts: ['LayerwatchGpuSaturated', 'LayerwatchGpuIdleWhileJobsQueue'],
+      thresholds: idleToSaturated(s),
+      min: 0,
+      max: 1,
+      span: 12,
+    }),
+  ];
+}
+
+/** Memory used, core temperature and power draw of each GPU. */
+function memoryHeatAndPower(s: DashboardSettings): PanelBuilder[] {
+  const gpu = gpusOfNodes(s);
+  return [
+    panel(s, {
+      kind: 'timeseries',
+      title: 'GPU memory used',
+      description:
+        'Device memory allocated by active contexts on each GPU, as a share of its total.',
+      unit: 'percentunit',
+      queries: [
+        {
+          expr: `${series('nvidia_smi_memory_used_bytes', ...gpu)}\n/\n${series('nvidia_smi_memory_total_bytes', ...gpu)}`,
+          legend: PER_GPU,
+        },
+      ],
+      alerts: ['LayerwatchGpuSaturated'],
+      min: 0,
+      max: 1,
+      span: 12,
+    }),
+    panel(s, {
+      kind: 'timeseries',
+      title: 'GPU temperature',
+      description:
+        'Core temperature of each GPU; sustained heat throttles clocks before anything fails.',
+      unit: 'celsius',
+      queries: [{ expr: series('nvidia_smi_temperature_gpu', ...gpu), legend: PER_GPU }],
+      alerts: ['LayerwatchGpuSaturated'],
+      span: 12,
+    }),
+    panel(s, {
+      kind: 'timeseries',
+      title: 'GPU power draw',
+      description:
+        'Power draw of each board, and its software power limit ("limit" in the legend).',
+      unit: 'watt',
+      queries: [
+        { expr: series('nvidia_smi_power_draw_watts', ...gpu), legend: PER_GPU },
+        { expr: series('nvidia_smi_power_limit_watts', ...gpu), legend: `limit ${PER_GPU}` },
+      ],
+      alerts: ['LayerwatchGpuSaturated'],
+      span: 12,
+    }),
+  ];
+}
+
+/** GPUs allocated against capacity, and what the allocated ones cost per hour. */
+function allocationAndCost(s: DashboardSettings): PanelBuilder[] {
+  const m = EXPORTED.layer8;
+  return [
+    panel(s, {
+      kind: 'timeseries',
+      title: 'GPU allocation',
+      description:
+        'GPUs allocated to workloads on each node, against the GPUs that can be allocated.',
+      unit: 'short',
+      queries: [
+        { expr: series(m.gpuAllocated, s.gpu, byVariable('node')), legend: 'allocated {{node}}' },
+        { expr: series(m.gpuCapacity, s.gpu, byVariable('node')), legend: 'capacity {{node}}' },
+      ],
+      alerts: ['LayerwatchGpuIdleWhileJobsQueue', 'LayerwatchLayerExporterAbsent'],
+      min: 0,
+      span: 12,
+    }),
+    panel(s, {
+      kind: 'stat',
+      title: 'GPU cost per hour',
+      description:
+        'Running cost of the allocated GPUs in US dollars per hour, per node and in total.',
+      unit: 'currencyUSD',
+      queries: [
+        {
+          expr: `sum by (node) (${series(m.costPerHour, s.gpu, byVariable('node'))})`,
+          legend: '{{node}}',
+          instant: true,
+        },
+        {
+          expr: `sum(${series(m.costPerHour, s.gpu, byVariable('node'))})`,
+          legend: 'total',
+          instant: true,
+        },
+      ],
+      alerts: ['LayerwatchGpuIdleWhileJobsQueue', 'LayerwatchLayerExporterAbsent'],
+      page: 'overview',
+      span: 12,
+    }),
+  ];
+}
+
+/** Whether the GPU collector runs and its data is fresh, and every GPU it saw. */
+function collectorAndInventory(s: DashboardSettings): PanelBuilder[] {
+  const gpu = gpusOfNodes(s);
+  const t = s.thresholds;
+  return [
+    panel(s, {
+      kind: 'stat',
+      title: 'GPU collector',
+      description:
+        'Whether the last nvidia-smi run on each node succeeded and parsed; while DOWN no GPU series are fresh.',
+      unit: 'none',
+      queries: [
+        {
+          expr: series('layerwatch_gpu_collector_up', ...gpu),
+          legend: '{{node}}',
+          instant: true,
+        },
+      ],
+      alerts: ['LayerwatchGpuCollectorDown', 'LayerwatchGpuNodeDown'],
+      thresholds: goodFrom(1),
+      mappings: UP_DOWN,
+      span: 6,
+    }),
+    panel(s, {
+      kind: 'stat',
+      title: 'GPU data age',
+      description:
+        `Seconds since the last successful nvidia-smi run on each node; red from ` +
+        `${t.gpuStaleAfter}, when the GPU figures above are stale.`,
+      unit: 's',
+      queries: [
+        {
+          expr: `time() - ${series('layerwatch_gpu_collector_last_success_timestamp_seconds', ...gpu)}`,
+          legend: '{{node}}',
+          instant: true,
+        },
+      ],
+      alerts: ['LayerwatchGpuDataStale'],
+      thresholds: badFrom(durationSeconds(t.gpuStaleAfter)),
+      span: 6,
+    }),
+    panel(s, {
+      kind: 'table',
+      title: 'GPUs',
+      description:
+        'Every GPU the collector saw: node, index, model name, driver version, PCI bus id and UUID.',
+      unit: 'none',
+      queries: [{ expr: series('nvidia_smi_gpu_info', ...gpu), instant: true, format: 'table' }],
+      alerts: ['LayerwatchGpuCollectorDown'],
+      span: 24,
+    }),
+  ];
 }

@@ -2,17 +2,11 @@
 import { WATCHDOG } from '@layerwatch/alert-rules';
 import { PRIORITIES } from '@layerwatch/vocabulary';
 import { firingAlertsExpr, type DashboardSpec } from '../dashboard.js';
-import { atLeastOne, badFrom, goodFrom, panel, UP_DOWN } from '../panels.js';
+import { atLeastOne, badFrom, goodFrom, panel, UP_DOWN, type PanelBuilder } from '../panels.js';
 import { byVariable, quantile, rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
 
 export function systemHealth(s: DashboardSettings): DashboardSpec {
-  const probes = [s.probes, byVariable('layer')] as const;
-  const objective = s.availabilityObjective;
-  const availability = s.slo('availability');
-  const anyPriority = PRIORITIES.map(
-    (p) => `label_replace(vector(0), "priority", "${p}", "", "")`,
-  ).join(' or ');
   return {
     slug: 'system-health',
     title: 'Layerwatch / System health',
@@ -22,203 +16,249 @@ export function systemHealth(s: DashboardSettings): DashboardSpec {
     tags: ['overview'],
     variables: ['layer'],
     panels: [
-      panel(s, {
-        kind: 'stat',
-        title: 'Layer up',
-        description:
-          'UP when every probed endpoint of the layer answered its last probe, DOWN when any ' +
-          'failed (min of probe_success per layer).',
-        unit: 'none',
-        queries: [
-          {
-            expr: `min by (layer) (${series('probe_success', ...probes)})`,
-            legend: '{{layer}}',
-            instant: true,
-          },
-        ],
-        alerts: ['LayerwatchProbeDown', 'LayerwatchLayerProbesAbsent'],
-        page: 'overview',
-        thresholds: goodFrom(1),
-        mappings: UP_DOWN,
-        span: 24,
-        height: 4,
-      }),
-      panel(s, {
-        kind: 'state',
-        title: 'Probed endpoints',
-        description:
-          'Each probed endpoint over time, green while it answers and red while it fails; ' +
-          'the daemon logs the reason of each failure.',
-        unit: 'none',
-        queries: [{ expr: series('probe_success', ...probes), legend: '{{layer}} {{name}}' }],
-        alerts: ['LayerwatchProbeDown'],
-        thresholds: goodFrom(1),
-        mappings: UP_DOWN,
-        span: 24,
-        height: 9,
-      }),
-      panel(s, {
-        kind: 'stat',
-        title: 'Availability over the time range',
-        description:
-          `Share of successful probes per layer over the dashboard's time range; green at or ` +
-          `above the objective (${availability.title}).`,
-        unit: 'percentunit',
-        queries: [
-          {
-            expr: `avg by (layer) (avg_over_time(${series('probe_success', ...probes)}[$__range]))`,
-            legend: '{{layer}}',
-            instant: true,
-          },
-        ],
-        alerts: [availability.alert],
-        thresholds: goodFrom(objective),
-        decimals: 3,
-        span: 12,
-      }),
-      panel(s, {
-        kind: 'timeseries',
-        title: 'Availability',
-        description:
-          'Share of successful probes per layer in each interval; the dashed line is the ' +
-          'availability objective the burn-rate alerts defend.',
-        unit: 'percentunit',
-        queries: [
-          {
-            expr: `avg by (layer) (avg_over_time(${series('probe_success', ...probes)}[$__rate_interval]))`,
-            legend: '{{layer}}',
-          },
-        ],
-        alerts: [availability.alert],
-        thresholds: goodFrom(objective),
-        max: 1,
-        span: 12,
-      }),
-      panel(s, {
-        kind: 'bargauge',
-        title: 'Error budget remaining',
-        description:
-          `Share of each SLO's ${s.config.sloPeriod} error budget still unspent, per layer: ` +
-          '100 % at the start of the period, 0 when spent, negative once overspent.',
-        unit: 'percentunit',
-        queries: [
-          {
-            expr: series(s.records.budgetRemaining, byVariable('layer'), s.cluster),
-            legend: '{{slo}} {{layer}}',
-            instant: true,
-          },
-        ],
-        alerts: atLeastOne(
-          s.config.slos.map((slo) => slo.alert),
-          'SLO alerts',
-        ),
-        page: 'overview',
-        thresholds: goodFrom(0),
-        max: 1,
-        span: 12,
-      }),
-      panel(s, {
-        kind: 'stat',
-        title: 'Firing alerts by priority',
-        description:
-          'Alerts firing now, by priority: P0 pages at once, P1 within 1 h, P2 within 4 h, ' +
-          'P3 within 24 h. The always-firing watchdog is left out.',
-        unit: 'none',
-        queries: [
-          {
-            expr: `count by (priority) (${firingAlertsExpr(s)})\nor\n(${anyPriority})`,
-            legend: '{{priority}}',
-            instant: true,
-          },
-        ],
-        alerts: [WATCHDOG],
-        thresholds: badFrom(1),
-        span: 12,
-      }),
-      panel(s, {
-        kind: 'table',
-        title: 'Firing alerts',
-        description:
-          'Every alert firing now with its labels; the Layerwatch app lists them with their ' +
-          'remediation actions.',
-        unit: 'none',
-        queries: [
-          {
-            expr: firingAlertsExpr(s),
-            instant: true,
-            format: 'table',
-          },
-        ],
-        alerts: [WATCHDOG],
-        span: 24,
-      }),
-      panel(s, {
-        kind: 'timeseries',
-        title: 'Probe latency p95 by layer',
-        description:
-          "95th percentile of scheduled probe durations per layer, from the daemon's " +
-          'per-layer histogram; a rise precedes timeouts.',
-        unit: 's',
-        queries: [
-          {
-            expr: quantile(0.95, 'layerwatch_layer_probe_duration_seconds', ['layer'], ...probes),
-            legend: '{{layer}}',
-          },
-        ],
-        alerts: ['LayerwatchProbeDown'],
-        span: 12,
-      }),
-      panel(s, {
-        kind: 'timeseries',
-        title: 'Probe duration by endpoint',
-        description: 'Duration of the latest probe of each endpoint, failed or not.',
-        unit: 's',
-        queries: [
-          { expr: series('probe_duration_seconds', ...probes), legend: '{{layer}} {{name}}' },
-        ],
-        alerts: ['LayerwatchProbeDown'],
-        span: 12,
-      }),
-      panel(s, {
-        kind: 'timeseries',
-        title: 'Probe failures by reason',
-        description:
-          'Failed probes per second by module and reason (timeout, connection_refused, ' +
-          "status_code…): the reason points at the layer's runbook section.",
-        unit: 'ops',
-        queries: [
-          {
-            expr: sumBy(['module', 'reason'], rate('layerwatch_probe_failures_total', s.probes)),
-            legend: '{{module}} {{reason}}',
-          },
-        ],
-        alerts: ['LayerwatchProbeDown'],
-        span: 12,
-      }),
-      panel(s, {
-        kind: 'stat',
-        title: 'Probe daemon',
-        description:
-          'Whether Prometheus scrapes the probe daemon and its last config reload succeeded; ' +
-          'without it no layer alert can fire.',
-        unit: 'none',
-        queries: [
-          {
-            expr: series('up', `job="${s.config.jobs.probes}"`, s.cluster),
-            legend: 'scraped {{instance}}',
-            instant: true,
-          },
-          {
-            expr: series('layerwatch_config_last_reload_successful', s.probes),
-            legend: 'config {{instance}}',
-            instant: true,
-          },
-        ],
-        alerts: ['LayerwatchProbeDaemonAbsent', 'LayerwatchProbeConfigReloadFailed'],
-        thresholds: goodFrom(1),
-        mappings: UP_DOWN,
-        span: 12,
-      }),
+      ...layerUpDown(s),
+      ...availabilityAndBudget(s),
+      ...firingAlerts(s),
+      ...probeTimingsAndFailures(s),
+      probeDaemon(s),
     ],
   };
+}
+
+/** The probe daemon's series of the picked layers. */
+function probedLayers(s: DashboardSettings): readonly [string, string] {
+  return [s.probes, byVariable('layer')];
+}
+
+/** Each layer UP or DOWN now, and each probed endpoint over time. */
+function layerUpDown(s: DashboardSettings): PanelBuilder[] {
+  const probes = probedLayers(s);
+  return [
+    panel(s, {
+      kind: 'stat',
+      title: 'Layer up',
+      description:
+        'UP when every probed endpoint of the layer answered its last probe, DOWN when any ' +
+        'failed (min of probe_success per layer).',
+      unit: 'none',
+      queries: [
+        {
+          expr: `min by (layer) (${series('probe_success', ...probes)})`,
+          legend: '{{layer}}',
+          instant: true,
+        },
+      ],
+      alerts: ['LayerwatchProbeDown', 'LayerwatchLayerProbesAbsent'],
+      page: 'overview',
+      thresholds: goodFrom(1),
+      mappings: UP_DOWN,
+      span: 24,
+      height: 4,
+    }),
+    panel(s, {
+      kind: 'state',
+      title: 'Probed endpoints',
+      description:
+        'Each probed endpoint over time, green while it answers and red while it fails; ' +
+        'the daemon logs the reason of each failure.',
+      unit: 'none',
+      queries: [{ expr: series('probe_success', ...probes), legend: '{{layer}} {{name}}' }],
+      alerts: ['LayerwatchProbeDown'],
+      thresholds: goodFrom(1),
+      mappings: UP_DOWN,
+      span: 24,
+      height: 9,
+    }),
+  ];
+}
+
+/** Availability over the range and per interval against the objective, and budget left. */
+function availabilityAndBudget(s: DashboardSettings): PanelBuilder[] {
+  const probes = probedLayers(s);
+  const objective = s.availabilityObjective;
+  const availability = s.slo('availability');
+  return [
+    panel(s, {
+      kind: 'stat',
+      title: 'Availability over the time range',
+      description:
+        `Share of successful probes per layer over the dashboard's time range; green at or ` +
+        `above the objective (${availability.title}).`,
+      unit: 'percentunit',
+      queries: [
+        {
+          expr: `avg by (layer) (avg_over_time(${series('probe_success', ...probes)}[$__range]))`,
+          legend: '{{layer}}',
+          instant: true,
+        },
+      ],
+      alerts: [availability.alert],
+      thresholds: goodFrom(objective),
+      decimals: 3,
+      span: 12,
+    }),
+    panel(s, {
+      kind: 'timeseries',
+      title: 'Availability',
+      description:
+        'Share of successful probes per layer in each interval; the dashed line is the ' +
+        'availability objective the burn-rate alerts defend.',
+      unit: 'percentunit',
+      queries: [
+        {
+          expr: `avg by (layer) (avg_over_time(${series('probe_success', ...probes)}[$__rate_interval]))`,
+          legend: '{{layer}}',
+        },
+      ],
+      alerts: [availability.alert],
+      thresholds: goodFrom(objective),
+      max: 1,
+      span: 12,
+    }),
+    panel(s, {
+      kind: 'bargauge',
+      title: 'Error budget remaining',
+      description:
+        `Share of each SLO's ${s.config.sloPeriod} error budget still unspent, per layer: ` +
+        '100 % at the start of the period, 0 when spent, negative once overspent.',
+      unit: 'percentunit',
+      queries: [
+        {
+          expr: series(s.records.budgetRemaining, byVariable('layer'), s.cluster),
+          legend: '{{slo}} {{layer}}',
+          instant: true,
+        },
+      ],
+      alerts: atLeastOne(
+        s.config.slos.map((slo) => slo.alert),
+        'SLO alerts',
+      ),
+      page: 'overview',
+      thresholds: goodFrom(0),
+      max: 1,
+      span: 12,
+    }),
+  ];
+}
+
+/** Firing alerts counted by priority (every priority shown, 0 when none), and listed. */
+function firingAlerts(s: DashboardSettings): PanelBuilder[] {
+  const anyPriority = PRIORITIES.map(
+    (p) => `label_replace(vector(0), "priority", "${p}", "", "")`,
+  ).join(' or ');
+  return [
+    panel(s, {
+      kind: 'stat',
+      title: 'Firing alerts by priority',
+      description:
+        'Alerts firing now, by priority: P0 pages at once, P1 within 1 h, P2 within 4 h, ' +
+        'P3 within 24 h. The always-firing watchdog is left out.',
+      unit: 'none',
+      queries: [
+        {
+          expr: `count by (priority) (${firingAlertsExpr(s)})\nor\n(${anyPriority})`,
+          legend: '{{priority}}',
+          instant: true,
+        },
+      ],
+      alerts: [WATCHDOG],
+      thresholds: badFrom(1),
+      span: 12,
+    }),
+    panel(s, {
+      kind: 'table',
+      title: 'Firing alerts',
+      description:
+        'Every alert firing now with its labels; the Layerwatch app lists them with their ' +
+        'remediation actions.',
+      unit: 'none',
+      queries: [
+        {
+          expr: firingAlertsExpr(s),
+          instant: true,
+          format: 'table',
+        },
+      ],
+      alerts: [WATCHDOG],
+      span: 24,
+    }),
+  ];
+}
+
+/** How long probes take, per layer and per endpoint, and why they fail. */
+function probeTimingsAndFailures(s: DashboardSettings): PanelBuilder[] {
+  const probes = probedLayers(s);
+  return [
+    panel(s, {
+      kind: 'timeseries',
+      title: 'Probe latency p95 by layer',
+      description:
+        "95th percentile of scheduled probe durations per layer, from the daemon's " +
+        'per-layer histogram; a rise precedes timeouts.',
+      unit: 's',
+      queries: [
+        {
+          expr: quantile(0.95, 'layerwatch_layer_probe_duration_seconds', ['layer'], ...probes),
+          legend: '{{layer}}',
+        },
+      ],
+      alerts: ['LayerwatchProbeDown'],
+      span: 12,
+    }),
+    panel(s, {
+      kind: 'timeseries',
+      title: 'Probe duration by endpoint',
+      description: 'Duration of the latest probe of each endpoint, failed or not.',
+      unit: 's',
+      queries: [
+        { expr: series('probe_duration_seconds', ...probes), legend: '{{layer}} {{name}}' },
+      ],
+      alerts: ['LayerwatchProbeDown'],
+      span: 12,
+    }),
+    panel(s, {
+      kind: 'timeseries',
+      title: 'Probe failures by reason',
+      description:
+        'Failed probes per second by module and reason (timeout, connection_refused, ' +
+        "status_code…): the reason points at the layer's runbook section.",
+      unit: 'ops',
+      queries: [
+        {
+          expr: sumBy(['module', 'reason'], rate('layerwatch_probe_failures_total', s.probes)),
+          legend: '{{module}} {{reason}}',
+        },
+      ],
+      alerts: ['LayerwatchProbeDown'],
+      span: 12,
+    }),
+  ];
+}
+
+/** Whether Prometheus scrapes the probe daemon and its config loaded. */
+function probeDaemon(s: DashboardSettings): PanelBuilder {
+  return panel(s, {
+    kind: 'stat',
+    title: 'Probe daemon',
+    description:
+      'Whether Prometheus scrapes the probe daemon and its last config reload succeeded; ' +
+      'without it no layer alert can fire.',
+    unit: 'none',
+    queries: [
+      {
+        expr: series('up', `job="${s.config.jobs.probes}"`, s.cluster),
+        legend: 'scraped {{instance}}',
+        instant: true,
+      },
+      {
+        expr: series('layerwatch_config_last_reload_successful', s.probes),
+        legend: 'config {{instance}}',
+        instant: true,
+      },
+    ],
+    alerts: ['LayerwatchProbeDaemonAbsent', 'LayerwatchProbeConfigReloadFailed'],
+    thresholds: goodFrom(1),
+    mappings: UP_DOWN,
+    span: 12,
+  });
 }
