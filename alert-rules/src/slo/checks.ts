@@ -3,7 +3,7 @@
  * records nothing (never NaN), a trickle of failing requests records a ratio but pages
  * nobody, and the error budget remaining follows the period's ratio.
  */
-import type { AlertRulesConfig, SloSettings } from '../config-types.js';
+import type { AlertRulesConfig, Sli, SloSettings } from '../config-types.js';
 import { seriesLiteral } from '../promql-series.js';
 import type { GroupCheck, InputSeries } from '../types.js';
 import {
@@ -89,9 +89,28 @@ function probeChecks(config: AlertRulesConfig, slo: SloSettings): GroupCheck[] {
   ];
 }
 
+type LatencySli = Extract<Sli, { kind: 'latency' }>;
+
+/** A latency SLI as promtool input, and the labels of the records made from it. */
+interface LatencyInput {
+  /** The histogram: `values` for the count, `good` for the bucket under the bound. */
+  readonly series: (
+    values: string,
+    good?: string,
+    cluster?: Record<string, string>,
+  ) => InputSeries[];
+  /** The records' labels as promtool writes them, sorted: `layer="5",slo="…"`. */
+  readonly labelText: string;
+}
+
 function latencyChecks(config: AlertRulesConfig, slo: SloSettings): GroupCheck[] {
   const sli = slo.sli;
   if (sli.kind !== 'latency') return [];
+  const input = latencyInput(slo, sli);
+  return [twoClustersCheck(config, slo, input), ...lowTrafficChecks(config, slo, input)];
+}
+
+function latencyInput(slo: SloSettings, sli: LatencySli): LatencyInput {
   const extra: Record<string, string> = {};
   for (const name of sli.by) extra[name] = name === 'from_layer' ? '4' : '5';
   const series = (
@@ -118,26 +137,44 @@ function latencyChecks(config: AlertRulesConfig, slo: SloSettings): GroupCheck[]
     .sort()
     .map((name) => `${name}="${labels[name]}"`)
     .join(',');
+  return { series, labelText };
+}
+
+/** Two clusters, one all slow and one all fast: each keeps its own error ratio. */
+function twoClustersCheck(
+  config: AlertRulesConfig,
+  slo: SloSettings,
+  { series, labelText }: LatencyInput,
+): GroupCheck {
+  const shortest = sloWindows(config)[0] ?? '5m';
+  const cluster = config.clusterLabel;
+  return {
+    kind: 'expr',
+    name: 'two clusters: each keeps its own error ratio (a all slow, b all fast)',
+    input: [
+      ...series('0+100x20', '0x20', { [cluster]: 'a' }),
+      ...series('0+100x20', '0+100x20', { [cluster]: 'b' }),
+    ],
+    evalTime: '10m',
+    expr: `${errorRatioRecord(shortest)}{slo="${slo.name}"}`,
+    samples: [
+      { labels: `${errorRatioRecord(shortest)}{${cluster}="a",${labelText}}`, value: 1 },
+      { labels: `${errorRatioRecord(shortest)}{${cluster}="b",${labelText}}`, value: 0 },
+    ],
+  };
+}
+
+/** No traffic records nothing; a trickle of slow requests records a ratio but pages nobody. */
+function lowTrafficChecks(
+  config: AlertRulesConfig,
+  slo: SloSettings,
+  { series, labelText }: LatencyInput,
+): GroupCheck[] {
   const shortest = sloWindows(config)[0] ?? '5m';
   const firstLong = longWindows(config)[0] ?? '1h';
   // One slow request every 10 minutes: every event is bad, but far fewer than minEvents.
   const trickle = Array.from({ length: 10 }, (_, i) => `${i}x9`).join(' ');
-  const cluster = config.clusterLabel;
   return [
-    {
-      kind: 'expr',
-      name: 'two clusters: each keeps its own error ratio (a all slow, b all fast)',
-      input: [
-        ...series('0+100x20', '0x20', { [cluster]: 'a' }),
-        ...series('0+100x20', '0+100x20', { [cluster]: 'b' }),
-      ],
-      evalTime: '10m',
-      expr: `${errorRatioRecord(shortest)}{slo="${slo.name}"}`,
-      samples: [
-        { labels: `${errorRatioRecord(shortest)}{${cluster}="a",${labelText}}`, value: 1 },
-        { labels: `${errorRatioRecord(shortest)}{${cluster}="b",${labelText}}`, value: 0 },
-      ],
-    },
     {
       kind: 'expr',
       name: 'no traffic: no error ratio and no budget (no NaN)',
