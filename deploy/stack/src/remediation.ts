@@ -9,7 +9,6 @@ import {
   type RunningRemediation,
 } from '@layerwatch/remediation';
 import { pino } from 'pino';
-import type { StackPart } from './part.js';
 
 export interface RemediationOptions {
   readonly stateDir: string;
@@ -31,7 +30,6 @@ type AutoRules = NonNullable<
 >;
 
 export interface StartedRemediation {
-  readonly part: StackPart;
   /** The file holding the bearer token Alertmanager sends to the webhook. */
   readonly alertmanagerTokenFile: string;
   /** Every identity's token file, by name. */
@@ -95,13 +93,5 @@ export async function startStackRemediation(
     tokenFiles: files as StartedRemediation['tokenFiles'],
     tokens: secrets as StartedRemediation['tokens'],
     running,
-    part: {
-      name: 'Remediation',
-      urls: [
-        `${running.url}/api/v1/actions  (admin token: ${secrets['admin']}, also in ${files['admin']})`,
-        `${running.url}/api/v1/pages    (tokens for operator, viewer, alertmanager in ${options.tokenDir})`,
-      ],
-      stop: () => running.stop(),
-    },
   };
 }

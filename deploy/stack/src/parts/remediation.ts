@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { need, type PartSpec } from '../part.js';
 import { startStackRemediation } from '../remediation.js';
 
@@ -20,6 +20,14 @@ export const remediationPart: PartSpec = {
       autoRemediation: options.autoRemediation,
     });
     state.remediation = started;
-    return started.part;
+    const { running, tokens, tokenFiles } = started;
+    return {
+      name: 'Remediation',
+      urls: [
+        `${running.url}/api/v1/actions  (admin token: ${tokens.admin}, also in ${tokenFiles.admin})`,
+        `${running.url}/api/v1/pages    (tokens for operator, viewer, alertmanager in ${dirname(tokenFiles.admin)})`,
+      ],
+      stop: () => running.stop(),
+    };
   },
 };
