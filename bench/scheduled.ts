@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { registryLike } from './support/metrics-peer.js';
 import {
   CAN_PIN,
@@ -57,27 +58,27 @@ function row(name: string, r: Measured): string[] {
 }
 
 function configYaml(port: number): string {
-  const targets = Array.from(
-    { length: TARGETS },
-    (_, i) =>
-      `      - { name: t${i}, target: 'http://127.0.0.1:${port}/t/${i}', module: http_2xx }`,
-  );
   // Cron never fires during the run (hourly, and the scheduler is off): the bench drives
   // the rounds itself through probeScheduledTargets().
-  return `scheduler:
-  enabled: false
-  default_schedule: '0 0 * * * *'
-  max_concurrent_probes: ${CONCURRENCY}
-modules:
-  http_2xx:
-    prober: http
-    timeout: 5s
-layers:
-  - layer: '1'
-    name: bench
-    targets:
-${targets.join('\n')}
-`;
+  return stringify({
+    scheduler: {
+      enabled: false,
+      default_schedule: '0 0 * * * *',
+      max_concurrent_probes: CONCURRENCY,
+    },
+    modules: { http_2xx: { prober: 'http', timeout: '5s' } },
+    layers: [
+      {
+        layer: '1',
+        name: 'bench',
+        targets: Array.from({ length: TARGETS }, (_, i) => ({
+          name: `t${i}`,
+          target: `http://127.0.0.1:${port}/t/${i}`,
+          module: 'http_2xx',
+        })),
+      },
+    ],
+  });
 }
 
 async function scrapeCost(
