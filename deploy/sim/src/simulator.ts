@@ -2,11 +2,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LayerTelemetry } from '@layerwatch/exporters';
 import { createServiceApp, SIM_VERSION } from './app.js';
-import { factoryRoutes, startFactory, type FactoryPipeline } from './factory/index.js';
+import {
+  factoryRoutes,
+  startFactory,
+  type FactoryPipeline,
+  type RunningFactory,
+} from './factory/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { parseFault, type FaultSpec } from './fault.js';
 import { FaultSwitch } from './fault-switch.js';
-import { resolveOptions, type SimulatorOptions } from './options.js';
+import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
 import { SERVICE_NAMES, SERVICES } from './services/registry.js';
 import type { ServiceContext, ServiceName } from './services/types.js';
 import { ServiceSettings } from './settings.js';
@@ -38,12 +43,50 @@ interface Running {
   telemetry: LayerTelemetry;
 }
 
+/** What the simulator started so far, so that one stop closes whatever got started. */
+interface Parts {
+  readonly resolved: ResolvedOptions;
+  readonly stopController: AbortController;
+  readonly clock: Clock;
+  readonly telemetries: ReadonlyMap<ServiceName, LayerTelemetry>;
+  readonly running: Running[];
+  factory: RunningFactory | undefined;
+  traffic: CrossLayerTraffic | undefined;
+}
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const resolved = resolveOptions(options);
-  const stopController = new AbortController();
-  const clock: Clock = systemClock;
-  const running: Running[] = [];
-  // Telemetry first: the factory (layer 4's work) counts its exports in the agent's.
+  const parts: Parts = {
+    resolved,
+    stopController: new AbortController(),
+    clock: systemClock,
+    // Telemetry first: the factory (layer 4's work) counts its exports in the agent's.
+    telemetries: await startTelemetries(resolved),
+    running: [],
+    factory: undefined,
+    traffic: undefined,
+  };
+  try {
+    parts.factory = await startDemoFactory(parts);
+  } catch (error) {
+    await stopParts(parts);
+    throw error;
+  }
+  for (const name of SERVICE_NAMES) parts.running.push(await startService(parts, name));
+  const byName = new Map(parts.running.map((entry) => [entry.name, entry]));
+  if (resolved.crossLayerIntervalMs > 0) {
+    parts.traffic = startCrossLayerTraffic(
+      crossLayerCalls(byName),
+      resolved.crossLayerIntervalMs,
+      parts.stopController.signal,
+    );
+  }
+  return simulatorHandle(parts, byName);
+}
+
+async function startTelemetries(
+  resolved: ResolvedOptions,
+): Promise<Map<ServiceName, LayerTelemetry>> {
   const telemetries = new Map<ServiceName, LayerTelemetry>();
   for (const name of SERVICE_NAMES) {
     telemetries.set(
@@ -51,77 +94,79 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       await startServiceTelemetry(name, SERVICES[name].layer, SIM_VERSION, resolved.log),
     );
   }
+  return telemetries;
+}
+
+/** The demo factory pipeline, when `factoryRoot` was given, writing through the agent's ledger. */
+async function startDemoFactory({
+  resolved,
+  telemetries,
+}: Parts): Promise<RunningFactory | undefined> {
   const agentExports = telemetries.get('agent')?.telemetryExports;
-  let factory: Awaited<ReturnType<typeof startFactory>> | undefined;
-  let traffic: CrossLayerTraffic | undefined;
-  const stopAll = async () => {
-    stopController.abort();
-    traffic?.stop();
-    factory?.stop();
-    await Promise.all(running.map(({ server }) => close(server)));
-    await Promise.all([...telemetries.values()].map((telemetry) => telemetry.shutdown()));
+  return resolved.factoryRoot
+    ? await startFactory(resolved.factoryRoot, {
+        exportEveryMs: resolved.factoryExportEveryMs,
+        readinessEveryMs: resolved.factoryReadinessEveryMs,
+        ...(agentExports && { createWriter: (options) => agentExports.ledgerWriter(options) }),
+      })
+    : undefined;
+}
+
+/** One service on its port; if it cannot listen, everything started so far is stopped. */
+async function startService(parts: Parts, name: ServiceName): Promise<Running> {
+  const { resolved, clock, factory } = parts;
+  const service = SERVICES[name];
+  const context: ServiceContext = {
+    name,
+    layer: service.layer,
+    faults: new FaultSwitch(clock),
+    settings: new ServiceSettings(clock),
+    clock,
+    startedAt: clock.now(),
+    stopped: parts.stopController.signal,
+    log: resolved.log,
   };
+  // The factory pipeline is layer 4's work, so its demo switches live on the agent service.
+  const extra = factory && name === 'agent' ? factoryRoutes(factory.pipeline) : undefined;
+  const telemetry = parts.telemetries.get(name);
+  if (telemetry === undefined) throw new Error(`sim: no telemetry for ${name}`);
+  const server = createServer(
+    createServiceApp(context, service, resolved.latencyJitterMs, extra, telemetry),
+  );
   try {
-    factory = resolved.factoryRoot
-      ? await startFactory(resolved.factoryRoot, {
-          exportEveryMs: resolved.factoryExportEveryMs,
-          readinessEveryMs: resolved.factoryReadinessEveryMs,
-          ...(agentExports && { createWriter: (options) => agentExports.ledgerWriter(options) }),
-        })
-      : undefined;
+    const port = await listen(server, resolved.ports[name], resolved.host);
+    const endpoint = { url: urlFor(resolved.host, port), port, layer: service.layer };
+    return { name, server, context, endpoint, telemetry };
   } catch (error) {
-    await stopAll();
-    throw error;
-  }
-
-  for (const name of SERVICE_NAMES) {
-    const service = SERVICES[name];
-    const context: ServiceContext = {
-      name,
-      layer: service.layer,
-      faults: new FaultSwitch(clock),
-      settings: new ServiceSettings(clock),
-      clock,
-      startedAt: clock.now(),
-      stopped: stopController.signal,
-      log: resolved.log,
-    };
-    // The factory pipeline is layer 4's work, so its demo switches live on the agent service.
-    const extra = factory && name === 'agent' ? factoryRoutes(factory.pipeline) : undefined;
-    const telemetry = telemetries.get(name);
-    if (telemetry === undefined) throw new Error(`sim: no telemetry for ${name}`);
-    const server = createServer(
-      createServiceApp(context, service, resolved.latencyJitterMs, extra, telemetry),
+    await stopParts(parts);
+    throw new Error(
+      `sim: ${name} cannot listen on ${resolved.host}:${resolved.ports[name]}: ${reason(error)}` +
+        ` (pick another port, or 0 for a free one)`,
+      { cause: error },
     );
-    try {
-      const port = await listen(server, resolved.ports[name], resolved.host);
-      const endpoint = { url: urlFor(resolved.host, port), port, layer: service.layer };
-      running.push({ name, server, context, endpoint, telemetry });
-    } catch (error) {
-      await stopAll();
-      throw new Error(
-        `sim: ${name} cannot listen on ${resolved.host}:${resolved.ports[name]}: ${reason(error)}` +
-          ` (pick another port, or 0 for a free one)`,
-        { cause: error },
-      );
-    }
   }
+}
 
+async function stopParts(parts: Parts): Promise<void> {
+  parts.stopController.abort();
+  parts.traffic?.stop();
+  parts.factory?.stop();
+  await Promise.all(parts.running.map(({ server }) => close(server)));
+  await Promise.all([...parts.telemetries.values()].map((telemetry) => telemetry.shutdown()));
+}
+
+/** The running simulator as callers see it: endpoints, faults by name, one stop. */
+function simulatorHandle(
+  parts: Parts,
+  byName: ReadonlyMap<ServiceName, Running>,
+): RunningSimulator {
   let stopping: Promise<void> | undefined;
-  const byName = new Map(running.map((entry) => [entry.name, entry]));
-  if (resolved.crossLayerIntervalMs > 0) {
-    traffic = startCrossLayerTraffic(
-      crossLayerCalls(byName),
-      resolved.crossLayerIntervalMs,
-      stopController.signal,
-    );
-  }
   return {
-    services: Object.fromEntries(running.map((r) => [r.name, r.endpoint])) as Record<
+    services: Object.fromEntries(parts.running.map((r) => [r.name, r.endpoint])) as Record<
       ServiceName,
       ServiceEndpoint
     >,
-    factory: factory?.pipeline,
+    factory: parts.factory?.pipeline,
     setFault(service, spec) {
       const entry = byName.get(service);
       if (entry === undefined) {
@@ -132,10 +177,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         );
       }
       entry.context.faults.set(parseFault(spec));
-      resolved.log(`${service}: fault set to ${JSON.stringify(entry.context.faults.current())}`);
+      parts.resolved.log(
+        `${service}: fault set to ${JSON.stringify(entry.context.faults.current())}`,
+      );
     },
     stop() {
-      stopping ??= stopAll();
+      stopping ??= stopParts(parts);
       return stopping;
     },
   };
