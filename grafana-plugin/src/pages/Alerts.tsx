@@ -1,13 +1,10 @@
-import React, { useState } from 'react';
-import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Badge, Button, Stack, Text, useStyles2 } from '@grafana/ui';
+import React from 'react';
+import { Alert, Badge, Button, Stack, Text } from '@grafana/ui';
 import { listAlerts } from '../api/alertmanager';
 import { listActions } from '../api/remediation';
 import { useSettings } from '../components/AppContext';
 import { PageState } from '../components/PageState';
-import { Runbook } from '../components/Runbook';
-import { ActionButton } from '../components/actions/ActionButton';
+import { AlertItem } from '../components/alerts/AlertItem';
 import { useLoader } from '../hooks/useLoader';
 import { testIds } from '../testIds';
 import type { ActionInfo, AmAlert } from '../types';
@@ -29,14 +26,6 @@ export function groupByPriority(alerts: AmAlert[]): Array<{ priority: string; al
       priority: p,
       alerts: groups.get(p)!.sort((x, y) => x.startsAt.localeCompare(y.startsAt)),
     }));
-}
-
-/** The action names an alert offers, from its `layerwatch_actions` annotation. */
-export function alertActions(alert: AmAlert): string[] {
-  return (alert.annotations['layerwatch_actions'] ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
 }
 
 async function loadAll(): Promise<{
@@ -117,110 +106,3 @@ export function Alerts() {
     </div>
   );
 }
-
-function AlertItem({
-  alert,
-  actions,
-  onChanged,
-}: {
-  alert: AmAlert;
-  actions?: ActionInfo[];
-  onChanged: () => void;
-}) {
-  const styles = useStyles2(getStyles);
-  const [open, setOpen] = useState(false);
-  const names = alertActions(alert);
-  const byName = new Map((actions ?? []).map((a) => [a.name, a]));
-  const silence = names.includes('silence') ? byName.get('silence') : undefined;
-  const silenced = alert.status.silencedBy.length > 0;
-  const detailsId = `lw-alert-details-${alert.fingerprint}`;
-  return (
-    <div
-      className={styles.alert}
-      data-testid={testIds.alerts.alert(alert.fingerprint)}
-      data-alertname={alert.labels['alertname']}
-    >
-      <button
-        className={styles.summary}
-        aria-expanded={open}
-        aria-controls={detailsId}
-        onClick={() => setOpen(!open)}
-      >
-        <strong>{alert.labels['alertname']}</strong>
-        {alert.labels['layer'] && <Badge color="purple" text={`layer ${alert.labels['layer']}`} />}
-        <Badge
-          color={alert.labels['severity'] === 'critical' ? 'red' : 'orange'}
-          text={alert.labels['severity'] ?? 'no severity'}
-        />
-        {silenced && <Badge color="darkgrey" text="acknowledged (silenced)" />}
-        <span>{alert.annotations['summary']}</span>
-        <span className={styles.since}>since {new Date(alert.startsAt).toLocaleString()}</span>
-      </button>
-      {open && (
-        <div id={detailsId} className={styles.details}>
-          <p>{alert.annotations['description']}</p>
-          <Stack wrap="wrap" gap={1}>
-            {names
-              .filter((n) => n !== 'silence')
-              .map((n) => {
-                const action = byName.get(n);
-                return action ? (
-                  <ActionButton key={n} action={action} context={alert.labels} onDone={onChanged} />
-                ) : (
-                  <Badge
-                    key={n}
-                    color="darkgrey"
-                    text={`${n}: not offered by the remediation API`}
-                  />
-                );
-              })}
-            {silence && (
-              <ActionButton
-                action={silence}
-                context={alert.labels}
-                label="Acknowledge (silence)"
-                fixedParams={{
-                  matchers: Object.entries(alert.labels).map(([name, value]) => ({
-                    name,
-                    value,
-                    isRegex: false,
-                    isEqual: true,
-                  })),
-                }}
-                initialParams={{
-                  minutes: 60,
-                  comment: `Acknowledged: ${alert.labels['alertname'] ?? 'alert'}`,
-                }}
-                onDone={onChanged}
-              />
-            )}
-          </Stack>
-          <Runbook runbookUrl={alert.annotations['runbook_url']} />
-        </div>
-      )}
-    </div>
-  );
-}
-
-const getStyles = (theme: GrafanaTheme2) => ({
-  alert: css({
-    border: `1px solid ${theme.colors.border.weak}`,
-    borderRadius: theme.shape.radius.default,
-    marginBottom: theme.spacing(1),
-  }),
-  summary: css({
-    display: 'flex',
-    gap: theme.spacing(1),
-    alignItems: 'center',
-    width: '100%',
-    padding: theme.spacing(1),
-    background: theme.colors.background.secondary,
-    color: theme.colors.text.primary,
-    border: 'none',
-    textAlign: 'left',
-    cursor: 'pointer',
-    '&:focus-visible': { outline: `2px solid ${theme.colors.primary.main}` },
-  }),
-  since: css({ marginLeft: 'auto', color: theme.colors.text.secondary }),
-  details: css({ padding: theme.spacing(1, 2) }),
-});

@@ -1,5 +1,5 @@
 import React from 'react';
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { setBackendSrv } from '@grafana/runtime';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -62,7 +62,9 @@ describe('Audit page (remediation API stand-in)', () => {
       'Reading the audit log failed (HTTP 403): token lacks audit:read',
     );
   });
+});
 
+describe('Audit page with records (remediation API stand-in)', () => {
   it('lists records with who ran what, and that the hash chain is intact', async () => {
     backend({
       status: 200,
@@ -100,6 +102,22 @@ describe('Audit page (remediation API stand-in)', () => {
     await user.click(screen.getByRole('button', { name: 'Filter' }));
     await screen.findByTestId(testIds.state.empty);
     expect(calls.at(-2)?.params).toEqual({ actor: 'olivia', limit: 50 });
+  });
+
+  it('appends older records page by page until there is no cursor', async () => {
+    const calls = backend({ status: 200, data: { records: [record(3)], nextCursor: 'c1' } });
+    renderPage(<Audit />);
+    await screen.findAllByTestId(testIds.audit.row);
+    const { srv, calls: older } = standInBackend(() => ({
+      status: 200,
+      data: { records: [record(2), record(1)] },
+    }));
+    setBackendSrv(srv);
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Older records' }));
+    await waitFor(() => expect(screen.getAllByTestId(testIds.audit.row)).toHaveLength(3));
+    expect(calls).toHaveLength(2);
+    expect(older[0]?.params).toEqual({ limit: 50, cursor: 'c1' });
+    expect(screen.queryByRole('button', { name: 'Older records' })).toBeNull();
   });
 
   it('names the remediation API when it never answers', async () => {

@@ -56,7 +56,9 @@ describe('Overview (Prometheus stand-in)', () => {
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.every((c) => c.cancelled)).toBe(true);
   });
+});
 
+describe('Overview with samples (Prometheus stand-in)', () => {
   it('colors each layer by its worst threshold and shows values against targets', async () => {
     const { srv, calls } = standInBackend((call) => {
       const query = (call.params as { query: string }).query;

@@ -44,7 +44,7 @@ function expectDisabled(button: HTMLElement) {
   );
 }
 
-describe('ActionButton (remediation API stand-in)', () => {
+describe('ActionButton disabled (remediation API stand-in)', () => {
   it("is disabled with the reason for a Viewer's role", () => {
     asRole('Viewer');
     render(<ActionButton action={rollback} context={{ layer: '7' }} />);
@@ -71,7 +71,9 @@ describe('ActionButton (remediation API stand-in)', () => {
     await userEvent.setup().click(screen.getByTestId(testIds.action.button('rollback-evolution')));
     expect(screen.queryByTestId(testIds.action.dialog)).toBeNull();
   });
+});
 
+describe('ActionButton runs (remediation API stand-in)', () => {
   it('shows the dry-run, asks for the target name, then runs with the confirmation token and an idempotency key', async () => {
     asRole('Editor');
     const { srv, calls } = standInBackend((call) =>
