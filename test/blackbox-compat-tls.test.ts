@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpTarget } from '../probes/test/support/http-target.js';
 import { testCertificates, type TestCertificates } from '../probes/test/support/tls-certs.js';
 import { startBlackbox, type RunningBlackbox } from './support/blackbox-exporter.js';
-import { metricNames, parseExposition, type ParsedSample } from './support/exposition.js';
+import { metricNames, type ParsedSample } from './support/exposition.js';
 import { namedCertificate } from './support/named-certificates.js';
-import { probeDifferences } from './support/probe-diff.js';
+import { probeDifferences, probeExporter } from './support/probe-diff.js';
 
 /**
  * The certificate series of our `/probe` against blackbox_exporter 0.23 (Debian's binary),
@@ -57,17 +57,7 @@ let certDir: string;
 let blackbox: RunningBlackbox;
 let daemon: RunningDaemon;
 
-async function probe(
-  base: string,
-  target: string,
-  module: string,
-): Promise<{ text: string; samples: ParsedSample[] }> {
-  const query = new URLSearchParams({ target, module });
-  const response = await fetch(`${base}/probe?${query.toString()}`);
-  const text = await response.text();
-  expect(response.status, `${base}/probe?${query.toString()}: ${text}`).toBe(200);
-  return { text, samples: parseExposition(text) };
-}
+const probe = probeExporter;
 
 beforeAll(async () => {
   certs = await testCertificates();

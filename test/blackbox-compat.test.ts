@@ -9,9 +9,9 @@ import { promtoolCheckMetrics } from '../probes/test/support/promtool.js';
 import { testCertificates, type TestCertificates } from '../probes/test/support/tls-certs.js';
 import { freePort } from '@layerwatch/local';
 import { startBlackbox, type RunningBlackbox } from './support/blackbox-exporter.js';
-import { parseExposition, valueOf, type ParsedSample } from './support/exposition.js';
+import { valueOf, type ParsedSample } from './support/exposition.js';
 import { startHttp10Target, type Http10Target } from './support/http10-target.js';
-import { probeDifferences } from './support/probe-diff.js';
+import { probeDifferences, probeExporter } from './support/probe-diff.js';
 
 /**
  * Our `/probe` against the real blackbox_exporter 0.23 (Debian's binary): the same module
@@ -182,12 +182,8 @@ const CASES: readonly Case[] = [
   },
 ];
 
-async function probe(base: string, c: Case): Promise<{ text: string; samples: ParsedSample[] }> {
-  const query = new URLSearchParams({ target: c.target(), module: c.module });
-  const response = await fetch(`${base}/probe?${query.toString()}`);
-  const text = await response.text();
-  expect(response.status, `${base}/probe?${query.toString()}: ${text}`).toBe(200);
-  return { text, samples: parseExposition(text) };
+function probe(base: string, c: Case): Promise<{ text: string; samples: ParsedSample[] }> {
+  return probeExporter(base, c.target(), c.module);
 }
 
 beforeAll(async () => {

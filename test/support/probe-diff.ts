@@ -1,4 +1,11 @@
-import { labelNames, labelValues, metricNames, valueOf, type ParsedSample } from './exposition.js';
+import {
+  labelNames,
+  labelValues,
+  metricNames,
+  parseExposition,
+  valueOf,
+  type ParsedSample,
+} from './exposition.js';
 
 /** Values that must be exactly equal whenever both exporters write the series. */
 export const SAME_VALUE = [
@@ -75,4 +82,19 @@ export function probeDifferences(
     }
   }
   return found;
+}
+
+/** One `/probe` answer of an exporter (ours or blackbox's), checked to be a 200. */
+export async function probeExporter(
+  base: string,
+  target: string,
+  module: string,
+): Promise<{ text: string; samples: ParsedSample[] }> {
+  const query = new URLSearchParams({ target, module });
+  const response = await fetch(`${base}/probe?${query.toString()}`);
+  const text = await response.text();
+  if (response.status !== 200) {
+    throw new Error(`${base}/probe?${query.toString()} answered ${response.status}: ${text}`);
+  }
+  return { text, samples: parseExposition(text) };
 }
