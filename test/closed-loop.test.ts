@@ -130,7 +130,11 @@ describe('fault → probe → Prometheus → Alertmanager → remediation → re
     expect(replay).toBe(200);
     const runs = await client.audit('rollback-evolution');
     const executed = runs.filter((r) => r.mode === 'auto' && r.outcome !== 'denied');
-    expect(executed.map((r) => [r.actor, r.outcome])).toEqual([['alertmanager-auto', 'succeeded']]);
+    // Write-ahead audit: the one run has its intent record, then its outcome (newest first).
+    expect(executed.map((r) => [r.actor, r.outcome])).toEqual([
+      ['alertmanager-auto', 'succeeded'],
+      ['alertmanager-auto', 'intent'],
+    ]);
     const deliveries = (await client.pages()).find((p) => p.id === page.id)?.deliveries ?? 0;
     expect(deliveries).toBeGreaterThanOrEqual(2);
     expect((await client.verifyAudit()).ok).toBe(true);
