@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { DIST_DIR, startPluginHost } from '@layerwatch/grafana-plugin';
+import { DIST_DIR, startPluginHost } from '@layerwatch/grafana-plugin/preview-host';
 import { transform } from 'esbuild';
 
 /**

@@ -3,7 +3,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { packagePath } from '@layerwatch/alert-rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { PACKAGE_ROOT, startPluginHost, type RunningPluginHost } from '../host/server/index.js';
+import {
+  PACKAGE_ROOT,
+  startPluginHost,
+  type RunningPluginHost,
+} from '../preview-host/server/index.js';
 import { startSilentServer, type SilentServer } from './support/silent-server.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DIST_DIR, PACKAGE_ROOT } from '../host/server/index.js';
+import { DIST_DIR, PACKAGE_ROOT } from '../preview-host/server/index.js';
 
 /** What `make test` built into dist/ (the plugin Grafana loads); test/docker-compose.test.ts checks the compose file that mounts it. */
 const REPO = resolve(PACKAGE_ROOT, '..');

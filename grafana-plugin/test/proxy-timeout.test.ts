@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPluginHost, type RunningPluginHost } from '../host/server/index.js';
+import { startPluginHost, type RunningPluginHost } from '../preview-host/server/index.js';
 import { startSilentServer, type SilentServer } from './support/silent-server.js';
 
 /**

@@ -7,7 +7,7 @@ import type {
 } from '@layerwatch/local';
 import type { RunningDaemon } from '@layerwatch/probes';
 import type { RunningSimulator } from '@layerwatch/sim';
-import type { RunningPluginHost } from '@layerwatch/grafana-plugin';
+import type { RunningPluginHost } from '@layerwatch/grafana-plugin/preview-host';
 import type { StartedRemediation, RemediationOptions } from './remediation.js';
 
 /** The parts of the stack, in an order that starts every part after what it needs. */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { startPluginHost } from '@layerwatch/grafana-plugin';
+import { startPluginHost } from '@layerwatch/grafana-plugin/preview-host';
 import { need, type PartSpec } from '../part.js';
 
 /** The Grafana app in its preview host, proxying to remediation, Alertmanager and Prometheus. */
