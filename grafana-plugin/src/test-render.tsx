@@ -5,9 +5,9 @@ import { SettingsContext, settingsFrom } from './components/AppContext';
 import { REQUEST_TIMEOUT_MS } from './constants';
 
 /** Renders a page with the app's settings; an hour's refresh keeps timers out of the way. */
-export function renderPage(page: React.ReactElement): RenderResult {
+export function renderPage(page: React.ReactElement, refreshSeconds = 3600): RenderResult {
   return render(
-    <SettingsContext.Provider value={settingsFrom({ refreshSeconds: 3600 })}>
+    <SettingsContext.Provider value={settingsFrom({ refreshSeconds })}>
       {page}
     </SettingsContext.Provider>,
   );

@@ -4,7 +4,15 @@ import {
   type FetchError,
   type FetchResponse,
 } from '@grafana/runtime';
-import { lastValueFrom, throwError, timeout, type Observable } from 'rxjs';
+import {
+  NEVER,
+  fromEvent,
+  lastValueFrom,
+  takeUntil,
+  throwError,
+  timeout,
+  type Observable,
+} from 'rxjs';
 import { REQUEST_TIMEOUT_MS } from '../constants';
 import type { Backend } from './backends';
 
@@ -78,15 +86,25 @@ export function toApiError(e: unknown, what: string, backend: Backend): ApiError
   return new ApiError(`${what} failed: ${e instanceof Error ? e.message : String(e)}`, 0);
 }
 
+/** The page that asked went away or asked again: not an error anyone is shown. */
+export class AbortedError extends Error {
+  constructor(what: string) {
+    super(`${what}: aborted`);
+    this.name = 'AbortError';
+  }
+}
+
 /**
- * One request through Grafana's backend service, given up after REQUEST_TIMEOUT_MS (the
- * unsubscribe cancels it); errors become ApiError, never a toast only.
+ * One request through Grafana's backend service, given up after REQUEST_TIMEOUT_MS or when
+ * `signal` aborts (the unsubscribe cancels it); errors become ApiError, never a toast only.
  */
 export async function request<T>(
   backend: Backend,
   what: string,
   options: BackendSrvRequest,
+  signal?: AbortSignal,
 ): Promise<T> {
+  if (signal?.aborted) throw new AbortedError(what);
   const deadline = timeout<FetchResponse<T>, Observable<never>>({
     first: REQUEST_TIMEOUT_MS,
     with: () => throwError(() => NoAnswerError.pastDeadline(backend, what)),
@@ -95,10 +113,10 @@ export async function request<T>(
     const response = await lastValueFrom(
       getBackendSrv()
         .fetch<T>({ showErrorAlert: false, showSuccessAlert: false, ...options })
-        .pipe(deadline),
+        .pipe(deadline, takeUntil(signal ? fromEvent(signal, 'abort') : NEVER)),
     );
     return response.data;
   } catch (e) {
-    throw toApiError(e, what, backend);
+    throw signal?.aborted ? new AbortedError(what) : toApiError(e, what, backend);
   }
 }

@@ -28,11 +28,20 @@ export function prometheusDatasource(uid: string): { uid: string; name: string }
 }
 
 /** One instant query through Grafana's data source proxy (`/api/datasources/proxy/uid/…`). */
-export async function instantQuery(uid: string, query: string): Promise<Sample[]> {
-  const body = await request<VectorResponse>('Prometheus', `Prometheus query ${query}`, {
-    url: `/api/datasources/proxy/uid/${encodeURIComponent(uid)}/api/v1/query`,
-    params: { query },
-  });
+export async function instantQuery(
+  uid: string,
+  query: string,
+  signal?: AbortSignal,
+): Promise<Sample[]> {
+  const body = await request<VectorResponse>(
+    'Prometheus',
+    `Prometheus query ${query}`,
+    {
+      url: `/api/datasources/proxy/uid/${encodeURIComponent(uid)}/api/v1/query`,
+      params: { query },
+    },
+    signal,
+  );
   if (body.status !== 'success' || !body.data) {
     throw new ApiError(`Prometheus query ${query} failed: ${body.error ?? body.status}`, 200);
   }

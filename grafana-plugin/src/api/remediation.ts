@@ -19,13 +19,12 @@ export function getMe(): Promise<Me> {
   return request(REMEDIATION, 'Reading who the remediation API says you are', { url: `${API}/me` });
 }
 
-export async function listActions(): Promise<ActionInfo[]> {
+export async function listActions(signal?: AbortSignal): Promise<ActionInfo[]> {
   const body = await request<{ actions: ActionInfo[] }>(
     REMEDIATION,
     'Listing remediation actions',
-    {
-      url: `${API}/actions`,
-    },
+    { url: `${API}/actions` },
+    signal,
   );
   return body.actions;
 }
@@ -66,25 +65,41 @@ function definedParams(params: object): Record<string, string | number> {
   ) as Record<string, string | number>;
 }
 
-export function listAudit(filters: AuditFilters): Promise<AuditPage> {
-  return request(REMEDIATION, 'Reading the audit log', {
-    url: `${API}/audit`,
-    params: definedParams(filters),
-  });
+export function listAudit(filters: AuditFilters, signal?: AbortSignal): Promise<AuditPage> {
+  return request(
+    REMEDIATION,
+    'Reading the audit log',
+    {
+      url: `${API}/audit`,
+      params: definedParams(filters),
+    },
+    signal,
+  );
 }
 
-export function verifyAudit(): Promise<AuditVerification> {
-  return request(REMEDIATION, "Verifying the audit log's hash chain", {
-    url: `${API}/audit/verify`,
-  });
+export function verifyAudit(signal?: AbortSignal): Promise<AuditVerification> {
+  return request(
+    REMEDIATION,
+    "Verifying the audit log's hash chain",
+    {
+      url: `${API}/audit/verify`,
+    },
+    signal,
+  );
 }
 
 export function listPages(
   status?: 'firing' | 'resolved',
   cursor?: string,
+  signal?: AbortSignal,
 ): Promise<{ pages: Page[]; nextCursor?: string }> {
-  return request(REMEDIATION, 'Reading the on-call inbox', {
-    url: `${API}/pages`,
-    params: definedParams({ status, cursor, limit: 100 }),
-  });
+  return request(
+    REMEDIATION,
+    'Reading the on-call inbox',
+    {
+      url: `${API}/pages`,
+      params: definedParams({ status, cursor, limit: 100 }),
+    },
+    signal,
+  );
 }

@@ -16,10 +16,10 @@ export function runbookFile(runbookUrl: string | undefined): string | undefined 
   return name;
 }
 
-async function loadRunbook(file: string): Promise<string> {
+async function loadRunbook(file: string, signal: AbortSignal): Promise<string> {
   // Grafana serves the plugin's files itself; the same deadline as every other request.
   const response = await fetch(`${RUNBOOKS_BASE}/${file}`, {
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
   }).catch((e: unknown) => {
     throw e instanceof DOMException && e.name === 'TimeoutError'
       ? NoAnswerError.pastDeadline('Grafana', `Reading the runbook ${file}`)
@@ -35,9 +35,9 @@ export function Runbook({ runbookUrl }: { runbookUrl?: string }) {
   const styles = useStyles2(getStyles);
   const file = runbookFile(runbookUrl);
   const loaded = useLoader(
-    () =>
+    (signal) =>
       file
-        ? loadRunbook(file)
+        ? loadRunbook(file, signal)
         : Promise.reject(new Error('This alert has no runbook_url annotation.')),
     file ?? '',
   );

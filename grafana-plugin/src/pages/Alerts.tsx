@@ -28,12 +28,12 @@ export function groupByPriority(alerts: AmAlert[]): Array<{ priority: string; al
     }));
 }
 
-async function loadAll(): Promise<{
+async function loadAll(signal: AbortSignal): Promise<{
   alerts: AmAlert[];
   actions?: ActionInfo[];
   actionsError?: Error;
 }> {
-  const [alerts, actions] = await Promise.allSettled([listAlerts(), listActions()]);
+  const [alerts, actions] = await Promise.allSettled([listAlerts(signal), listActions(signal)]);
   if (alerts.status === 'rejected') throw alerts.reason;
   return actions.status === 'fulfilled'
     ? {

@@ -13,10 +13,11 @@ import type { AuditPage, AuditVerification } from '../types';
 
 async function loadAudit(
   filters: AuditFilters,
+  signal: AbortSignal,
 ): Promise<{ page: AuditPage; verification: AuditVerification | Error }> {
   const [page, verification] = await Promise.all([
-    listAudit({ ...filters, limit: 50 }),
-    verifyAudit().catch((e: Error) => e),
+    listAudit({ ...filters, limit: 50 }, signal),
+    verifyAudit(signal).catch((e: Error) => e),
   ]);
   return { page, verification };
 }
@@ -25,7 +26,11 @@ async function loadAudit(
 export function Audit() {
   const { refreshMs } = useSettings();
   const [filters, setFilters] = useState<AuditFilters>({});
-  const loaded = useLoader(() => loadAudit(filters), JSON.stringify(filters), refreshMs);
+  const loaded = useLoader(
+    (signal) => loadAudit(filters, signal),
+    JSON.stringify(filters),
+    refreshMs,
+  );
   const more = useOlderRecords(filters, loaded.data?.page.nextCursor);
   const records = [...(loaded.data?.page.records ?? []), ...more.older];
   return (

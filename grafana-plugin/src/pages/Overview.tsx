@@ -21,9 +21,9 @@ import { testIds } from '../testIds';
 
 type Results = Map<string, Sample[] | Error>;
 
-async function runQueries(uid: string, queries: string[]): Promise<Results> {
+async function runQueries(uid: string, queries: string[], signal: AbortSignal): Promise<Results> {
   prometheusDatasource(uid);
-  const settled = await Promise.allSettled(queries.map((q) => instantQuery(uid, q)));
+  const settled = await Promise.allSettled(queries.map((q) => instantQuery(uid, q, signal)));
   const results: Results = new Map();
   settled.forEach((s, i) => {
     results.set(queries[i]!, s.status === 'fulfilled' ? s.value : (s.reason as Error));
@@ -36,7 +36,11 @@ export function Overview() {
   const { prometheusUid, refreshMs } = useSettings();
   const rows = useMemo(() => overviewRows(), []);
   const queries = useMemo(() => [...new Set(allChecks(rows).map((c) => c.query))], [rows]);
-  const loaded = useLoader(() => runQueries(prometheusUid, queries), prometheusUid, refreshMs);
+  const loaded = useLoader(
+    (signal) => runQueries(prometheusUid, queries, signal),
+    prometheusUid,
+    refreshMs,
+  );
   const styles = useStyles2(getStyles);
 
   return (

@@ -1,9 +1,10 @@
 import React from 'react';
-import { screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { setBackendSrv } from '@grafana/runtime';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NO_ANSWER, standInBackend, type Answer } from '../test-backend';
+import { REQUEST_TIMEOUT_MS } from '../constants';
 import { renderPage } from '../test-render';
 import { testIds } from '../testIds';
 import type { Page } from '../types';
@@ -30,6 +31,8 @@ function backend(answer: Answer) {
   setBackendSrv(srv);
   return calls;
 }
+
+afterEach(() => vi.useRealTimers());
 
 describe('Pages page, the on-call inbox (remediation API stand-in)', () => {
   it('says Loading… while the inbox has not answered', () => {
@@ -73,5 +76,35 @@ describe('Pages page, the on-call inbox (remediation API stand-in)', () => {
     const error = await screen.findByTestId(testIds.state.error);
     expect(error).toHaveAttribute('data-backend', 'The remediation API');
     expect(error).toHaveTextContent("did not answer in time for Grafana's proxy (HTTP 504)");
+  });
+});
+
+describe('Pages page against a remediation API that never answers (stand-in)', () => {
+  it('cancels the request when the page goes away', () => {
+    const calls = backend(NO_ANSWER);
+    const { unmount } = renderPage(<Pages />);
+    expect(calls).toHaveLength(1);
+    unmount();
+    expect(calls[0]?.cancelled).toBe(true);
+  });
+
+  it('cancels the request in flight when the filter changes', async () => {
+    const calls = backend(NO_ANSWER);
+    renderPage(<Pages />);
+    await userEvent.setup().click(screen.getByRole('radio', { name: 'All' }));
+    expect(calls.map((c) => c.cancelled)).toEqual([true, false]);
+  });
+
+  it('still names it when the refresh (5 s) is shorter than the deadline', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const calls = backend(NO_ANSWER);
+    renderPage(<Pages />, 5);
+    // The 5 s tick finds the first load in flight and leaves it be.
+    await act(() => vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS - 100));
+    expect(calls).toHaveLength(1);
+    await act(() => vi.advanceTimersByTimeAsync(200));
+    expect(screen.getByTestId(testIds.state.error)).toHaveTextContent(
+      'The remediation API did not answer within 10 s (Reading the on-call inbox).',
+    );
   });
 });

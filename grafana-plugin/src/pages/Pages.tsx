@@ -21,7 +21,7 @@ export function Pages() {
   const { refreshMs } = useSettings();
   const [filter, setFilter] = useState<Filter>('firing');
   const loaded = useLoader(
-    () => listPages(filter === 'all' ? undefined : filter),
+    (signal) => listPages(filter === 'all' ? undefined : filter, undefined, signal),
     filter,
     refreshMs,
   );
