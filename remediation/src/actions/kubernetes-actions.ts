@@ -9,6 +9,10 @@ const podName = z
   .max(253)
   .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a Kubernetes pod name');
 
+type Deployment = z.ZodType<string>;
+
+const label = (d: ResolvedDeployment) => `deployment ${d.namespace}/${d.name}`;
+
 /** restart-deployment, scale-deployment and delete-pod over the registry's deployments. */
 export function kubernetesActions(
   config: KubernetesConfig,
@@ -17,12 +21,19 @@ export function kubernetesActions(
   const keys = Object.keys(config.deployments);
   if (keys.length === 0) return [];
   const deployment = z.enum(keys as [string, ...string[]]).describe('a deployment of the registry');
-  const label = (d: ResolvedDeployment) => `deployment ${d.namespace}/${d.name}`;
-  const bounds = Object.entries(config.deployments)
-    .map(([k, d]) => `${k} ${d.minReplicas}..${d.maxReplicas}`)
-    .join(', ');
+  return [
+    restartDeployment(client, deployment),
+    scaleDeployment(config, client, deployment),
+    deletePod(client, deployment),
+  ] as ActionDefinition[];
+}
 
-  const restart: ActionDefinition<{ deployment: string }> = {
+/** restart-deployment: a rolling restart through the restartedAt annotation. */
+function restartDeployment(
+  client: KubernetesClient,
+  deployment: Deployment,
+): ActionDefinition<{ deployment: string }> {
+  return {
     ...ACTION_DEFAULTS['restart-deployment'],
     name: 'restart-deployment',
     params: z.object({ deployment }).strict(),
@@ -42,8 +53,18 @@ export function kubernetesActions(
       return kube(() => client.restart(d, false, new Date().toISOString()));
     },
   };
+}
 
-  const scale: ActionDefinition<{ deployment: string; replicas: number }> = {
+/** scale-deployment: replicas within the deployment's configured bounds. */
+function scaleDeployment(
+  config: KubernetesConfig,
+  client: KubernetesClient,
+  deployment: Deployment,
+): ActionDefinition<{ deployment: string; replicas: number }> {
+  const bounds = Object.entries(config.deployments)
+    .map(([k, d]) => `${k} ${d.minReplicas}..${d.maxReplicas}`)
+    .join(', ');
+  return {
     ...ACTION_DEFAULTS['scale-deployment'],
     name: 'scale-deployment',
     params: z
@@ -77,8 +98,14 @@ export function kubernetesActions(
       return kube(() => client.scale(d, p.replicas, false));
     },
   };
+}
 
-  const deletePod: ActionDefinition<{ deployment: string; pod: string }> = {
+/** delete-pod: one pod of a deployment; its ReplicaSet starts a new one. */
+function deletePod(
+  client: KubernetesClient,
+  deployment: Deployment,
+): ActionDefinition<{ deployment: string; pod: string }> {
+  return {
     ...ACTION_DEFAULTS['delete-pod'],
     name: 'delete-pod',
     params: z.object({ deployment, pod: podName }).strict(),
@@ -101,7 +128,6 @@ export function kubernetesActions(
       };
     },
   };
-  return [restart, scale, deletePod] as ActionDefinition[];
 }
 
 const RESTART_KEY = 'kubectl.kubernetes.io/restartedAt';

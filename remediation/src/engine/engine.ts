@@ -15,6 +15,23 @@ import { intentEntry, outcomeEntry, writeRecord, type Mode } from './record.js';
 import { refusal } from './refusal.js';
 import { checkInputs, parseBody, parseParams } from './validate.js';
 
+type Confirmation = { nonce: string; expiresMs: number };
+type Idempotency = { scope: string; key: string; requestHash: string };
+/** A request past every guard: the action, its parsed params and the confirmation to claim. */
+type Admissible = {
+  action: RegisteredAction;
+  params: unknown;
+  confirmation?: Confirmation | undefined;
+};
+
+const CONFIRM = {
+  confirmation_required: (name: string) =>
+    `"${name}" needs confirmation: dry-run it first and send its confirmation.token as confirmationToken`,
+  confirmation_invalid: () =>
+    `the confirmation token does not match this action, its params and caller; dry-run again`,
+  confirmation_expired: () => `the confirmation token has expired; dry-run again`,
+};
+
 export interface EngineDeps {
   readonly registry: ActionRegistry;
   readonly store: Store;
@@ -96,6 +113,10 @@ export class Engine {
     return this.#finish(caller, 'dry-run', name, params.value, outcome, started);
   }
 
+  /**
+   * Write-ahead: the request's guards, then the intent record, durable before anything is
+   * claimed or run; then admission, the action, and the outcome record.
+   */
   async execute(
     caller: Caller,
     name: string,
@@ -104,75 +125,91 @@ export class Engine {
     mode: Mode = 'execute',
   ): Promise<Outcome> {
     const started = performance.now();
+    const gate = await this.#gateExecute(caller, name, rawBody, idempotencyKey, mode, started);
+    if ('done' in gate) return gate.done;
+    const { action, params, confirmation } = gate;
+
+    const executionId = randomUUID();
+    const target = action.target(params);
+    const scope = `${caller.principal.subject}|${caller.actingUser ?? ''}`;
+    const idem = idempotencyKey
+      ? { scope, key: idempotencyKey, requestHash: sha256Hex(canonicalJson({ name, params })) }
+      : undefined;
+    // Write-ahead: the intent is durable before anything is claimed or run. If it cannot be
+    // written, nothing was claimed and nothing ran.
+    const intent = await writeRecord(
+      this.deps.audit,
+      intentEntry(caller, mode, name, params, target, executionId),
+      this.deps.metrics,
+      this.deps.log,
+    );
+    if (!intent.ok) return intent.outcome;
+    const end = (outcome: Outcome) =>
+      this.#finish(caller, mode, name, params, outcome, started, executionId);
+
+    const admitted = await this.#admit(action, name, target, executionId, idem, confirmation);
+    if (admitted === undefined) {
+      return end(fail(503, 'store_unavailable', 'the store could not admit the action; retry'));
+    }
+    if (!admitted.ok) return end(refusal(admitted, name, target));
+
+    const outcome = await this.#run(action, params, executionId, caller);
+    const finished = await end(outcome);
+    await this.#store(executionId, idem, finished);
+    return finished;
+  }
+
+  /** Every guard before the intent record: inputs, body, role, params, key, confirmation. */
+  async #gateExecute(
+    caller: Caller,
+    name: string,
+    rawBody: unknown,
+    idempotencyKey: string | undefined,
+    mode: Mode,
+    started: number,
+  ): Promise<{ done: Outcome } | Admissible> {
+    const done = async (action: string, params: unknown, outcome: Outcome) => ({
+      done: await this.#finish(caller, mode, action, params, outcome, started),
+    });
     const invalid = checkInputs(name, rawBody);
-    if (invalid) return this.#finish(caller, mode, printable(name), undefined, invalid, started);
+    if (invalid) return done(printable(name), undefined, invalid);
     const body = parseBody('execute', rawBody);
     const gate = this.authorize(caller, name);
-    if ('outcome' in gate)
-      return this.#finish(caller, mode, name, undefined, gate.outcome, started);
-    if (!body.ok) return this.#finish(caller, mode, name, undefined, body.outcome, started);
+    if ('outcome' in gate) return done(name, undefined, gate.outcome);
+    if (!body.ok) return done(name, undefined, body.outcome);
     const { action } = gate;
     const params = parseParams(action, body.value.params);
-    if (!params.ok)
-      return this.#finish(caller, mode, name, body.value.params, params.outcome, started);
+    if (!params.ok) return done(name, body.value.params, params.outcome);
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
       const bad = fail(
         400,
         'invalid_idempotency_key',
         'Idempotency-Key: 1 to 200 printable ASCII characters',
       );
-      return this.#finish(caller, mode, name, params.value, bad, started);
+      return done(name, params.value, bad);
     }
-
-    let confirmation: { nonce: string; expiresMs: number } | undefined;
-    if (action.requiresConfirmation && mode !== 'auto') {
-      const check = this.deps.confirmations.check(
-        body.value.confirmationToken,
-        this.#binding(caller, name, params.value),
-      );
-      if (!check.ok) {
-        const why = {
-          confirmation_required: `"${name}" needs confirmation: dry-run it first and send its confirmation.token as confirmationToken`,
-          confirmation_invalid: `the confirmation token does not match this action, its params and caller; dry-run again`,
-          confirmation_expired: `the confirmation token has expired; dry-run again`,
-        }[check.reason];
-        return this.#finish(
-          caller,
-          mode,
-          name,
-          params.value,
-          fail(428, check.reason, why),
-          started,
-        );
-      }
-      confirmation = { nonce: check.nonce, expiresMs: Date.now() + 3_600_000 };
-    }
-
-    const executionId = randomUUID();
-    const target = action.target(params.value);
-    const scope = `${caller.principal.subject}|${caller.actingUser ?? ''}`;
-    const idem = idempotencyKey
-      ? {
-          scope,
-          key: idempotencyKey,
-          requestHash: sha256Hex(canonicalJson({ name, params: params.value })),
-        }
-      : undefined;
-    // Write-ahead: the intent is durable before anything is claimed or run. If it cannot be
-    // written, nothing was claimed and nothing ran.
-    const intent = await writeRecord(
-      this.deps.audit,
-      intentEntry(caller, mode, name, params.value, target, executionId),
-      this.deps.metrics,
-      this.deps.log,
+    if (!action.requiresConfirmation || mode === 'auto') return { action, params: params.value };
+    const check = this.deps.confirmations.check(
+      body.value.confirmationToken,
+      this.#binding(caller, name, params.value),
     );
-    if (!intent.ok) return intent.outcome;
-    const end = (outcome: Outcome) =>
-      this.#finish(caller, mode, name, params.value, outcome, started, executionId);
+    if (!check.ok)
+      return done(name, params.value, fail(428, check.reason, CONFIRM[check.reason](name)));
+    const confirmation = { nonce: check.nonce, expiresMs: Date.now() + 3_600_000 };
+    return { action, params: params.value, confirmation };
+  }
 
-    let admitted: AdmitResult;
+  /** The store's admission (key, confirmation nonce, cooldown, slot); undefined if it failed. */
+  async #admit(
+    action: RegisteredAction,
+    name: string,
+    target: string,
+    executionId: string,
+    idem: Idempotency | undefined,
+    confirmation: Confirmation | undefined,
+  ): Promise<AdmitResult | undefined> {
     try {
-      admitted = await this.deps.store.admit({
+      return await this.deps.store.admit({
         executionId,
         nowMs: Date.now(),
         ...(idem
@@ -185,12 +222,16 @@ export class Engine {
       });
     } catch (error) {
       this.deps.log('admission failed', { error: String(error) });
-      return end(fail(503, 'store_unavailable', 'the store could not admit the action; retry'));
+      return undefined;
     }
-    if (!admitted.ok) return end(refusal(admitted, name, target));
+  }
 
-    const outcome = await this.#run(action, params.value, executionId, caller);
-    const finished = await end(outcome);
+  /** After the outcome record: store the response for replay, or free the slot and key. */
+  async #store(
+    executionId: string,
+    idem: Idempotency | undefined,
+    finished: Outcome,
+  ): Promise<void> {
     const stored =
       finished.status === 503
         ? // The outcome is not recorded: free the slot and the key so the advised retry
@@ -204,7 +245,6 @@ export class Engine {
     await stored.catch((error: unknown) =>
       this.deps.log('could not store the execution result', { error: String(error) }),
     );
-    return finished;
   }
 
   async #run(
