@@ -8,8 +8,8 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { allocChunkBuffers, hashFile } from '../probes/src/collectors/telemetry/hash-file.js';
-import { createHasher, type Hasher } from '../probes/src/collectors/telemetry/hash-pool.js';
+import { allocChunkBuffers, hashFile } from '../ledger/src/verify/hash-file.js';
+import { createHasher, type Hasher } from '../ledger/src/verify/hash-pool.js';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;

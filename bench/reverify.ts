@@ -8,10 +8,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { HashCache } from '../probes/src/collectors/telemetry/file-identity.js';
-import { createHasher } from '../probes/src/collectors/telemetry/hash-pool.js';
+import { HashCache } from '../ledger/src/verify/file-identity.js';
+import { createHasher } from '../ledger/src/verify/hash-pool.js';
 import { LedgerMemo, parseLedger } from '@layerwatch/ledger';
-import { verifyLedger, type VerifyOptions } from '../probes/src/collectors/telemetry/verify.js';
+import { verifyLedger, type VerifyOptions } from '../ledger/src/verify/verify.js';
 
 const FILES = 10_000;
 const FILE_BYTES = 4096;

@@ -8,7 +8,7 @@ const COMMANDS = {
     return 0;
   },
   'verify-checksums': async (args) =>
-    (await import('@layerwatch/probes')).runVerifyChecksumsCli(args),
+    (await import('@layerwatch/ledger')).runVerifyChecksumsCli(args),
   up: async (args) => (await import('@layerwatch/stack')).runUpCli(args),
   generate: async (args) => (await import('@layerwatch/generate')).runGenerateCli(args),
   remediation: async (args) => (await import('@layerwatch/remediation')).runRemediationCli(args),

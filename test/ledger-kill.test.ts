@@ -4,21 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { parseLedger } from '@layerwatch/ledger';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   inThreadHasher,
+  parseLedger,
   verifyLedger,
   type VerificationReport,
-} from '../probes/src/collectors/telemetry/index.js';
+} from '@layerwatch/ledger';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
- * The ledger writer (ledger/) against the checksum collector (probes/): a child process
+ * The ledger writer against the ledger verifier (both ledger/): a child process
  * exports 2 × 8 MiB per order in a loop and is killed with SIGKILL at a random moment, five
  * times. After every kill the ledger must parse and every file it cites must be there and
  * match; what the kill cut short may only show as orphans (temp files, or the files of the
  * order that was being recorded), and the next writer to start removes the temp files.
- * Lives here, not in ledger/, because probes depends on ledger.
  */
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const SCRIPT = join(REPO, 'ledger/test/support/export-loop.ts');

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { link, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errorCode, isAlive, tempPathFor } from './temp-files.js';
+import { errorCode } from './errors.js';
+import { isAlive, tempPathFor } from './temp-files.js';
 
 export interface LockOptions {
   /** A lock not refreshed for this long is stale whoever holds it. */

@@ -1,9 +1,11 @@
 import { readFile, rename } from 'node:fs/promises';
 import { dirname, join, posix, resolve } from 'node:path';
+import { DEFAULT_EXPORTS_DIR, DEFAULT_LEDGER } from './defaults.js';
 import { withLock } from './ledger-lock.js';
 import { ledgerEntrySchema, LedgerMemo, parseLedger, type LedgerEntry } from './schema.js';
 import { discard, stageFiles, type StagedFile } from './stream-file.js';
-import { ensureDir, errorCode, fsyncDir, sweepTempFiles, writeFileAtomic } from './temp-files.js';
+import { errorCode } from './errors.js';
+import { ensureDir, fsyncDir, sweepTempFiles, writeFileAtomic } from './temp-files.js';
 import {
   checkRelativeOption,
   checkRequest,
@@ -78,13 +80,9 @@ export class LedgerWriter {
     }
     this.options = options;
     this.root = resolve(options.root);
-    this.ledger = checkRelativeOption('ledger', options.ledger ?? 'exchange/ledger/index.json');
+    this.ledger = checkRelativeOption('ledger', options.ledger ?? DEFAULT_LEDGER);
     this.exportsDir = posix.normalize(
-      checkRelativeOption(
-        'exportsDir',
-        options.exportsDir ?? '.toyfoundry/telemetry/quilt/exports',
-        true,
-      ),
+      checkRelativeOption('exportsDir', options.exportsDir ?? DEFAULT_EXPORTS_DIR, true),
     );
     this.ledgerFile = join(this.root, this.ledger);
     checkMs('staleLockMs', options.staleLockMs);

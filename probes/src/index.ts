@@ -1,4 +1,4 @@
-export { runProbesCli, defaultConfigPath } from './cli.js';
+export { runProbesCli, defaultConfigPath } from './cli/probes.js';
 export { startDaemon, type RunningDaemon, type DaemonOptions } from './server/daemon.js';
 export {
   loadProbeConfig,
@@ -8,15 +8,8 @@ export {
 } from './config/prepare.js';
 export { ConfigError, formatProblem, type ConfigProblem } from './config/config-error.js';
 export { serializeSamples } from './format/exposition.js';
-export { runProbe, type ProbeRun } from './server/run-probe.js';
+export { runProbe, type ProbeRun } from './probe-run/run-probe.js';
 export { PROBERS, type ProberName } from './prober/registry.js';
 export type { ProbeFn, ProbeContext, ProbeOutcome, Prober } from './prober/types.js';
 export { FAILURE_REASONS, type FailureReason } from './prober/failure-reason.js';
-export { runVerifyChecksumsCli, VERIFY_CHECKSUMS_USAGE } from './cli/verify-checksums.js';
-export {
-  createTelemetryCollector,
-  verifyLedger,
-  parseLedger,
-  LedgerError,
-  type VerificationReport,
-} from './collectors/telemetry/index.js';
+export { createTelemetryCollector } from './collectors/telemetry/index.js';

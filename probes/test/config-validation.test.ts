@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config/config-error.js';
 import { loadProbeConfig, loadProbeConfigText } from '../src/config/prepare.js';
-import { defaultConfigPath } from '../src/cli.js';
+import { defaultConfigPath } from '../src/cli/probes.js';
 
 const testdata = join(dirname(fileURLToPath(import.meta.url)), 'testdata');
 const repoRoot = join(testdata, '..', '..', '..');

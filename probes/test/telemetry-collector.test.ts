@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTelemetryCollector } from '../src/collectors/telemetry/index.js';
-import { inThreadHasher, type Hasher } from '../src/collectors/telemetry/hash-pool.js';
+import { inThreadHasher, type Hasher } from '@layerwatch/ledger';
 import type { Collector } from '../src/collectors/types.js';
 import { capturingLogger, createLedgerRoot, type LedgerRoot } from './support/ledger-fixture.js';
 import { promtoolCheckMetrics } from './support/promtool.js';

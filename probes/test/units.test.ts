@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { classifySocketError } from '../src/prober/classify-error.js';
-import { parseByteSize } from '../src/util/bytes.js';
 import { parseDuration } from '../src/util/duration.js';
 
 describe('parseDuration', () => {
@@ -12,19 +11,6 @@ describe('parseDuration', () => {
   ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
   it.each(['5', '5 seconds', 's', '-1s', ''])('%j is not a duration', (text) =>
     expect(parseDuration(text)).toBeUndefined(),
-  );
-});
-
-describe('parseByteSize', () => {
-  it.each([
-    [1048576, 1048576],
-    ['512KiB', 524288],
-    ['10MB', 10_000_000],
-    ['1GiB', 1024 ** 3],
-    ['42', 42],
-  ])('%j is %d bytes', (text, bytes) => expect(parseByteSize(text)).toBe(bytes));
-  it.each(['10 megabytes', '-1', 'MiB', 1.5])('%j is not a size', (text) =>
-    expect(parseByteSize(text)).toBeUndefined(),
   );
 });
 

@@ -1,4 +1,10 @@
 import { hostname } from 'node:os';
+import {
+  DEFAULT_EXPORTS_DIR,
+  DEFAULT_HASH_WORKERS,
+  DEFAULT_LEDGER,
+  DEFAULT_READ_CHUNK_SIZE,
+} from '@layerwatch/ledger';
 import { z } from 'zod';
 import { byteSizeSchema, durationSchema } from './duration-schema.js';
 
@@ -25,13 +31,13 @@ export const telemetryCollectorSchema = z
     enabled: z.boolean().default(false),
     /** The factory pipeline's checkout: ledger and evidence paths are relative to it. */
     root: z.string().min(1).default('.'),
-    ledger: z.string().min(1).default('exchange/ledger/index.json'),
-    exports_dir: z.string().min(1).default('.toyfoundry/telemetry/quilt/exports'),
+    ledger: z.string().min(1).default(DEFAULT_LEDGER),
+    exports_dir: z.string().min(1).default(DEFAULT_EXPORTS_DIR),
     interval: durationSchema.default('60s'),
     /** Every this long, re-hash every file even if size, mtime and inode are unchanged. */
     full_pass_interval: durationSchema.default('6h'),
-    hash_workers: z.number().int().min(1).max(32).default(2),
-    read_chunk_size: byteSizeSchema.default('4MiB'),
+    hash_workers: z.number().int().min(1).max(32).default(DEFAULT_HASH_WORKERS),
+    read_chunk_size: byteSizeSchema.default(DEFAULT_READ_CHUNK_SIZE),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseByteSize } from '../util/bytes.js';
+import { parseByteSize } from '@layerwatch/ledger';
 import { parseDuration } from '../util/duration.js';
 
 /** A Prometheus duration (`500ms`, `5s`, `1m`) turned into milliseconds. */

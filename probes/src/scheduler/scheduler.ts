@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { LoadedConfig, ScheduledTarget } from '../config/prepare.js';
 import { sharedSeries } from '../format/probe-series.js';
 import type { SelfMetrics } from '../metrics/self-metrics.js';
-import { runProbe } from '../server/run-probe.js';
+import { runProbe } from '../probe-run/run-probe.js';
 import type { ScheduledResults } from './results.js';
 
 /**

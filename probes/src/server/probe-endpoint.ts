@@ -4,7 +4,7 @@ import type { LoadedConfig } from '../config/prepare.js';
 import { serializeSamples } from '../format/exposition.js';
 import { sharedSeries } from '../format/probe-series.js';
 import type { SelfMetrics } from '../metrics/self-metrics.js';
-import { runProbe } from './run-probe.js';
+import { runProbe } from '../probe-run/run-probe.js';
 import { sendText, PROMETHEUS_CONTENT_TYPE } from './respond.js';
 
 export interface ProbeEndpointOptions {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { prepareModule, type PreparedModule } from '../../src/config/prepare.js';
 import { moduleSchema } from '../../src/config/schema.js';
 import type { Sample } from '../../src/format/sample-sink.js';
-import { runProbe, type ProbeRun } from '../../src/server/run-probe.js';
+import { runProbe, type ProbeRun } from '../../src/probe-run/run-probe.js';
 
 /** A module as the config loader would prepare it, from its YAML-shaped description. */
 export function testModule(module: z.input<typeof moduleSchema>): PreparedModule {

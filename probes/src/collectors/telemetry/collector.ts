@@ -4,12 +4,17 @@ import type { SampleList } from '../../format/sample-sink.js';
 import { errorMessage } from '../../util/errors.js';
 import { periodicCollector } from '../periodic-collector.js';
 import type { Collector } from '../types.js';
-import { HashCache, type StatFn } from './file-identity.js';
-import { createHasher, type Hasher } from './hash-pool.js';
-import { LedgerMemo, LedgerError } from '@layerwatch/ledger';
-import type { VerificationReport } from './report.js';
+import {
+  createHasher,
+  HashCache,
+  LedgerError,
+  LedgerMemo,
+  verifyLedger,
+  type Hasher,
+  type StatFn,
+  type VerificationReport,
+} from '@layerwatch/ledger';
 import { writeTelemetrySeries } from './series.js';
-import { verifyLedger } from './verify.js';
 
 /** Seams for tests; the daemon passes none. */
 export interface TelemetryCollectorHooks {

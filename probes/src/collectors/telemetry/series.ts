@@ -1,5 +1,5 @@
 import type { SampleSink } from '../../format/sample-sink.js';
-import type { VerificationReport } from './report.js';
+import type { VerificationReport } from '@layerwatch/ledger';
 
 /** Label names of the per-file series: bounded, and never the hash. */
 export type TelemetryFileLabel = 'order_id' | 'path';
