@@ -1,32 +1,22 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { StoredAuditRow } from '../audit/chain.js';
-import { GENESIS_HASH, type AuditQuery, type AuditRecord } from '../audit/types.js';
+import type { AuditQuery, AuditRecord } from '../audit/types.js';
 import type { StoreConfig } from '../config/schema.js';
-import { decideAdmit } from './admit.js';
+import { admitPostgres } from './postgres-admit.js';
+import { appendAudit, lastAudit, orphanIntents, queryAudit, scanAudit } from './postgres-audit.js';
 import { postgresSchema } from './postgres-schema.js';
 import { pageFromRow, type PageRow } from './sqlite-schema.js';
-import {
-  auditColumns,
-  type AuditBuilder,
-  type AdmitRequest,
-  type AdmitResult,
-  type FinishRequest,
-  type Page,
-  type PageInput,
-  type PageQuery,
-  type Store,
+import type {
+  AuditBuilder,
+  AdmitRequest,
+  AdmitResult,
+  FinishRequest,
+  Page,
+  PageInput,
+  PageQuery,
+  Store,
 } from './types.js';
-
-/** Chains every builder from `start`, in order. */
-function chain(builders: readonly AuditBuilder[], start: { seq: number; hash: string }) {
-  let head = start;
-  return builders.map((build) => {
-    const record = build(head);
-    head = { seq: record.seq, hash: record.hash };
-    return record;
-  });
-}
 
 type PostgresConfig = Extract<StoreConfig, { kind: 'postgres' }>;
 
@@ -64,72 +54,15 @@ export class PostgresStore implements Store {
   }
 
   async lastAudit(): Promise<{ seq: number; hash: string } | undefined> {
-    const { rows } = await this.#pool.query<{ seq: number; hash: string }>(
-      `SELECT seq, hash FROM ${this.#s}.audit ORDER BY seq DESC LIMIT 1`,
-    );
-    return rows[0];
+    return lastAudit(this.#pool, this.#s);
   }
 
   async appendAudit(builders: readonly AuditBuilder[]): Promise<readonly (AuditRecord | Error)[]> {
-    return this.#transaction(async (c) => {
-      await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${this.#s}.audit`]);
-      const { rows } = await c.query<{ seq: number; hash: string }>(
-        `SELECT seq, hash FROM ${this.#s}.audit ORDER BY seq DESC LIMIT 1`,
-      );
-      const start = rows[0] ?? { seq: 0, hash: GENESIS_HASH };
-      // Fast path: the whole batch in one INSERT. If any row fails, redo it one savepoint
-      // per record, so the bad one fails alone and the rest chain past it.
-      await c.query('SAVEPOINT batch');
-      try {
-        const records = chain(builders, start);
-        await this.#insertAudit(c, records);
-        return records;
-      } catch {
-        await c.query('ROLLBACK TO SAVEPOINT batch');
-      }
-      let head = start;
-      const results: (AuditRecord | Error)[] = [];
-      for (const build of builders) {
-        await c.query('SAVEPOINT one');
-        try {
-          const record = build(head);
-          await this.#insertAudit(c, [record]);
-          await c.query('RELEASE SAVEPOINT one');
-          head = { seq: record.seq, hash: record.hash };
-          results.push(record);
-        } catch (error) {
-          await c.query('ROLLBACK TO SAVEPOINT one');
-          results.push(error instanceof Error ? error : new Error(String(error)));
-        }
-      }
-      return results;
-    });
-  }
-
-  async #insertAudit(c: pg.PoolClient, records: readonly AuditRecord[]): Promise<void> {
-    const values: unknown[] = [];
-    const tuples = records.map((record, i) => {
-      const c = auditColumns(record);
-      values.push(record.seq, c['id'], c['time'], c['actor'], c['action'], c['outcome']);
-      values.push(c['mode'], JSON.stringify(record), record.prevHash, record.hash);
-      values.push(c['executionId']);
-      const base = i * 11;
-      return `(${Array.from({ length: 11 }, (_, k) => `$${base + k + 1}`).join(',')})`;
-    });
-    await c.query(
-      `INSERT INTO ${this.#s}.audit (seq, id, time, actor, action, outcome, mode, body, prev_hash, hash, execution_id)
-       VALUES ${tuples.join(',')}`,
-      values,
-    );
+    return this.#transaction((c) => appendAudit(c, this.#s, builders));
   }
 
   async orphanIntents(): Promise<AuditRecord[]> {
-    const { rows } = await this.#pool.query<{ body: string }>(
-      `SELECT body FROM ${this.#s}.audit a WHERE a.outcome = 'intent' AND NOT EXISTS (
-         SELECT 1 FROM ${this.#s}.audit b WHERE b.execution_id = a.execution_id AND b.outcome <> 'intent')
-       ORDER BY a.seq`,
-    );
-    return rows.map((r) => JSON.parse(r.body) as AuditRecord);
+    return orphanIntents(this.#pool, this.#s);
   }
 
   async release(executionId: string): Promise<void> {
@@ -143,141 +76,15 @@ export class PostgresStore implements Store {
   }
 
   async queryAudit(query: AuditQuery): Promise<AuditRecord[]> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      args.push(value);
-      where.push(sql.replace('?', `$${args.length}`));
-    };
-    if (query.action !== undefined) add('action = ?', query.action);
-    if (query.actor !== undefined) add('actor = ?', query.actor);
-    if (query.outcome !== undefined) add('outcome = ?', query.outcome);
-    if (query.from !== undefined) add('time >= ?', query.from);
-    if (query.to !== undefined) add('time <= ?', query.to);
-    if (query.beforeSeq !== undefined) add('seq < ?', query.beforeSeq);
-    args.push(query.limit);
-    const { rows } = await this.#pool.query<{ body: string }>(
-      `SELECT body FROM ${this.#s}.audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY seq DESC LIMIT $${args.length}`,
-      args,
-    );
-    return rows.map((r) => JSON.parse(r.body) as AuditRecord);
+    return queryAudit(this.#pool, this.#s, query);
   }
 
   async scanAudit(afterSeq: number, limit: number): Promise<StoredAuditRow[]> {
-    const { rows } = await this.#pool.query<Record<string, string | number | null>>(
-      `SELECT * FROM ${this.#s}.audit WHERE seq > $1 ORDER BY seq LIMIT $2`,
-      [afterSeq, limit],
-    );
-    return rows.map((r) => ({
-      seq: Number(r['seq']),
-      body: String(r['body']),
-      hash: String(r['hash']),
-      prevHash: String(r['prev_hash']),
-      columns: {
-        id: r['id'] ?? null,
-        time: r['time'] ?? null,
-        actor: r['actor'] ?? null,
-        action: r['action'] ?? null,
-        outcome: r['outcome'] ?? null,
-        mode: r['mode'] ?? null,
-        executionId: r['execution_id'] ?? null,
-      },
-    }));
+    return scanAudit(this.#pool, this.#s, afterSeq, limit);
   }
 
   async admit(r: AdmitRequest): Promise<AdmitResult> {
-    return this.#transaction(async (c) => {
-      // One admit at a time across every process sharing this database.
-      await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${this.#s}.admit`]);
-      const idem = r.idempotency
-        ? (
-            await c.query<{
-              request_hash: string;
-              status: string;
-              response: string | null;
-              expires_ms: number;
-            }>(
-              `SELECT request_hash, status, response, expires_ms FROM ${this.#s}.idempotency WHERE scope = $1 AND key = $2`,
-              [r.idempotency.scope, r.idempotency.key],
-            )
-          ).rows[0]
-        : undefined;
-      const nonceUsed = r.confirmation
-        ? (
-            await c.query(`SELECT 1 FROM ${this.#s}.confirmations_used WHERE nonce = $1`, [
-              r.confirmation.nonce,
-            ])
-          ).rowCount !== 0
-        : false;
-      const cooldown = r.cooldown
-        ? (
-            await c.query<{ until_ms: number }>(
-              `SELECT until_ms FROM ${this.#s}.cooldowns WHERE key = $1`,
-              [r.cooldown.key],
-            )
-          ).rows[0]
-        : undefined;
-      const inflight = (
-        await c.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM ${this.#s}.inflight WHERE lease_until_ms > $1`,
-          [r.nowMs],
-        )
-      ).rows[0];
-      const result = decideAdmit(
-        {
-          idempotency: idem && {
-            requestHash: idem.request_hash,
-            status: idem.status,
-            response: idem.response,
-            expiresMs: idem.expires_ms,
-          },
-          nonceUsed,
-          cooldownUntilMs: cooldown?.until_ms,
-          inflight: inflight?.n ?? 0,
-        },
-        r,
-      );
-      if (result.ok) await this.#claim(c, r);
-      return result;
-    });
-  }
-
-  async #claim(c: pg.PoolClient, r: AdmitRequest): Promise<void> {
-    const s = this.#s;
-    await c.query(`DELETE FROM ${s}.inflight WHERE lease_until_ms <= $1`, [r.nowMs]);
-    await c.query(`INSERT INTO ${s}.inflight (execution_id, lease_until_ms) VALUES ($1, $2)`, [
-      r.executionId,
-      r.nowMs + r.leaseMs,
-    ]);
-    if (r.idempotency) {
-      await c.query(
-        `INSERT INTO ${s}.idempotency (scope, key, request_hash, status, response, expires_ms, execution_id)
-         VALUES ($1, $2, $3, 'running', NULL, $4, $5)
-         ON CONFLICT (scope, key) DO UPDATE SET request_hash = $3, status = 'running', response = NULL, expires_ms = $4, execution_id = $5`,
-        [
-          r.idempotency.scope,
-          r.idempotency.key,
-          r.idempotency.requestHash,
-          r.nowMs + r.idempotency.ttlMs,
-          r.executionId,
-        ],
-      );
-    }
-    if (r.confirmation) {
-      await c.query(`DELETE FROM ${s}.confirmations_used WHERE expires_ms < $1`, [r.nowMs]);
-      await c.query(`INSERT INTO ${s}.confirmations_used (nonce, expires_ms) VALUES ($1, $2)`, [
-        r.confirmation.nonce,
-        r.confirmation.expiresMs,
-      ]);
-    }
-    if (r.cooldown && r.cooldown.seconds > 0) {
-      await c.query(
-        `INSERT INTO ${s}.cooldowns (key, until_ms) VALUES ($1, $2)
-         ON CONFLICT (key) DO UPDATE SET until_ms = $2`,
-        [r.cooldown.key, r.nowMs + r.cooldown.seconds * 1000],
-      );
-    }
+    return this.#transaction((c) => admitPostgres(c, this.#s, r));
   }
 
   async finish(r: FinishRequest): Promise<void> {

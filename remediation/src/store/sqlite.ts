@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredAuditRow } from '../audit/chain.js';
-import { GENESIS_HASH, type AuditQuery, type AuditRecord } from '../audit/types.js';
-
-const GENESIS = { seq: 0, hash: GENESIS_HASH };
-import { decideAdmit, type AdmitState } from './admit.js';
+import type { AuditQuery, AuditRecord } from '../audit/types.js';
+import { decideAdmit } from './admit.js';
+import { admitState, claimSqlite } from './sqlite-admit.js';
+import { auditAppender, lastAudit, orphanIntents, queryAudit, scanAudit } from './sqlite-audit.js';
 import {
   SQLITE_ADDED_COLUMNS,
   SQLITE_INDEXES,
@@ -13,31 +13,16 @@ import {
   pageFromRow,
   type PageRow,
 } from './sqlite-schema.js';
-import {
-  auditColumns,
-  type AuditBuilder,
-  type AdmitRequest,
-  type AdmitResult,
-  type FinishRequest,
-  type Page,
-  type PageInput,
-  type PageQuery,
-  type Store,
+import type {
+  AuditBuilder,
+  AdmitRequest,
+  AdmitResult,
+  FinishRequest,
+  Page,
+  PageInput,
+  PageQuery,
+  Store,
 } from './types.js';
-
-interface AuditRow {
-  seq: number;
-  id: string;
-  time: string;
-  actor: string;
-  action: string | null;
-  outcome: string;
-  mode: string;
-  body: string;
-  prev_hash: string;
-  hash: string;
-  execution_id: string | null;
-}
 
 /**
  * The default store: one SQLite file in WAL mode with `synchronous=FULL`, so a commit is on
@@ -47,7 +32,6 @@ interface AuditRow {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly #db: Database.Database;
-  readonly #insertAudit: Database.Statement;
   readonly #append: (builders: readonly AuditBuilder[]) => (AuditRecord | Error)[];
   readonly #admit: (request: AdmitRequest) => AdmitResult;
 
@@ -60,48 +44,17 @@ export class SqliteStore implements Store {
     this.#db.exec(SQLITE_SCHEMA);
     addColumns(this.#db);
     this.#db.exec(SQLITE_INDEXES);
-    this.#insertAudit = this.#db.prepare(
-      `INSERT INTO audit (seq, id, time, actor, action, outcome, mode, body, prev_hash, hash, execution_id)
-       VALUES (@seq, @id, @time, @actor, @action, @outcome, @mode, @body, @prevHash, @hash, @executionId)`,
-    );
-    const last = this.#db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
-    // Nested inside the batch's transaction, better-sqlite3 runs this as a SAVEPOINT: a
-    // record that fails rolls back alone and the batch goes on from the previous head.
-    const insertOne = this.#db.transaction((build: AuditBuilder, head: typeof GENESIS) => {
-      const record = build(head);
-      this.#insertAudit.run({
-        ...auditColumns(record),
-        seq: record.seq,
-        body: JSON.stringify(record),
-        prevHash: record.prevHash,
-        hash: record.hash,
-      });
-      return record;
-    });
-    this.#append = this.#db.transaction((builders: readonly AuditBuilder[]) => {
-      let head = (last.get() as { seq: number; hash: string } | undefined) ?? GENESIS;
-      return builders.map((build) => {
-        try {
-          const record = insertOne(build, head);
-          head = { seq: record.seq, hash: record.hash };
-          return record;
-        } catch (error) {
-          return error instanceof Error ? error : new Error(String(error));
-        }
-      });
-    }).immediate;
+    this.#append = auditAppender(this.#db);
     // IMMEDIATE: the write lock is taken at BEGIN, so two processes never interleave an admit.
     this.#admit = this.#db.transaction((request: AdmitRequest) => {
-      const result = decideAdmit(this.#admitState(request), request);
+      const result = decideAdmit(admitState(this.#db, request), request);
       if (result.ok) claimSqlite(this.#db, request);
       return result;
     }).immediate;
   }
 
   async lastAudit(): Promise<{ seq: number; hash: string } | undefined> {
-    const row = this.#db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
-      { seq: number; hash: string } | undefined;
-    return row;
+    return lastAudit(this.#db);
   }
 
   async appendAudit(builders: readonly AuditBuilder[]): Promise<readonly (AuditRecord | Error)[]> {
@@ -109,14 +62,7 @@ export class SqliteStore implements Store {
   }
 
   async orphanIntents(): Promise<AuditRecord[]> {
-    const rows = this.#db
-      .prepare(
-        `SELECT body FROM audit a WHERE a.outcome = 'intent' AND NOT EXISTS (
-           SELECT 1 FROM audit b WHERE b.execution_id = a.execution_id AND b.outcome <> 'intent')
-         ORDER BY a.seq`,
-      )
-      .all() as { body: string }[];
-    return rows.map((r) => JSON.parse(r.body) as AuditRecord);
+    return orphanIntents(this.#db);
   }
 
   async release(executionId: string): Promise<void> {
@@ -129,54 +75,11 @@ export class SqliteStore implements Store {
   }
 
   async queryAudit(query: AuditQuery): Promise<AuditRecord[]> {
-    const where: string[] = [];
-    const args: Record<string, string | number> = { limit: query.limit };
-    for (const key of ['action', 'actor', 'outcome'] as const) {
-      const value = query[key];
-      if (value !== undefined) {
-        where.push(`${key} = @${key}`);
-        args[key] = value;
-      }
-    }
-    if (query.from !== undefined) {
-      where.push('time >= @from');
-      args['from'] = query.from;
-    }
-    if (query.to !== undefined) {
-      where.push('time <= @to');
-      args['to'] = query.to;
-    }
-    if (query.beforeSeq !== undefined) {
-      where.push('seq < @before');
-      args['before'] = query.beforeSeq;
-    }
-    const sql = `SELECT body FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY seq DESC LIMIT @limit`;
-    const rows = this.#db.prepare(sql).all(args) as { body: string }[];
-    return rows.map((r) => JSON.parse(r.body) as AuditRecord);
+    return queryAudit(this.#db, query);
   }
 
   async scanAudit(afterSeq: number, limit: number): Promise<StoredAuditRow[]> {
-    const rows = this.#db
-      .prepare('SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?')
-      .all(afterSeq, limit) as AuditRow[];
-    return Promise.resolve(
-      rows.map((r) => ({
-        seq: r.seq,
-        body: r.body,
-        hash: r.hash,
-        prevHash: r.prev_hash,
-        columns: {
-          id: r.id,
-          time: r.time,
-          actor: r.actor,
-          action: r.action,
-          outcome: r.outcome,
-          mode: r.mode,
-          executionId: r.execution_id,
-        },
-      })),
-    );
+    return scanAudit(this.#db, afterSeq, limit);
   }
 
   async admit(request: AdmitRequest): Promise<AdmitResult> {
@@ -277,40 +180,6 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
-
-  #admitState(r: AdmitRequest): AdmitState {
-    const db = this.#db;
-    const idem = r.idempotency
-      ? (db
-          .prepare(
-            'SELECT request_hash, status, response, expires_ms FROM idempotency WHERE scope = ? AND key = ?',
-          )
-          .get(r.idempotency.scope, r.idempotency.key) as
-          | { request_hash: string; status: string; response: string | null; expires_ms: number }
-          | undefined)
-      : undefined;
-    const cooldown = r.cooldown
-      ? (db.prepare('SELECT until_ms FROM cooldowns WHERE key = ?').get(r.cooldown.key) as
-          { until_ms: number } | undefined)
-      : undefined;
-    const inflight = db
-      .prepare('SELECT count(*) AS n FROM inflight WHERE lease_until_ms > ?')
-      .get(r.nowMs) as { n: number };
-    return {
-      idempotency: idem && {
-        requestHash: idem.request_hash,
-        status: idem.status,
-        response: idem.response,
-        expiresMs: idem.expires_ms,
-      },
-      nonceUsed:
-        r.confirmation !== undefined &&
-        db.prepare('SELECT 1 FROM confirmations_used WHERE nonce = ?').get(r.confirmation.nonce) !==
-          undefined,
-      cooldownUntilMs: cooldown?.until_ms,
-      inflight: inflight.n,
-    };
-  }
 }
 
 function addColumns(db: Database.Database): void {
@@ -319,38 +188,5 @@ function addColumns(db: Database.Database): void {
     if (!columns.some((c) => c.name === column)) {
       db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
     }
-  }
-}
-
-function claimSqlite(db: Database.Database, r: AdmitRequest): void {
-  db.prepare('DELETE FROM inflight WHERE lease_until_ms <= ?').run(r.nowMs);
-  db.prepare('INSERT INTO inflight (execution_id, lease_until_ms) VALUES (?, ?)').run(
-    r.executionId,
-    r.nowMs + r.leaseMs,
-  );
-  if (r.idempotency) {
-    db.prepare(
-      `INSERT OR REPLACE INTO idempotency (scope, key, request_hash, status, response, expires_ms, execution_id)
-       VALUES (?, ?, ?, 'running', NULL, ?, ?)`,
-    ).run(
-      r.idempotency.scope,
-      r.idempotency.key,
-      r.idempotency.requestHash,
-      r.nowMs + r.idempotency.ttlMs,
-      r.executionId,
-    );
-  }
-  if (r.confirmation) {
-    db.prepare('DELETE FROM confirmations_used WHERE expires_ms < ?').run(r.nowMs);
-    db.prepare('INSERT INTO confirmations_used (nonce, expires_ms) VALUES (?, ?)').run(
-      r.confirmation.nonce,
-      r.confirmation.expiresMs,
-    );
-  }
-  if (r.cooldown && r.cooldown.seconds > 0) {
-    db.prepare('INSERT OR REPLACE INTO cooldowns (key, until_ms) VALUES (?, ?)').run(
-      r.cooldown.key,
-      r.nowMs + r.cooldown.seconds * 1000,
-    );
   }
 }
