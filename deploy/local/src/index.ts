@@ -3,7 +3,7 @@ export {
   type AlertmanagerOptions,
   type RunningAlertmanager,
 } from './alertmanager.js';
-export { freePort } from './free-port.js';
+export { freePort } from './net/free-port.js';
 export { findPostgresBinary, type PostgresBinary } from './postgres-binary.js';
 export { startPostgres, type PostgresOptions, type RunningPostgres } from './postgres.js';
 export { startPrometheus, type PrometheusOptions, type RunningPrometheus } from './prometheus.js';

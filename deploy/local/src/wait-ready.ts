@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from './free-port.js';
+import { freePort } from './net/free-port.js';
 import type { ServerProcess } from './server-process.js';
 
 const POLL_MS = 50;

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { LayerTelemetry } from '@layerwatch/exporters';
+import { closeServer, formatHostPort, listen } from '@layerwatch/local/net';
 import { createServiceApp, SIM_VERSION } from './app.js';
 import {
   factoryRoutes,
@@ -134,8 +134,9 @@ async function startService(parts: Parts, name: ServiceName): Promise<Running> {
     createServiceApp(context, service, resolved.latencyJitterMs, extra, telemetry),
   );
   try {
-    const port = await listen(server, resolved.ports[name], resolved.host);
-    const endpoint = { url: urlFor(resolved.host, port), port, layer: service.layer };
+    const { port } = await listen(server, resolved.ports[name], resolved.host);
+    const url = `http://${formatHostPort(resolved.host, port)}`;
+    const endpoint = { url, port, layer: service.layer };
     return { name, server, context, endpoint, telemetry };
   } catch (error) {
     await stopParts(parts);
@@ -151,7 +152,7 @@ async function stopParts(parts: Parts): Promise<void> {
   parts.stopController.abort();
   parts.traffic?.stop();
   parts.factory?.stop();
-  await Promise.all(parts.running.map(({ server }) => close(server)));
+  await Promise.all(parts.running.map(({ server }) => closeServer(server)));
   await Promise.all([...parts.telemetries.values()].map((telemetry) => telemetry.shutdown()));
 }
 
@@ -207,32 +208,6 @@ function crossLayerCalls(byName: ReadonlyMap<ServiceName, Running>) {
       },
     ];
   });
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-/** Stops accepting, then destroys every socket so hanging requests end now, not on timeout. */
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) {
-      resolve();
-      return;
-    }
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
-function urlFor(host: string, port: number): string {
-  return host.includes(':') ? `http://[${host}]:${port}` : `http://${host}:${port}`;
 }
 
 function reason(error: unknown): string {

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { closeServer, formatHostPort, listen } from '@layerwatch/local/net';
 import type { MetricsHandler } from './handler.js';
 
 export interface MetricsServer {
@@ -32,37 +32,22 @@ export function startMetricsServer(
     }
     handler(req, res);
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', (error) => {
-      reject(
-        new Error(
-          `metrics server cannot listen on ${options.host}:${options.port}: ${error.message}` +
-            ' (pick another port, or 0 for a free one)',
-          { cause: error },
-        ),
-      );
-    });
-    server.listen(options.port, options.host, () => {
+  return listen(server, options.port, options.host).then(
+    ({ port }) => {
       server.unref();
-      const { port } = server.address() as AddressInfo;
-      const host = options.host.includes(':') ? `[${options.host}]` : options.host;
       let stopping: Promise<void> | undefined;
-      resolve({
-        url: `http://${host}:${port}${options.path}`,
+      return {
+        url: `http://${formatHostPort(options.host, port)}${options.path}`,
         port,
-        stop: () => (stopping ??= close(server)),
-      });
-    });
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) {
-      resolve();
-      return;
-    }
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+        stop: () => (stopping ??= closeServer(server)),
+      };
+    },
+    (error: Error) => {
+      throw new Error(
+        `metrics server cannot listen on ${options.host}:${options.port}: ${error.message}` +
+          ' (pick another port, or 0 for a free one)',
+        { cause: error },
+      );
+    },
+  );
 }
