@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { closeServer, formatHostPort, listen, parseListenAddress } from '@layerwatch/local/net';
 import { pino, type Logger } from 'pino';
 import type { KubernetesClient } from './actions/kubernetes-client.js';
 import { ActionRegistry } from './actions/registry.js';
@@ -94,16 +94,16 @@ export async function startRemediation(options: StartOptions): Promise<RunningRe
     };
     const server = createServer(createApp(ctx));
     server.requestTimeout = 120_000;
-    const [host, port] = splitListen(options.listen ?? config.listen);
-    const bound = await listen(server, host, port);
+    const { host, port } = parseListenAddress(options.listen ?? config.listen);
+    const { port: bound } = await listen(server, port, host);
     let stopping: Promise<void> | undefined;
     return {
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+      url: `http://${formatHostPort(host, bound)}`,
       port: bound,
       store,
       audit,
       stop() {
-        stopping ??= close(server).then(() => store.close());
+        stopping ??= closeServer(server).then(() => store.close());
         return stopping;
       },
     };
@@ -117,27 +117,4 @@ export function readSecret(file: string, what: 'HMAC' | 'audit'): Buffer {
   const key = readFileSync(file);
   if (key.length < 32) throw new Error(`${file}: the ${what} key must be at least 32 bytes`);
   return key;
-}
-
-function splitListen(listen: string): [string, number] {
-  const at = listen.lastIndexOf(':');
-  return [listen.slice(0, at).replace(/^\[|\]$/g, ''), Number(listen.slice(at + 1))];
-}
-
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }
