@@ -1,5 +1,5 @@
 import type { SampleSink } from '../../format/sample-sink.js';
-import type { VerificationReport } from '@layerwatch/ledger';
+import type { FileResult, VerificationReport } from '@layerwatch/ledger';
 
 /** Label names of the per-file series: bounded, and never the hash. */
 export type TelemetryFileLabel = 'order_id' | 'path';
@@ -40,7 +40,14 @@ export function writeTelemetrySeries(
     state.parseError ? 1 : 0,
   );
   if (!report) return;
-  const { counts } = report;
+  writeLedgerSeries(metrics, report);
+  writeRunSeries(metrics, report, state.lastFullPassAt);
+  writeFileCounts(metrics, report);
+  for (const file of report.files) writeFileSeries(metrics, file);
+}
+
+/** What the ledger says: its entries, the refused and unsigned ones, orphans, the newest batch. */
+function writeLedgerSeries(metrics: SampleSink, report: VerificationReport): void {
   metrics.gauge(M.entries, 'Entries in the ledger, valid or not.', report.entries);
   metrics.gauge(
     M.invalidEntries,
@@ -62,24 +69,36 @@ export function writeTelemetrySeries(
     "Whether the newest batch's entries are all valid and their files all present and matching.",
     report.latestBatchExported ? 1 : 0,
   );
+}
+
+/** When the verification ran, how long it took and how much it hashed. */
+function writeRunSeries(
+  metrics: SampleSink,
+  report: VerificationReport,
+  lastFullPassAt: number | undefined,
+): void {
   metrics.gauge(
     M.lastVerified,
     'When the last good verification finished, in unix seconds.',
     report.verifiedAt / 1000,
   );
-  if (state.lastFullPassAt !== undefined) {
+  if (lastFullPassAt !== undefined) {
     metrics.gauge(
       M.lastFullPass,
       'When the last verification that re-hashed every file finished, in unix seconds.',
-      state.lastFullPassAt / 1000,
+      lastFullPassAt / 1000,
     );
   }
   metrics.gauge(M.duration, 'How long the last good verification took.', report.durationMs / 1000);
   metrics.gauge(
     M.hashedBytes,
     'Bytes hashed by the last good verification (the rest reused cached digests).',
-    counts.hashedBytes,
+    report.counts.hashedBytes,
   );
+}
+
+/** How many evidence files failed, and how. */
+function writeFileCounts(metrics: SampleSink, { counts }: VerificationReport): void {
   metrics.gauge(
     M.mismatches,
     'Evidence files whose SHA-256 or size differs from the ledger.',
@@ -95,28 +114,30 @@ export function writeTelemetrySeries(
     'Evidence files that changed while being hashed; read again next run.',
     counts.changedDuringHash,
   );
-  for (const file of report.files) {
-    const labels: Readonly<Record<TelemetryFileLabel, string>> = {
-      order_id: file.orderId,
-      path: file.path,
-    };
-    const readable = file.status === 'match' || file.status === 'mismatch';
+}
+
+/** One evidence file: readable always, match only when read, bytes when known. */
+function writeFileSeries(metrics: SampleSink, file: FileResult): void {
+  const labels: Readonly<Record<TelemetryFileLabel, string>> = {
+    order_id: file.orderId,
+    path: file.path,
+  };
+  const readable = file.status === 'match' || file.status === 'mismatch';
+  metrics.gauge(
+    M.readable,
+    'Whether the evidence file was read whole and stable (a missing file is 0, not a mismatch).',
+    readable ? 1 : 0,
+    labels,
+  );
+  if (readable) {
     metrics.gauge(
-      M.readable,
-      'Whether the evidence file was read whole and stable (a missing file is 0, not a mismatch).',
-      readable ? 1 : 0,
+      M.match,
+      "Whether the evidence file's SHA-256 and size match the ledger.",
+      file.status === 'match' ? 1 : 0,
       labels,
     );
-    if (readable) {
-      metrics.gauge(
-        M.match,
-        "Whether the evidence file's SHA-256 and size match the ledger.",
-        file.status === 'match' ? 1 : 0,
-        labels,
-      );
-    }
-    if (file.bytes !== undefined) {
-      metrics.gauge(M.bytes, 'Size of the evidence file on disk.', file.bytes, labels);
-    }
+  }
+  if (file.bytes !== undefined) {
+    metrics.gauge(M.bytes, 'Size of the evidence file on disk.', file.bytes, labels);
   }
 }
