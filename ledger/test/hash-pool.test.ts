@@ -90,9 +90,7 @@ describe('hashing', () => {
   });
 
   // The compiled pool must find its compiled worker with plain node (no tsx, no vitest).
-  const distPool = fileURLToPath(
-    new URL('../dist/src/collectors/telemetry/hash-pool.js', import.meta.url),
-  );
+  const distPool = fileURLToPath(new URL('../dist/src/verify/hash-pool.js', import.meta.url));
   it.skipIf(!existsSync(distPool))(
     'hashes on worker threads from the built dist with plain node',
     () => {
