@@ -9,6 +9,7 @@ import { testCertificates, type TestCertificates } from '../probes/test/support/
 import { startBlackbox, type RunningBlackbox } from './support/blackbox-exporter.js';
 import { metricNames, type ParsedSample } from './support/exposition.js';
 import { namedCertificate } from './support/named-certificates.js';
+import { compatModulesYaml } from './support/compat-modules.js';
 import { probeDifferences, probeExporter } from './support/probe-diff.js';
 
 /**
@@ -16,37 +17,6 @@ import { probeDifferences, probeExporter } from './support/probe-diff.js';
  * where they used to differ: certificate names in other attribute orders, and targets that
  * close idle connections so that every probe makes a new TLS connection.
  */
-
-function modulesYaml(caFile: string): string {
-  return `modules:
-  https_ca:
-    prober: http
-    timeout: 5s
-    http:
-      tls_config:
-        ca_file: ${caFile}
-  https_insecure:
-    prober: http
-    timeout: 5s
-    http:
-      tls_config:
-        insecure_skip_verify: true
-  tls_connect:
-    prober: tcp
-    timeout: 5s
-    tcp:
-      tls: true
-      tls_config:
-        ca_file: ${caFile}
-  tls_insecure:
-    prober: tcp
-    timeout: 5s
-    tcp:
-      tls: true
-      tls_config:
-        insecure_skip_verify: true
-`;
-}
 
 /** No series may be missing or extra on either side here (see blackbox-compat.test.ts). */
 const NONE: ReadonlyMap<string, string> = new Map<string, string>();
@@ -64,7 +34,7 @@ beforeAll(async () => {
   const files = await certs.writeFiles();
   certDir = files.dir;
   dir = await mkdtemp(join(tmpdir(), 'layerwatch-compat-tls-'));
-  const modules = modulesYaml(files.caFile);
+  const modules = compatModulesYaml(files.caFile);
   await writeFile(join(dir, 'blackbox.yml'), modules);
   await writeFile(join(dir, 'probes.yml'), `scheduler:\n  enabled: false\n${modules}`);
   [blackbox, daemon] = await Promise.all([

@@ -11,6 +11,7 @@ import { freePort } from '@layerwatch/local';
 import { startBlackbox, type RunningBlackbox } from './support/blackbox-exporter.js';
 import { valueOf, type ParsedSample } from './support/exposition.js';
 import { startHttp10Target, type Http10Target } from './support/http10-target.js';
+import { compatModulesYaml } from './support/compat-modules.js';
 import { probeDifferences, probeExporter } from './support/probe-diff.js';
 
 /**
@@ -31,54 +32,6 @@ const NOT_EMITTED_BY_DESIGN: ReadonlyMap<string, string> = new Map<string, strin
  * that an addition is a decision and not an accident. None today.
  */
 const OUR_ADDITIONS: ReadonlyMap<string, string> = new Map<string, string>([]);
-
-// One module file for both exporters, byte for byte: module keys follow blackbox's.
-function modulesYaml(caFile: string): string {
-  return `modules:
-  http_2xx:
-    prober: http
-    timeout: 5s
-  http_post_2xx:
-    prober: http
-    timeout: 5s
-    http:
-      method: POST
-  http_503:
-    prober: http
-    timeout: 5s
-    http:
-      valid_status_codes: [503]
-  http_no_redirect:
-    prober: http
-    timeout: 5s
-    http:
-      follow_redirects: false
-      valid_status_codes: [302]
-  https_ca:
-    prober: http
-    timeout: 5s
-    http:
-      fail_if_not_ssl: true
-      tls_config:
-        ca_file: ${caFile}
-  https_insecure:
-    prober: http
-    timeout: 5s
-    http:
-      tls_config:
-        insecure_skip_verify: true
-  tcp_connect:
-    prober: tcp
-    timeout: 5s
-  tls_connect:
-    prober: tcp
-    timeout: 5s
-    tcp:
-      tls: true
-      tls_config:
-        ca_file: ${caFile}
-`;
-}
 
 interface Case {
   readonly title: string;
@@ -191,7 +144,7 @@ beforeAll(async () => {
   const files = await certs.writeFiles();
   certDir = files.dir;
   dir = await mkdtemp(join(tmpdir(), 'layerwatch-compat-'));
-  const modules = modulesYaml(files.caFile);
+  const modules = compatModulesYaml(files.caFile);
   const blackboxFile = join(dir, 'blackbox.yml');
   const oursFile = join(dir, 'probes.yml');
   await writeFile(blackboxFile, modules);

@@ -15,6 +15,13 @@ export interface ArtefactSet {
   files(): Promise<Map<string, string>>;
 }
 
+// alert-rules' files, built once per run: the Kubernetes copy reads the same build.
+let alertRulesBuild: Promise<Map<string, string>> | undefined;
+function alertRules(): Promise<Map<string, string>> {
+  alertRulesBuild ??= alertRulesFiles(packageRoot());
+  return alertRulesBuild;
+}
+
 function prefixed(prefix: string, files: ReadonlyMap<string, string>): Map<string, string> {
   return new Map([...files].map(([path, text]) => [`${prefix}/${path}`, text]));
 }
@@ -24,7 +31,7 @@ export const ARTEFACT_SETS: readonly ArtefactSet[] = [
   {
     name: 'Prometheus rules, promtool tests, Alertmanager config',
     owns: [`alert-rules/${GENERATED.dir}`],
-    files: async () => prefixed('alert-rules', await alertRulesFiles(packageRoot())),
+    files: async () => prefixed('alert-rules', await alertRules()),
   },
   {
     name: 'Grafana dashboards',
@@ -37,5 +44,9 @@ export const ARTEFACT_SETS: readonly ArtefactSet[] = [
     files: async () => new Map([[THRESHOLDS_FILE, await thresholdsSource()]]),
   },
   { name: 'Docker Compose configs', owns: [], files: composeGeneratedFiles },
-  { name: 'Kubernetes manifests', owns: [], files: kubernetesFiles },
+  {
+    name: 'Kubernetes manifests',
+    owns: [],
+    files: async () => kubernetesFiles(await alertRules()),
+  },
 ];

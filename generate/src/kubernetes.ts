@@ -1,4 +1,4 @@
-import { GENERATED, expectedFiles, packageRoot } from '@layerwatch/alert-rules';
+import { GENERATED } from '@layerwatch/alert-rules';
 
 /**
  * The PrometheusRule the kustomize base ships: the alert-rules' Prometheus Operator file,
@@ -7,8 +7,8 @@ import { GENERATED, expectedFiles, packageRoot } from '@layerwatch/alert-rules';
 export const KUBERNETES_RULES =
   'deploy/kubernetes/base/alert-rules/layerwatch.prometheusrules.yaml';
 
-export async function kubernetesFiles(): Promise<Map<string, string>> {
-  const rules = (await expectedFiles(packageRoot())).get(GENERATED.prometheusRule);
+export function kubernetesFiles(alertRules: ReadonlyMap<string, string>): Map<string, string> {
+  const rules = alertRules.get(GENERATED.prometheusRule);
   if (rules === undefined) throw new Error(`alert-rules generates no ${GENERATED.prometheusRule}`);
   return new Map([[KUBERNETES_RULES, rules]]);
 }

@@ -8,6 +8,7 @@ import { postgresProber } from '../src/prober/postgres.js';
 import { replyWith, resetOnData, silent, startFakeServer } from './support/fake-server.js';
 import { runProber, sampleLines, valueOf } from './support/run-prober.js';
 import { testCertificates, type TestCertificateFiles } from './support/tls-certs.js';
+import { expectValidCertificateSeries } from './support/valid-certificate-series.js';
 
 const PASSWORD = 'probe secret';
 const dataDirs: string[] = [];
@@ -149,19 +150,7 @@ describe('postgres prober over TLS', () => {
     for (let i = 1; i <= 5; i += 1) {
       const run = await runProber(postgresProber, input, target(secured));
       expect(run.outcome, `probe ${i}`).toEqual({ success: true });
-      expect(valueOf(run.samples, 'probe_ssl_earliest_cert_expiry'), `probe ${i}`).toBe(
-        (await testCertificates()).valid.notAfterSeconds,
-      );
-      expect(
-        valueOf(run.samples, 'probe_ssl_last_chain_expiry_timestamp_seconds'),
-        `probe ${i}`,
-      ).toBe((await testCertificates()).valid.notAfterSeconds);
-      const info = run.samples.find((sample) => sample.name === 'probe_ssl_last_chain_info');
-      expect(info?.labels, `probe ${i}`).toMatchObject({
-        subject: 'CN=localhost',
-        issuer: 'CN=Layerwatch Test CA',
-      });
-      expect(valueOf(run.samples, 'probe_tls_version_info'), `probe ${i}`).toBe(1);
+      await expectValidCertificateSeries(run.samples, `probe ${i}`);
     }
   });
 
