@@ -2,40 +2,46 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startAlertmanager, type RunningAlertmanager } from '@layerwatch/local';
+import type { RuleGroup } from '@layerwatch/alert-rules';
+import type { RunningAlertmanager } from '@layerwatch/local';
+import { startComposition, type RunningComposition } from '@layerwatch/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  fastAlertmanager,
+  FAST_ALERTMANAGER,
+  ruleGroupsWith,
   ruleLabels,
   startWebhookReceiver,
   waitFor,
-  writeAlerting,
   type WebhookReceiver,
-  type WrittenRules,
 } from './support/alerting.js';
 
 /**
- * The generated inhibition rules, in a real Alertmanager: `amtool config routes test` can
- * only show routing, so alerts are posted over API v2 and Alertmanager is asked which of
- * them it mutes, and the webhook receiver shows what was notified.
+ * The generated inhibition rules, in a real Alertmanager composed as `make up` composes it
+ * (paging a stand-in receiver): `amtool config routes test` can only show routing, so alerts
+ * are posted over API v2 and Alertmanager is asked which of them it mutes, and the webhook
+ * receiver shows what was notified.
  */
 let root: string;
 let receiver: WebhookReceiver;
+let composition: RunningComposition;
 let alertmanager: RunningAlertmanager;
-let rules: WrittenRules;
+const groups: RuleGroup[] = ruleGroupsWith(FAST_ALERTMANAGER);
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'layerwatch-alerting-inhibition-'));
   receiver = await startWebhookReceiver();
-  rules = await writeAlerting(root, fastAlertmanager(receiver.url));
-  alertmanager = await startAlertmanager({
-    dataDir: join(root, 'alertmanager'),
-    configFile: rules.alertmanagerFile,
+  composition = await startComposition(['alertmanager'], {
+    dir: root,
+    ports: 'free',
+    logLevel: 'silent',
+    webhookUrl: receiver.url,
+    rules: FAST_ALERTMANAGER,
   });
+  alertmanager = composition.state.alertmanager!;
 });
 
 afterAll(async () => {
-  await alertmanager?.stop();
+  await composition?.stop();
   await receiver?.close();
   await rm(root, { recursive: true, force: true });
 });
@@ -45,7 +51,7 @@ const postgres = { name: 'postgres', target: '127.0.0.1:5432', module: 'postgres
 
 /** Each posted alert by a short name: what fires, and whether Alertmanager should mute it. */
 function scenario(): Record<string, { labels: Record<string, string>; muted: boolean }> {
-  const g = rules.groups;
+  const g = groups;
   return {
     layer4Down: {
       labels: ruleLabels(g, 'LayerwatchProbeDown', { layer: '4', name: 'agent' }),

@@ -1,90 +1,47 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prometheusConfig } from '@layerwatch/alert-rules';
-import {
-  startAlertmanager,
-  startPrometheus,
-  type RunningAlertmanager,
-  type RunningPrometheus,
-} from '@layerwatch/local';
-import { startDaemon, type RunningDaemon } from '@layerwatch/probes';
-import { startSimulator, type RunningSimulator } from '@layerwatch/sim';
-import { pino } from 'pino';
+import type { RunningPrometheus } from '@layerwatch/local';
+import type { RunningSimulator } from '@layerwatch/sim';
+import { startComposition, type RunningComposition } from '@layerwatch/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  fastAlertmanager,
+  FAST_ALERTMANAGER,
   startWebhookReceiver,
   waitFor,
-  writeAlerting,
   type WebhookAlert,
   type WebhookReceiver,
 } from './support/alerting.js';
 
 /**
- * The whole alerting loop with real parts: the simulated layers, the probe daemon probing
- * them every second, Prometheus running the generated rules (probe-down `for:` shortened to
- * 2 s) and Alertmanager routing to a webhook receiver in place of the remediation service.
+ * The whole alerting loop with real parts, composed as `make up` composes them up to
+ * Prometheus: the simulated layers, the probe daemon probing them every second, Prometheus
+ * running the generated rules (probe-down `for:` shortened to 2 s) and Alertmanager routing
+ * to a webhook receiver in place of the remediation service.
  */
 let root: string;
-let sim: RunningSimulator;
-let daemon: RunningDaemon;
 let receiver: WebhookReceiver;
-let alertmanager: RunningAlertmanager;
+let composition: RunningComposition;
+let sim: RunningSimulator;
 let prometheus: RunningPrometheus;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'layerwatch-alerting-loop-'));
   receiver = await startWebhookReceiver();
-  sim = await startSimulator({ ports: { agent: 0, scheduler: 0, refinement: 0, evolution: 0 } });
-  const probes = join(root, 'probes.yml');
-  const { agent, evolution } = sim.services;
-  await writeFile(
-    probes,
-    [
-      "scheduler:\n  default_schedule: '* * * * * *'",
-      'modules:\n  http_healthy:\n    prober: http\n    timeout: 900ms',
-      '    http:\n      valid_status_codes: [200]',
-      '      json_assertions: [\'$.status == "healthy"\']',
-      'layers:',
-      `  - layer: '4'\n    name: execution\n    targets:`,
-      `      - { name: agent, target: '${agent.url}/health', module: http_healthy }`,
-      `  - layer: '7'\n    name: evolution\n    targets:`,
-      `      - { name: evolution, target: '${evolution.url}/health', module: http_healthy }`,
-      '',
-    ].join('\n'),
-  );
-  daemon = await startDaemon({
-    configFile: probes,
-    listen: '127.0.0.1:0',
-    logger: pino({ level: 'silent' }),
+  composition = await startComposition(['prometheus'], {
+    dir: root,
+    ports: 'free',
+    intervalSeconds: 1,
+    logLevel: 'silent',
+    webhookUrl: receiver.url,
+    rules: { ...FAST_ALERTMANAGER, alerts: { probeDown: { for: '2s' } } },
   });
-  const rules = await writeAlerting(root, {
-    ...fastAlertmanager(receiver.url),
-    alerts: { probeDown: { for: '2s' } },
-  });
-  alertmanager = await startAlertmanager({
-    dataDir: join(root, 'alertmanager'),
-    configFile: rules.alertmanagerFile,
-  });
-  const promConfig = join(root, 'prometheus.yml');
-  await writeFile(
-    promConfig,
-    prometheusConfig(rules.config, {
-      probes: [new URL(daemon.url).host],
-      alertmanagers: [`127.0.0.1:${alertmanager.port}`],
-      ruleFiles: [rules.ruleGlob],
-      scrapeInterval: '1s',
-    }),
-  );
-  prometheus = await startPrometheus({ dataDir: join(root, 'prometheus'), configFile: promConfig });
-});
+  sim = composition.state.sim!;
+  prometheus = composition.state.prometheus!;
+}, 120_000);
 
 afterAll(async () => {
-  await prometheus?.stop();
-  await alertmanager?.stop();
-  await daemon?.stop();
-  await sim?.stop();
+  await composition?.stop();
   await receiver?.close();
   await rm(root, { recursive: true, force: true });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPluginHost, type RunningPluginHost } from '../preview-host/server/index.js';
-import { startSilentServer, type SilentServer } from './support/silent-server.js';
+import { startSilentServer, type SilentServer } from '@layerwatch/local';
 
 /**
  * The host's proxies in front of a backend that accepts and never answers (a real loopback

@@ -1,23 +1,19 @@
 /**
  * Shared parts of the alerting integration tests: a webhook receiver standing in for the
- * remediation service, polling, and the generated rules and Alertmanager config written
- * into a temp dir with test overrides.
+ * remediation service (the composition's `webhookUrl`), polling, Alertmanager timing for
+ * tests, and the labels a generated rule's alert carries.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   alertRules,
-  alertmanagerYaml,
   buildRuleGroups,
   resolveConfig,
-  ruleFileYaml,
-  type AlertRulesConfig,
   type ConfigOverrides,
   type RuleGroup,
 } from '@layerwatch/alert-rules';
+import { closeServer, listen } from '@layerwatch/local/net';
+import { PRIORITIES } from '@layerwatch/vocabulary';
 
 /** One alert of an Alertmanager webhook notification (payload version 4). */
 export interface WebhookAlert {
@@ -43,7 +39,7 @@ export interface WebhookReceiver {
 /** A real HTTP server on a free port that keeps every payload POSTed to it. */
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const payloads: WebhookPayload[] = [];
-  const server: Server = createServer((req, res) => {
+  const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => {
@@ -51,16 +47,11 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       res.writeHead(200).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port } = await listen(server, 0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}/alertmanager/webhook`,
     payloads,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }
 
@@ -81,38 +72,17 @@ export async function waitFor<T>(
 }
 
 /** Alertmanager timing for tests: nothing waits, groups flush every second. */
-export function fastAlertmanager(webhookUrl: string): ConfigOverrides {
-  const fast = { groupWait: '0s', groupInterval: '1s', repeatInterval: '1h' } as const;
-  return {
-    alertmanager: {
-      remediationWebhookUrl: webhookUrl,
-      timing: { P0: fast, P1: fast, P2: fast, P3: fast },
-    },
-  };
-}
+export const FAST_ALERTMANAGER: ConfigOverrides = {
+  alertmanager: {
+    timing: Object.fromEntries(
+      PRIORITIES.map((p) => [p, { groupWait: '0s', groupInterval: '1s', repeatInterval: '1h' }]),
+    ),
+  },
+};
 
-export interface WrittenRules {
-  readonly config: AlertRulesConfig;
-  readonly groups: RuleGroup[];
-  /** Glob of the rule files, for prometheus.yml. */
-  readonly ruleGlob: string;
-  readonly alertmanagerFile: string;
-}
-
-/** The generated rules and alertmanager.yml, from the config with `overrides`, into `dir`. */
-export async function writeAlerting(
-  dir: string,
-  overrides: ConfigOverrides,
-): Promise<WrittenRules> {
-  const config = resolveConfig(overrides);
-  const groups = buildRuleGroups(config);
-  await mkdir(join(dir, 'rules'), { recursive: true });
-  for (const group of groups) {
-    await writeFile(join(dir, 'rules', `${group.name}.rules.yaml`), ruleFileYaml([group]));
-  }
-  const alertmanagerFile = join(dir, 'alertmanager.yml');
-  await writeFile(alertmanagerFile, alertmanagerYaml(config, groups));
-  return { config, groups, ruleGlob: join(dir, 'rules', '*.rules.yaml'), alertmanagerFile };
+/** The rule groups a composition with these overrides loads. */
+export function ruleGroupsWith(overrides: ConfigOverrides): RuleGroup[] {
+  return buildRuleGroups(resolveConfig(overrides));
 }
 
 /** The labels an alert of this rule carries: the rule's own plus the series' `extra`. */

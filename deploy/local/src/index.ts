@@ -10,3 +10,4 @@ export { startPrometheus, type PrometheusOptions, type RunningPrometheus } from 
 export { startRedis, type RedisOptions } from './redis.js';
 export { redisCommands, type RedisCommandOptions } from './redis-command.js';
 export type { LogFn, PemPair, RunningServer } from './running-server.js';
+export { startSilentServer, type HeldConnection, type SilentServer } from './silent-server.js';

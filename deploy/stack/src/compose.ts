@@ -50,12 +50,21 @@ export interface RunningComposition {
   stop(): Promise<void>;
 }
 
-/** `wanted` and everything they need, in start order. */
-export function withNeeds(wanted: readonly PartName[]): PartName[] {
+/** What part `name` needs with these options. */
+function needsOf(name: PartName, options: Pick<ComposeOptions, 'webhookUrl'>): readonly PartName[] {
+  const { needs } = PARTS[name];
+  return typeof needs === 'function' ? needs(options) : needs;
+}
+
+/** `wanted` and everything they need (with these options), in start order. */
+export function withNeeds(
+  wanted: readonly PartName[],
+  options: Pick<ComposeOptions, 'webhookUrl'> = {},
+): PartName[] {
   const chosen = new Set<PartName>();
   const add = (name: PartName): void => {
     if (chosen.has(name)) return;
-    PARTS[name].needs.forEach(add);
+    needsOf(name, options).forEach(add);
     chosen.add(name);
   };
   wanted.forEach(add);
@@ -98,7 +107,7 @@ export async function startComposition(
   options: ComposeOptions,
 ): Promise<RunningComposition> {
   const host = options.host ?? '127.0.0.1';
-  const names = withNeeds(wanted);
+  const names = withNeeds(wanted, options);
   const ctx: PartContext = {
     options,
     host,

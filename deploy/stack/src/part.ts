@@ -54,6 +54,13 @@ export interface ComposeOptions {
   readonly logLevel?: 'warn' | 'silent';
   /** Progress lines. @default nowhere */
   readonly log?: (line: string) => void;
+  /**
+   * Alertmanager pages this receiver instead of the remediation part's webhook, and no
+   * longer needs remediation (the alerting tests' stand-in receiver). @default remediation
+   */
+  readonly webhookUrl?: string;
+  /** Who `/login?user=` signs in as on the preview host. @default operator (Editor), viewer */
+  readonly pluginUsers?: readonly { readonly login: string; readonly role: 'Editor' | 'Viewer' }[];
 }
 
 /** Every port a composition uses, decided before anything starts (parts point at each other). */
@@ -93,7 +100,9 @@ export interface StackPart {
 export interface PartSpec {
   readonly name: PartName;
   readonly title: string;
-  readonly needs: readonly PartName[];
+  /** The parts this one needs running first; a function where options change them. */
+  readonly needs:
+    readonly PartName[] | ((options: Pick<ComposeOptions, 'webhookUrl'>) => readonly PartName[]);
   /** Starts the part, records it in `ctx.state`, and returns what `make up` shows and stops. */
   start(ctx: PartContext): Promise<StackPart>;
 }

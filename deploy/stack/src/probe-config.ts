@@ -20,7 +20,7 @@ export async function writeStackProbeConfig(
 ): Promise<string> {
   const doc = parseDocument(await readFile(defaultConfigPath(), 'utf8'));
   doc.set('collectors', {
-    telemetry: { enabled: true, root: factoryRoot, interval: '15s' },
+    checksums: { enabled: true, root: factoryRoot, interval: '15s' },
     readiness: { enabled: true, file: join(factoryRoot, READINESS_FILE), interval: '10s' },
     gpu: { enabled: hasGpu, interval: '15s' },
   });
@@ -72,7 +72,7 @@ export async function writeLoopProbeConfig(
       },
     ],
     collectors: {
-      telemetry: { enabled: true, root: factoryRoot, interval: `${interval}s` },
+      checksums: { enabled: true, root: factoryRoot, interval: `${interval}s` },
       readiness: {
         enabled: true,
         file: join(factoryRoot, READINESS_FILE),

@@ -19,6 +19,16 @@ describe('withNeeds', () => {
       'pluginHost',
     ]);
   });
+
+  it('lets a stand-in webhook receiver replace remediation behind Alertmanager', () => {
+    expect(withNeeds(['alertmanager'])).toEqual(['sim', 'remediation', 'alertmanager']);
+    expect(withNeeds(['alertmanager'], { webhookUrl: 'http://127.0.0.1:1/hook' })).toEqual([
+      'alertmanager',
+    ]);
+    expect(withNeeds(['prometheus'], { webhookUrl: 'http://127.0.0.1:1/hook' })).not.toContain(
+      'remediation',
+    );
+  });
 });
 
 /** The parts up to Prometheus as the closed loop composes them, on free ports in a temp dir. */

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { closeServer, formatHostPort, listen } from '@layerwatch/local/net';
 import { sendAppPage } from './app-page.js';
 import { GRAFANA_PROXY_TIMEOUT_MS, sendJson } from './forward.js';
 import { ensureHostPage } from './page-bundle.js';
@@ -175,20 +175,12 @@ export async function startPluginHost(options: PluginHostOptions): Promise<Runni
     });
   });
   const address = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 3000, address, () => resolve());
-  });
+  const { port } = await listen(server, options.port ?? 3000, address);
   server.unref();
-  const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://${address}:${port}`,
+    url: `http://${formatHostPort(address, port)}`,
     port,
     pluginId: host.plugin.id,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: () => closeServer(server),
   };
 }

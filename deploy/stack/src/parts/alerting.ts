@@ -18,15 +18,22 @@ import { need, type PartContext, type PartSpec } from '../part.js';
  * (`npx layerwatch generate --check` keeps those equal to the config).
  */
 function rulesConfig(ctx: PartContext): AlertRulesConfig {
-  const { rules } = ctx.options;
-  const remediation = need(ctx.state, 'remediation', 'alertmanager').running;
+  const { rules, webhookUrl } = ctx.options;
   return resolveConfig({
     ...rules,
     alertmanager: {
       ...rules?.alertmanager,
-      remediationWebhookUrl: `${remediation.url}/alertmanager/webhook`,
+      remediationWebhookUrl:
+        webhookUrl ??
+        `${need(ctx.state, 'remediation', 'alertmanager').running.url}/alertmanager/webhook`,
     },
   });
+}
+
+/** The bearer token file Alertmanager sends to remediation; none for a stand-in receiver. */
+function remediationTokenFile(ctx: PartContext): string | undefined {
+  if (ctx.options.webhookUrl !== undefined) return undefined;
+  return resolve(need(ctx.state, 'remediation', 'alertmanager').alertmanagerTokenFile);
 }
 
 /**
@@ -36,7 +43,7 @@ function rulesConfig(ctx: PartContext): AlertRulesConfig {
 export const alertmanagerPart: PartSpec = {
   name: 'alertmanager',
   title: 'Alertmanager',
-  needs: ['remediation'],
+  needs: (options) => (options.webhookUrl === undefined ? ['remediation'] : []),
   async start(ctx) {
     const { options, host, ports, state } = ctx;
     const config = rulesConfig(ctx);
@@ -45,12 +52,13 @@ export const alertmanagerPart: PartSpec = {
     const file = join(dir, 'alertmanager.yml');
     // Rendered with whatever pager secrets this shell has: never committed, readable by us only.
     const pagers = readPagerSecrets();
-    const remediationTokenFile = resolve(
-      need(state, 'remediation', 'alertmanager').alertmanagerTokenFile,
-    );
+    const tokenFile = remediationTokenFile(ctx);
     await writeFile(
       file,
-      alertmanagerYaml(config, buildRuleGroups(config), { remediationTokenFile, ...pagers }),
+      alertmanagerYaml(config, buildRuleGroups(config), {
+        ...(tokenFile !== undefined && { remediationTokenFile: tokenFile }),
+        ...pagers,
+      }),
     );
     await chmod(file, 0o600);
     const alertmanager = await startAlertmanager({

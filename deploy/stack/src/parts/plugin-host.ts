@@ -2,12 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { startPluginHost } from '@layerwatch/grafana-plugin/preview-host';
 import { need, type PartSpec } from '../part.js';
 
+const DEFAULT_USERS = [
+  { login: 'operator', role: 'Editor' },
+  { login: 'viewer', role: 'Viewer' },
+] as const;
+
 /** The Grafana app in its preview host, proxying to remediation, Alertmanager and Prometheus. */
 export const pluginHostPart: PartSpec = {
   name: 'pluginHost',
   title: 'Layerwatch app (preview)',
   needs: ['remediation', 'alertmanager', 'prometheus'],
-  async start({ host, ports, state }) {
+  async start({ options, host, ports, state }) {
     const remediation = need(state, 'remediation', 'pluginHost');
     const pluginHost = await startPluginHost({
       port: ports.pluginHost,
@@ -17,10 +22,7 @@ export const pluginHostPart: PartSpec = {
       remediationUrl: remediation.running.url,
       alertmanagerUrl: need(state, 'alertmanager', 'pluginHost').url,
       prometheusUrl: need(state, 'prometheus', 'pluginHost').url,
-      users: [
-        { login: 'operator', role: 'Editor' },
-        { login: 'viewer', role: 'Viewer' },
-      ],
+      users: [...(options.pluginUsers ?? DEFAULT_USERS)],
     });
     state.pluginHost = pluginHost;
     return {

@@ -7,7 +7,10 @@ export interface HeldConnection {
   closed: Promise<number>;
 }
 
-/** A backend that hangs: it accepts on loopback, reads the request and never answers. */
+/**
+ * A backend that hangs (for deadline tests): it accepts on loopback, reads the request and
+ * never answers, and records when each client gave up.
+ */
 export interface SilentServer {
   url: string;
   connections: HeldConnection[];

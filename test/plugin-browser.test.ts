@@ -1,25 +1,35 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { packagePath } from '@layerwatch/alert-rules';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import {
   PACKAGE_ROOT,
   startPluginHost,
   type RunningPluginHost,
-} from '../preview-host/server/index.js';
-import { startSilentServer, type SilentServer } from './support/silent-server.js';
-import { startStack, waitFor, type Stack } from './support/stack.js';
+} from '@layerwatch/grafana-plugin/preview-host';
+import { startSilentServer, type SilentServer } from '@layerwatch/local';
+import { startComposition, type RunningComposition } from '@layerwatch/stack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { waitFor } from './support/alerting.js';
 
 /**
  * The built plugin (dist/module.js) in Debian's Chromium, loaded by the host page with
  * SystemJS as Grafana loads it, its proxy routes emulated from dist/plugin.json in front of
  * the real remediation API, Alertmanager and Prometheus (fed by the simulator through the
- * probe daemon). Only Grafana's server is emulated. Screenshots go to test-artifacts/.
+ * probe daemon), composed as `make up` composes them on free ports with 1 s intervals.
+ * Only Grafana's server is emulated. Screenshots go to grafana-plugin/test-artifacts/.
  */
 const ARTIFACTS = `${PACKAGE_ROOT}/test-artifacts`;
 const APP = '/a/layerwatch-ops-app';
-let stack: Stack;
+let root: string;
+let composition: RunningComposition;
+/** The parts the tests talk to directly, as the composition started them. */
+let stack: {
+  sim: NonNullable<RunningComposition['state']['sim']>;
+  alertmanager: NonNullable<RunningComposition['state']['alertmanager']>;
+};
 let host: RunningPluginHost;
 /** The same stack behind a second host whose Alertmanager accepts and never answers. */
 let silentAlertmanager: SilentServer;
@@ -85,25 +95,27 @@ async function openAlert(page: Page): Promise<void> {
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  stack = await startStack();
-  host = await startPluginHost({
-    port: 0,
-    remediationUrl: stack.remediation.url,
-    remediationToken: stack.tokens.operator,
-    alertmanagerUrl: stack.alertmanager.url,
-    prometheusUrl: stack.prometheus.url,
-    users: [
+  root = await mkdtemp(join(tmpdir(), 'layerwatch-plugin-'));
+  composition = await startComposition(['pluginHost'], {
+    dir: root,
+    ports: 'free',
+    intervalSeconds: 1,
+    logLevel: 'silent',
+    pluginUsers: [
       { login: 'olivia', role: 'Editor' },
       { login: 'victor', role: 'Viewer' },
     ],
   });
+  const { sim, alertmanager, remediation, prometheus, pluginHost } = composition.state;
+  stack = { sim: sim!, alertmanager: alertmanager! };
+  host = pluginHost!;
   silentAlertmanager = await startSilentServer();
   hungHost = await startPluginHost({
     port: 0,
-    remediationUrl: stack.remediation.url,
-    remediationToken: stack.tokens.operator,
+    remediationUrl: remediation!.running.url,
+    remediationToken: remediation!.tokens.operator,
     alertmanagerUrl: silentAlertmanager.url,
-    prometheusUrl: stack.prometheus.url,
+    prometheusUrl: prometheus!.url,
   });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -122,10 +134,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await host?.stop();
   await hungHost?.stop();
   await silentAlertmanager?.stop();
-  await stack?.stop();
+  await composition?.stop();
+  await rm(root, { recursive: true, force: true });
 });
 
 describe('plugin in Chromium against the real stack (Grafana server stand-in: the host page)', () => {
