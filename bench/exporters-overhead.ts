@@ -33,15 +33,15 @@ async function serve(variant: Variant): Promise<void> {
   const createApp = require('express') as typeof express;
   const app = createApp();
   if (variant === 'ours' || variant === 'ours-async') {
-    const { startLayerTelemetry } = await import('@layerwatch/exporters');
-    const telemetry = await startLayerTelemetry({
+    const { startLayerInstrumentation } = await import('@layerwatch/exporters');
+    const instrumentation = await startLayerInstrumentation({
       serviceName: 'bench',
       layer: '4',
       env: {},
       traceContext: variant === 'ours' ? 'request' : 'async',
     });
-    app.use(telemetry.requestMetrics);
-    app.get('/metrics', telemetry.metricsHandler);
+    app.use(instrumentation.requestMetrics);
+    app.get('/metrics', instrumentation.metricsHandler);
   }
   app.get('/items/:id', (req, res) => {
     res.json({ id: req.params.id });

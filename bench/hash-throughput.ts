@@ -1,4 +1,4 @@
-// Hashing throughput of the telemetry collector's hasher against `openssl dgst -sha256` and
+// Hashing throughput of the checksum collector's hasher against `openssl dgst -sha256` and
 // `sha256sum` on the same 1 GiB file, in one run, as ratios; then a set of 64 × 16 MiB files
 // on 2 worker threads against one core's rate. Printed, never asserted.
 //   npx tsx bench/hash-throughput.ts            (about a minute; temp files in /tmp, removed)

@@ -195,7 +195,7 @@ describe('fault → probe → Prometheus → Alertmanager → remediation → re
       ],
       [
         'Probe daemon (`/metrics`: scheduled probes, collectors, self-metrics)',
-        'With the telemetry and readiness collectors on; the GPU collector’s `nvidia_smi_*` series (named as nvidia_gpu_exporter names them) appear on machines with `nvidia-smi`.',
+        'With the checksum and readiness collectors on; the GPU collector’s `nvidia_smi_*` series (named as nvidia_gpu_exporter names them) appear on machines with `nvidia-smi`.',
         metricFamilies(await text(`${daemon.url}/metrics`)).filter(standard),
       ],
       [

@@ -86,7 +86,7 @@ async function probeConfig(dir: string, simulator: RunningSimulator): Promise<st
       target('evolution', `${s.evolution.url}/health`),
       'collectors:',
       `  gpu: { enabled: true, nvidia_smi_path: '${gpu.path}', interval: 1s, node: gpu-node-1 }`,
-      '  telemetry: { enabled: true, root: factory, interval: 1s }',
+      '  checksums: { enabled: true, root: factory, interval: 1s }',
       '  readiness: { enabled: true, file: factory/logs/ops_readiness.json, interval: 1s }',
       '',
     ].join('\n'),

@@ -48,7 +48,7 @@ beforeAll(async () => {
       'scheduler:\n  enabled: false',
       'modules:\n  http_2xx:\n    prober: http',
       'collectors:',
-      '  telemetry:\n    enabled: true\n    root: factory\n    interval: 1h',
+      '  checksums:\n    enabled: true\n    root: factory\n    interval: 1h',
       '  readiness:\n    enabled: true\n    file: factory/logs/ops_readiness.json\n    interval: 1h',
       '',
     ].join('\n'),

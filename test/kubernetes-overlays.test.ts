@@ -135,7 +135,7 @@ describe('gpu overlay', () => {
     const { collectors, modules, layers } = loaded.config;
     expect([
       collectors.gpu.enabled,
-      collectors.telemetry.enabled,
+      collectors.checksums.enabled,
       collectors.readiness.enabled,
     ]).toEqual([true, false, false]);
     expect([Object.keys(modules), layers]).toEqual([[], []]);

@@ -1,12 +1,12 @@
-export { startLayerTelemetry, INSTRUMENTATION_SCOPE } from './telemetry.js';
-export type { LayerTelemetry } from './telemetry.js';
+export { startLayerInstrumentation, INSTRUMENTATION_SCOPE } from './instrumentation.js';
+export type { LayerInstrumentation } from './instrumentation.js';
 export type {
-  LayerTelemetryOptions,
+  LayerInstrumentationOptions,
   OtlpOptions,
   OtlpProtocol,
   TraceContextMode,
 } from './config/options.js';
-export { TelemetryConfigError } from './config/env.js';
+export { InstrumentationConfigError } from './config/env.js';
 export { DEFAULT_SERIES_LIMIT, DEFAULT_PROMETHEUS_PORT } from './config/resolve.js';
 export {
   CATALOG,

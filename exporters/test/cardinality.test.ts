@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SeriesTable } from '../src/instruments/series-table.js';
-import { get, samples, scrape, startTestService, startTestTelemetry } from './support/service.js';
+import {
+  get,
+  samples,
+  scrape,
+  startTestService,
+  startTestInstrumentation,
+} from './support/service.js';
 
 describe('SeriesTable (the guard of one instrument)', () => {
   it('admits up to the cap, then refuses new sets and reports each refused set once', () => {
@@ -43,8 +49,8 @@ describe('SeriesTable (the guard of one instrument)', () => {
 describe('cardinality guard over real HTTP', () => {
   it('drops label sets past the cap and counts them by instrument', async () => {
     const service = await startTestService(
-      (app, telemetry) => {
-        const hits = telemetry.instruments.counter({
+      (app, instrumentation) => {
+        const hits = instrumentation.instruments.counter({
           name: 'demo.hits',
           kind: 'counter',
           unit: '{hit}',
@@ -93,8 +99,8 @@ describe('cardinality guard over real HTTP', () => {
   });
 
   it('lifts the SDK limit above the cap: 2,100 sets are kept, none folded into an overflow series', async () => {
-    const telemetry = await startTestTelemetry({ maxSeriesPerInstrument: 2_500 });
-    const gauge = telemetry.instruments.gauge({
+    const instrumentation = await startTestInstrumentation({ maxSeriesPerInstrument: 2_500 });
+    const gauge = instrumentation.instruments.gauge({
       name: 'demo.wide',
       kind: 'gauge',
       unit: '',
@@ -102,7 +108,7 @@ describe('cardinality guard over real HTTP', () => {
       labels: ['id'],
     });
     for (let id = 0; id < 2_100; id += 1) gauge.set(id, { id });
-    const text = await telemetry.render();
+    const text = await instrumentation.render();
     expect(samples(text, 'demo_wide')).toHaveLength(2_100);
     expect(text).not.toContain('otel_metric_overflow');
     expect(text).not.toContain('layerwatch_exporter_dropped_label_sets_total');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TelemetryConfigError } from '../src/index.js';
+import { InstrumentationConfigError } from '../src/index.js';
 import { resolveConfig } from '../src/config/resolve.js';
 
 const base = { layer: '4', env: {} };
@@ -160,6 +160,6 @@ describe('resolveConfig: option → environment → default', () => {
       'traceContext: "always" is not "request", "async" or false',
     ],
   ])('rejects %j', (options, message) => {
-    expect(() => resolveConfig(options)).toThrow(new TelemetryConfigError(message));
+    expect(() => resolveConfig(options)).toThrow(new InstrumentationConfigError(message));
   });
 });

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG, prometheusNameOf, type LayerTelemetry } from '../src/index.js';
+import { CATALOG, prometheusNameOf, type LayerInstrumentation } from '../src/index.js';
 import { promtoolCheckMetrics } from './support/promtool.js';
-import { get, samples, scrape, startTestService, startTestTelemetry } from './support/service.js';
+import {
+  get,
+  samples,
+  scrape,
+  startTestService,
+  startTestInstrumentation,
+} from './support/service.js';
 
 /** Records something on every helper, as a busy layer service would. */
-function recordEverything(t: LayerTelemetry): void {
+function recordEverything(t: LayerInstrumentation): void {
   t.layer4.queueWait.record(0.8, { queue: 'agent-tasks' });
   t.layer4.processing.record(0.3, { queue: 'agent-tasks' });
   t.layer4.tasksProcessed.inc({ queue: 'agent-tasks' });
@@ -36,9 +42,9 @@ function recordEverything(t: LayerTelemetry): void {
 
 describe('per-layer helpers', () => {
   it('write the documented series', async () => {
-    const telemetry = await startTestTelemetry({ layer: '7' });
-    recordEverything(telemetry);
-    const text = await telemetry.render();
+    const instrumentation = await startTestInstrumentation({ layer: '7' });
+    recordEverything(instrumentation);
+    const text = await instrumentation.render();
     const lines = (name: string): string[] => samples(text, name);
     expect(lines('layerwatch_circuit_breaker_state')).toEqual([
       'layerwatch_circuit_breaker_state{breaker="payments-api",state="closed",layer="7"} 0',
@@ -92,10 +98,10 @@ describe('per-layer helpers', () => {
 
   it('every catalogued family appears once recorded, and the whole exposition is promtool-clean', async () => {
     const service = await startTestService(
-      (app, telemetry) => {
+      (app, instrumentation) => {
         app.get('/call', async (req, res) => {
           // Port 1 refuses: a cross-layer call that fails, and its duration.
-          await telemetry
+          await instrumentation
             .layerFetch('5', 'http://127.0.0.1:1/', { parent: req })
             .catch(() => undefined);
           res.end();
@@ -103,8 +109,8 @@ describe('per-layer helpers', () => {
       },
       { maxSeriesPerInstrument: 1 },
     );
-    recordEverything(service.telemetry);
-    service.telemetry.layer5.setModelHealth('over-the-cap', true); // refused: the dropped counter
+    recordEverything(service.instrumentation);
+    service.instrumentation.layer5.setModelHealth('over-the-cap', true); // refused: the dropped counter
     await get(`${service.url}/call`);
     const text = (await scrape(`${service.url}/metrics`)).body;
     const families = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1]));
@@ -113,15 +119,15 @@ describe('per-layer helpers', () => {
   });
 
   it('misuse fails where it is written, naming the value', async () => {
-    const telemetry = await startTestTelemetry();
-    expect(() => telemetry.layer4.setCircuitBreakerState('b', 'broken' as never)).toThrow(
+    const instrumentation = await startTestInstrumentation();
+    expect(() => instrumentation.layer4.setCircuitBreakerState('b', 'broken' as never)).toThrow(
       'circuit breaker "b": state "broken" is not one of closed, open, half_open',
     );
-    expect(() => telemetry.layer7.recordDeployment('maybe' as never)).toThrow(
+    expect(() => instrumentation.layer7.recordDeployment('maybe' as never)).toThrow(
       'genome deployment outcome "maybe" is not "succeeded" or "failed"',
     );
     expect(() =>
-      telemetry.instruments.counter({
+      instrumentation.instruments.counter({
         name: 'auth_failures',
         kind: 'counter',
         unit: '',
@@ -130,7 +136,7 @@ describe('per-layer helpers', () => {
       }),
     ).toThrow('instrument "auth_failures" is already defined');
     expect(() =>
-      telemetry.instruments.gauge({
+      instrumentation.instruments.gauge({
         name: 'x.y',
         kind: 'counter',
         unit: '',

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { startLayerTelemetry } from '../src/index.js';
-import { scrape, startTestTelemetry } from './support/service.js';
+import { startLayerInstrumentation } from '../src/index.js';
+import { scrape, startTestInstrumentation } from './support/service.js';
 
 describe('/metrics on its own port', () => {
   it('serves GET and HEAD on the path, 404 elsewhere, 405 for other methods', async () => {
-    const telemetry = await startTestTelemetry({ metricsPort: 0 });
-    const url = telemetry.metricsUrl ?? '';
+    const instrumentation = await startTestInstrumentation({ metricsPort: 0 });
+    const url = instrumentation.metricsUrl ?? '';
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
-    telemetry.layer7.bestFitness.set(0.91);
+    instrumentation.layer7.bestFitness.set(0.91);
     const { status, contentType, body } = await scrape(url);
     expect([status, contentType]).toEqual([200, 'text/plain; version=0.0.4; charset=utf-8']);
     expect(body).toContain('layerwatch_population_best_fitness{layer="4"} 0.91\n');
@@ -24,9 +24,9 @@ describe('/metrics on its own port', () => {
   });
 
   it('says which port is taken, and start fails cleanly', async () => {
-    const first = await startTestTelemetry({ metricsPort: 0 });
+    const first = await startTestInstrumentation({ metricsPort: 0 });
     const port = Number(new URL(first.metricsUrl ?? '').port);
-    await expect(startTestTelemetry({ metricsPort: port })).rejects.toThrow(
+    await expect(startTestInstrumentation({ metricsPort: port })).rejects.toThrow(
       new RegExp(
         `^metrics server cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE.* \\(pick another port, or 0 for a free one\\)$`,
       ),
@@ -35,15 +35,15 @@ describe('/metrics on its own port', () => {
 
   it('shutdown closes the server, is safe to call twice, and later scrapes answer 500 with a comment', async () => {
     const errors: unknown[] = [];
-    const telemetry = await startLayerTelemetry({
+    const instrumentation = await startLayerInstrumentation({
       layer: '8',
       env: {},
       metricsPort: 0,
       onError: (e) => errors.push(e),
     });
-    const url = telemetry.metricsUrl ?? '';
-    await Promise.all([telemetry.shutdown(), telemetry.shutdown()]);
-    await telemetry.shutdown();
+    const url = instrumentation.metricsUrl ?? '';
+    await Promise.all([instrumentation.shutdown(), instrumentation.shutdown()]);
+    await instrumentation.shutdown();
     await expect(fetch(url)).rejects.toThrow();
     // The handler, mounted elsewhere, never throws: it answers why.
     let answered = '';
@@ -58,7 +58,7 @@ describe('/metrics on its own port', () => {
         answered = body;
       },
     };
-    telemetry.metricsHandler({ headers: {}, method: 'GET' } as never, res as never);
+    instrumentation.metricsHandler({ headers: {}, method: 'GET' } as never, res as never);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(status).toBe(500);
     expect(answered).toMatch(/^# metrics collection failed: .+\n$/);
@@ -66,12 +66,12 @@ describe('/metrics on its own port', () => {
   });
 
   it('OTEL_SDK_DISABLED=true: instruments are no-ops and /metrics says why', async () => {
-    const telemetry = await startTestTelemetry({ env: { OTEL_SDK_DISABLED: 'true' } });
-    telemetry.common.authFailures.inc({ reason: 'x' });
-    expect(await telemetry.render()).toBe(
+    const instrumentation = await startTestInstrumentation({ env: { OTEL_SDK_DISABLED: 'true' } });
+    instrumentation.common.authFailures.inc({ reason: 'x' });
+    expect(await instrumentation.render()).toBe(
       '# OpenTelemetry SDK disabled by OTEL_SDK_DISABLED=true\n',
     );
-    expect(await telemetry.render('openmetrics')).toBe(
+    expect(await instrumentation.render('openmetrics')).toBe(
       '# OpenTelemetry SDK disabled by OTEL_SDK_DISABLED=true\n# EOF\n',
     );
   });

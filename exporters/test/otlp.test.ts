@@ -6,7 +6,7 @@ import {
   decodeMetricsRequest,
   type DecodedRequest,
 } from './support/otlp-protobuf.js';
-import { get, startTestService, startTestTelemetry } from './support/service.js';
+import { get, startTestService, startTestInstrumentation } from './support/service.js';
 
 const DECODERS: Record<
   OtlpProtocol,
@@ -43,11 +43,11 @@ describe('OTLP/HTTP push', () => {
       );
       await get(`${service.url}/items/1`);
       await get(`${service.url}/items/2`);
-      service.telemetry.layer5.optimization.record(0.042);
-      service.telemetry.common.authFailures.inc({ reason: 'expired_token' });
+      service.instrumentation.layer5.optimization.record(0.042);
+      service.instrumentation.common.authFailures.inc({ reason: 'expired_token' });
       expect(receiver.received).toHaveLength(0);
 
-      await service.telemetry.shutdown();
+      await service.instrumentation.shutdown();
       const exported = await receiver.next();
       expect(exported.path).toBe('/v1/metrics');
       expect(exported.headers['content-type']).toBe(DECODERS[protocol].contentType);
@@ -88,17 +88,17 @@ describe('OTLP/HTTP push', () => {
 
   it('pushes on its interval too', async () => {
     const receiver = await startOtlpReceiver();
-    const telemetry = await startTestTelemetry({
+    const instrumentation = await startTestInstrumentation({
       otlp: { url: `${receiver.endpoint}/v1/metrics`, protocol: 'http/json', intervalMillis: 100 },
     });
-    telemetry.common.validationGate.received();
+    instrumentation.common.validationGate.received();
     const [request] = decodeJsonMetricsRequest((await receiver.next()).body);
     expect(request?.metrics.map((m) => m.name)).toContain('layerwatch.enhancements.received');
   });
 
   it('a receiver that is down goes to onError, never thrown', async () => {
     const errors: string[] = [];
-    const telemetry = await startTestTelemetry({
+    const instrumentation = await startTestInstrumentation({
       otlp: {
         url: 'http://127.0.0.1:1/v1/metrics',
         protocol: 'http/json',
@@ -107,8 +107,8 @@ describe('OTLP/HTTP push', () => {
       },
       onError: (error) => errors.push(error instanceof Error ? error.message : String(error)),
     });
-    telemetry.common.validationGate.accepted();
-    await telemetry.shutdown();
+    instrumentation.common.validationGate.accepted();
+    await instrumentation.shutdown();
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^OTLP push to http:\/\/127\.0\.0\.1:1\/v1\/metrics failed: /);
   });

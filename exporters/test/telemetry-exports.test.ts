@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseLedger } from '@layerwatch/ledger';
 import { afterEach, describe, expect, it } from 'vitest';
-import { samples, startTestTelemetry } from './support/service.js';
+import { samples, startTestInstrumentation } from './support/service.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -15,9 +15,9 @@ describe('telemetry exports', () => {
   it('the counted ledger writer records the export, its checksum, and counts exports and bytes', async () => {
     const root = await mkdtemp(join(tmpdir(), 'lw-exports-'));
     dirs.push(root);
-    const telemetry = await startTestTelemetry({ layer: '4' });
+    const instrumentation = await startTestInstrumentation({ layer: '4' });
     const seen: number[] = [];
-    const writer = telemetry.telemetryExports.ledgerWriter({
+    const writer = instrumentation.telemetryExports.ledgerWriter({
       root,
       onExport: (_entry, bytes) => seen.push(bytes),
     });
@@ -38,7 +38,7 @@ describe('telemetry exports', () => {
     });
 
     expect(seen).toEqual([1234, 66]); // the caller's own hook still runs
-    const text = await telemetry.render();
+    const text = await instrumentation.render();
     expect(samples(text, 'layerwatch_telemetry_exports_total')).toEqual([
       'layerwatch_telemetry_exports_total{layer="4"} 2',
     ]);

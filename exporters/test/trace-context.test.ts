@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Express } from 'express';
 import { describe, expect, it } from 'vitest';
-import type { LayerTelemetry, TraceContextMode } from '../src/index.js';
+import type { LayerInstrumentation, TraceContextMode } from '../src/index.js';
 import { promtoolCheckMetrics } from './support/promtool.js';
 import { samples, scrape, startTestService } from './support/service.js';
 
@@ -11,19 +11,19 @@ const TRACEPARENT = `00-${TRACE_ID}-${CALLER_SPAN}-01`;
 const W3C = /^00-([0-9a-f]{32})-([0-9a-f]{16})-(0[01])$/;
 
 interface Layers {
-  a: { url: string; telemetry: LayerTelemetry };
+  a: { url: string; instrumentation: LayerInstrumentation };
   b: { url: string };
   /** `traceparent` headers service B received, in order. */
   received: string[];
 }
 
 /**
- * Two simulated layers in one process, each with its own telemetry: A (layer 4) answers
+ * Two simulated layers in one process, each with its own instrumentation: A (layer 4) answers
  * `/start` by calling B (layer 7) through `layerFetch`; B records the `traceparent` it gets.
  */
 async function startLayers(
   mode: TraceContextMode,
-  call: (app: Express, t: LayerTelemetry, b: () => string) => void,
+  call: (app: Express, t: LayerInstrumentation, b: () => string) => void,
 ): Promise<Layers> {
   const received: string[] = [];
   const b = await startTestService(
@@ -36,7 +36,7 @@ async function startLayers(
     { serviceName: 'evolution', layer: '7', traceContext: mode },
   );
   const a = await startTestService(
-    (app, telemetry) => call(app, telemetry, () => `${b.url}/work`),
+    (app, instrumentation) => call(app, instrumentation, () => `${b.url}/work`),
     {
       serviceName: 'scheduler',
       layer: '4',
@@ -56,10 +56,10 @@ function exemplarsOf(exposition: string, name: string): { traceId: string; spanI
 
 describe('trace context across two simulated layers', () => {
   it("request mode: B receives A's trace, and A's cross-layer histogram has it as exemplar", async () => {
-    const { a, received } = await startLayers('request', (app, telemetry, bUrl) => {
+    const { a, received } = await startLayers('request', (app, instrumentation, bUrl) => {
       app.get('/start', async (req, res) => {
         await sleep(1); // the trace must survive an await: it travels with the request
-        const answer = await telemetry.layerFetch('7', bUrl(), { parent: req });
+        const answer = await instrumentation.layerFetch('7', bUrl(), { parent: req });
         res.status(answer.status).json(await answer.json());
       });
     });
@@ -95,9 +95,9 @@ describe('trace context across two simulated layers', () => {
   });
 
   it('request mode: B continues the trace it received, so its own exemplar has the same trace ID', async () => {
-    const { a, b, received } = await startLayers('request', (app, telemetry, bUrl) => {
+    const { a, b, received } = await startLayers('request', (app, instrumentation, bUrl) => {
       app.get('/start', async (req, res) => {
-        res.json(await (await telemetry.layerFetch('7', bUrl(), { parent: req })).json());
+        res.json(await (await instrumentation.layerFetch('7', bUrl(), { parent: req })).json());
       });
     });
     await (await fetch(`${a.url}/start`)).text(); // no traceparent: A starts the trace
@@ -112,10 +112,10 @@ describe('trace context across two simulated layers', () => {
   });
 
   it("async mode: layerFetch finds the request's trace without being given the request", async () => {
-    const { a, received } = await startLayers('async', (app, telemetry, bUrl) => {
+    const { a, received } = await startLayers('async', (app, instrumentation, bUrl) => {
       app.get('/start', async (_req, res) => {
         await sleep(1);
-        const answer = await telemetry.layerFetch('7', bUrl());
+        const answer = await instrumentation.layerFetch('7', bUrl());
         res.json(await answer.json());
       });
     });
@@ -125,10 +125,10 @@ describe('trace context across two simulated layers', () => {
 
   it('a call outside any request starts a new trace, and failures count as cross-layer errors', async () => {
     const { a, received } = await startLayers('request', () => undefined);
-    await await a.telemetry
+    await await a.instrumentation
       .layerFetch('7', `${a.url.replace(/:\d+$/, ':1')}/refused`)
       .catch(() => undefined);
-    const answer = await a.telemetry.layerFetch(
+    const answer = await a.instrumentation.layerFetch(
       '7',
       `${a.url}/metrics`.replace('/metrics', '/missing'),
     );

@@ -1,7 +1,7 @@
 /**
  * Where the factory pipeline keeps its ledger and exports, relative to its checkout, and how
  * the verifier reads them. The writer, `layerwatch verify-checksums` and the probe daemon's
- * `collectors.telemetry` block all default to these, so they agree without a test.
+ * `collectors.checksums` block all default to these, so they agree without a test.
  */
 export const DEFAULT_LEDGER = 'exchange/ledger/index.json';
 export const DEFAULT_EXPORTS_DIR = '.toyfoundry/telemetry/quilt/exports';

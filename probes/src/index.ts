@@ -12,4 +12,4 @@ export { runProbe, type ProbeRun } from './probe-run/run-probe.js';
 export { PROBERS, type ProberName } from './prober/registry.js';
 export type { ProbeFn, ProbeContext, ProbeOutcome, Prober } from './prober/types.js';
 export { FAILURE_REASONS, type FailureReason } from './prober/failure-reason.js';
-export { createTelemetryCollector } from './collectors/telemetry/index.js';
+export { createChecksumCollector } from './collectors/checksums/index.js';

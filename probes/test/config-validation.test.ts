@@ -53,6 +53,8 @@ const INVALID: Record<string, string> = {
     'invalid-schedule.yml:5:21: scheduler.default_schedule: "every 15s" is not a cron schedule: use 6 fields with seconds, e.g. "*/15 * * * * *" for every 15 s',
   'invalid-listen.yml': 'invalid-listen.yml:2:11: server.listen: 9701 is not a string',
   'invalid-missing-modules.yml': 'invalid-missing-modules.yml:1:1: modules: is required (object)',
+  'invalid-renamed-collector.yml':
+    'invalid-renamed-collector.yml:5:3: collectors.telemetry: "telemetry" was renamed "checksums": write collectors.checksums instead (same settings)',
   'invalid-wrong-type.yml':
     'invalid-wrong-type.yml:2:26: server.max_concurrent_probes: "lots" is not a number',
 };

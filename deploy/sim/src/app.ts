@@ -1,4 +1,4 @@
-import type { LayerTelemetry } from '@layerwatch/exporters';
+import type { LayerInstrumentation } from '@layerwatch/exporters';
 import express, { type Express, type Router } from 'express';
 import { controlRoutes } from './control-routes.js';
 import { errorHandler, injectFault, latencyJitter, notFound } from './middleware.js';
@@ -16,14 +16,14 @@ export function createServiceApp(
   service: ServiceModule,
   latencyJitterMs: number,
   extraControl?: Router,
-  telemetry?: LayerTelemetry,
+  instrumentation?: LayerInstrumentation,
 ): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag'); // health answers change every call; never 304 a probe
-  if (telemetry) {
-    app.use(telemetry.requestMetrics);
-    app.get('/metrics', telemetry.metricsHandler);
+  if (instrumentation) {
+    app.use(instrumentation.requestMetrics);
+    app.get('/metrics', instrumentation.metricsHandler);
   }
   app.use(express.json({ limit: '64kb' }));
   app.use(latencyJitter(context, latencyJitterMs));

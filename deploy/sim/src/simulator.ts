@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { LayerTelemetry } from '@layerwatch/exporters';
+import type { LayerInstrumentation } from '@layerwatch/exporters';
 import { closeServer, formatHostPort, listen } from '@layerwatch/local/net';
 import { createServiceApp, SIM_VERSION } from './app.js';
 import {
@@ -15,8 +15,8 @@ import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './o
 import { SERVICE_NAMES, SERVICES } from './services/registry.js';
 import type { ServiceContext, ServiceName } from './services/types.js';
 import { ServiceSettings } from './settings.js';
-import { startServiceTelemetry } from './telemetry/service-telemetry.js';
-import { startCrossLayerTraffic, type CrossLayerTraffic } from './telemetry/traffic.js';
+import { startServiceInstrumentation } from './instrumentation/service-instrumentation.js';
+import { startCrossLayerTraffic, type CrossLayerTraffic } from './instrumentation/traffic.js';
 import { closest } from './validate.js';
 
 export interface ServiceEndpoint {
@@ -40,7 +40,7 @@ interface Running {
   server: Server;
   context: ServiceContext;
   endpoint: ServiceEndpoint;
-  telemetry: LayerTelemetry;
+  instrumentation: LayerInstrumentation;
 }
 
 /** What the simulator started so far, so that one stop closes whatever got started. */
@@ -48,7 +48,7 @@ interface Parts {
   readonly resolved: ResolvedOptions;
   readonly stopController: AbortController;
   readonly clock: Clock;
-  readonly telemetries: ReadonlyMap<ServiceName, LayerTelemetry>;
+  readonly instrumentations: ReadonlyMap<ServiceName, LayerInstrumentation>;
   readonly running: Running[];
   factory: RunningFactory | undefined;
   traffic: CrossLayerTraffic | undefined;
@@ -60,8 +60,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     resolved,
     stopController: new AbortController(),
     clock: systemClock,
-    // Telemetry first: the factory (layer 4's work) counts its exports in the agent's.
-    telemetries: await startTelemetries(resolved),
+    // Instrumentation first: the factory (layer 4's work) counts its exports in the agent's.
+    instrumentations: await startInstrumentations(resolved),
     running: [],
     factory: undefined,
     traffic: undefined,
@@ -84,25 +84,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   return simulatorHandle(parts, byName);
 }
 
-async function startTelemetries(
+async function startInstrumentations(
   resolved: ResolvedOptions,
-): Promise<Map<ServiceName, LayerTelemetry>> {
-  const telemetries = new Map<ServiceName, LayerTelemetry>();
+): Promise<Map<ServiceName, LayerInstrumentation>> {
+  const instrumentations = new Map<ServiceName, LayerInstrumentation>();
   for (const name of SERVICE_NAMES) {
-    telemetries.set(
+    instrumentations.set(
       name,
-      await startServiceTelemetry(name, SERVICES[name].layer, SIM_VERSION, resolved.log),
+      await startServiceInstrumentation(name, SERVICES[name].layer, SIM_VERSION, resolved.log),
     );
   }
-  return telemetries;
+  return instrumentations;
 }
 
 /** The demo factory pipeline, when `factoryRoot` was given, writing through the agent's ledger. */
 async function startDemoFactory({
   resolved,
-  telemetries,
+  instrumentations,
 }: Parts): Promise<RunningFactory | undefined> {
-  const agentExports = telemetries.get('agent')?.telemetryExports;
+  const agentExports = instrumentations.get('agent')?.telemetryExports;
   return resolved.factoryRoot
     ? await startFactory(resolved.factoryRoot, {
         exportEveryMs: resolved.factoryExportEveryMs,
@@ -128,16 +128,16 @@ async function startService(parts: Parts, name: ServiceName): Promise<Running> {
   };
   // The factory pipeline is layer 4's work, so its demo switches live on the agent service.
   const extra = factory && name === 'agent' ? factoryRoutes(factory.pipeline) : undefined;
-  const telemetry = parts.telemetries.get(name);
-  if (telemetry === undefined) throw new Error(`sim: no telemetry for ${name}`);
+  const instrumentation = parts.instrumentations.get(name);
+  if (instrumentation === undefined) throw new Error(`sim: no instrumentation for ${name}`);
   const server = createServer(
-    createServiceApp(context, service, resolved.latencyJitterMs, extra, telemetry),
+    createServiceApp(context, service, resolved.latencyJitterMs, extra, instrumentation),
   );
   try {
     const { port } = await listen(server, resolved.ports[name], resolved.host);
     const url = `http://${formatHostPort(resolved.host, port)}`;
     const endpoint = { url, port, layer: service.layer };
-    return { name, server, context, endpoint, telemetry };
+    return { name, server, context, endpoint, instrumentation };
   } catch (error) {
     await stopParts(parts);
     throw new Error(
@@ -153,7 +153,7 @@ async function stopParts(parts: Parts): Promise<void> {
   parts.traffic?.stop();
   parts.factory?.stop();
   await Promise.all(parts.running.map(({ server }) => closeServer(server)));
-  await Promise.all([...parts.telemetries.values()].map((telemetry) => telemetry.shutdown()));
+  await Promise.all([...parts.instrumentations.values()].map((i) => i.shutdown()));
 }
 
 /** The running simulator as callers see it: endpoints, faults by name, one stop. */
@@ -202,7 +202,7 @@ function crossLayerCalls(byName: ReadonlyMap<ServiceName, Running>) {
     return [
       {
         from,
-        fetch: caller.telemetry.layerFetch,
+        fetch: caller.instrumentation.layerFetch,
         toLayer: callee.endpoint.layer,
         url: `${callee.endpoint.url}${path}`,
       },

@@ -3,8 +3,8 @@
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** A configuration mistake found at start; the message names the setting and the fix. */
-export class TelemetryConfigError extends Error {
-  override name = 'TelemetryConfigError';
+export class InstrumentationConfigError extends Error {
+  override name = 'InstrumentationConfigError';
 }
 
 /** An environment variable's value, or undefined when unset or blank. */
@@ -35,7 +35,9 @@ export function resolveInt(
   const expected = `an integer in ${range.min}..${range.max}`;
   if (option.value !== undefined) {
     if (!Number.isInteger(option.value) || option.value < range.min || option.value > range.max) {
-      throw new TelemetryConfigError(`${option.name}: ${String(option.value)} is not ${expected}`);
+      throw new InstrumentationConfigError(
+        `${option.name}: ${String(option.value)} is not ${expected}`,
+      );
     }
     return option.value;
   }
@@ -43,7 +45,7 @@ export function resolveInt(
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!/^\d+$/.test(text) || value < range.min || value > range.max) {
-    throw new TelemetryConfigError(`${env.name}: ${JSON.stringify(text)} is not ${expected}`);
+    throw new InstrumentationConfigError(`${env.name}: ${JSON.stringify(text)} is not ${expected}`);
   }
   return value;
 }
@@ -56,7 +58,9 @@ export function resolveString(
 ): string {
   if (option.value !== undefined) {
     if (typeof option.value !== 'string' || option.value.trim() === '') {
-      throw new TelemetryConfigError(`${option.name}: ${JSON.stringify(option.value)} is empty`);
+      throw new InstrumentationConfigError(
+        `${option.name}: ${JSON.stringify(option.value)} is empty`,
+      );
     }
     return option.value.trim();
   }

@@ -24,11 +24,11 @@ export type OtlpProtocol = 'http/protobuf' | 'http/json';
 export type TraceContextMode = 'request' | 'async';
 
 /**
- * Everything `startLayerTelemetry` takes. Each setting resolves option → environment
+ * Everything `startLayerInstrumentation` takes. Each setting resolves option → environment
  * variable → default; headers, compression and temporality of OTLP are read from their
  * `OTEL_EXPORTER_OTLP_*` variables by the OpenTelemetry exporter itself.
  */
-export interface LayerTelemetryOptions {
+export interface LayerInstrumentationOptions {
   /**
    * Resource attribute `service.name`.
    * @default OTEL_SERVICE_NAME, else `service.name` in OTEL_RESOURCE_ATTRIBUTES, else `unknown_service:node`

@@ -5,11 +5,11 @@ import {
   parseResourceAttributes,
   resolveInt,
   resolveString,
-  TelemetryConfigError,
+  InstrumentationConfigError,
   type Env,
 } from './env.js';
 import type {
-  LayerTelemetryOptions,
+  LayerInstrumentationOptions,
   OtlpOptions,
   OtlpProtocol,
   TraceContextMode,
@@ -41,12 +41,12 @@ export interface ResolvedConfig {
   onError: (error: unknown) => void;
 }
 
-/** Defaults first, then validation: a bad setting fails `startLayerTelemetry`, never later. */
-export function resolveConfig(options: LayerTelemetryOptions): ResolvedConfig {
+/** Defaults first, then validation: a bad setting fails `startLayerInstrumentation`, never later. */
+export function resolveConfig(options: LayerInstrumentationOptions): ResolvedConfig {
   const env: Env = options.env ?? process.env;
   const onError = options.onError ?? defaultOnError;
   const fromEnv = parseResourceAttributes(envValue(env, 'OTEL_RESOURCE_ATTRIBUTES'), (message) =>
-    onError(new TelemetryConfigError(message)),
+    onError(new InstrumentationConfigError(message)),
   );
   const serviceName = resolveString(
     { name: 'serviceName', value: options.serviceName },
@@ -64,7 +64,7 @@ export function resolveConfig(options: LayerTelemetryOptions): ResolvedConfig {
     '',
   );
   if (layer === '') {
-    throw new TelemetryConfigError(
+    throw new InstrumentationConfigError(
       'layer: missing; pass { layer: "4" } (or set LAYERWATCH_LAYER) so every series says which layer it is from',
     );
   }
@@ -72,7 +72,7 @@ export function resolveConfig(options: LayerTelemetryOptions): ResolvedConfig {
   for (const name of exporters ?? []) {
     if (!KNOWN_EXPORTERS.includes(name)) {
       onError(
-        new TelemetryConfigError(
+        new InstrumentationConfigError(
           `OTEL_METRICS_EXPORTER: ${JSON.stringify(name)} is not supported here and is ignored; supported: ${KNOWN_EXPORTERS.join(', ')}`,
         ),
       );
@@ -80,7 +80,7 @@ export function resolveConfig(options: LayerTelemetryOptions): ResolvedConfig {
   }
   const metricsPath = options.metricsPath ?? '/metrics';
   if (!metricsPath.startsWith('/')) {
-    throw new TelemetryConfigError(
+    throw new InstrumentationConfigError(
       `metricsPath: ${JSON.stringify(metricsPath)} must start with "/"`,
     );
   }
@@ -142,7 +142,7 @@ function resolveOtlp(
     envValue(env, 'OTEL_EXPORTER_OTLP_PROTOCOL') ??
     'http/protobuf';
   if (!(PROTOCOLS as readonly string[]).includes(protocolText)) {
-    throw new TelemetryConfigError(
+    throw new InstrumentationConfigError(
       `OTLP protocol ${JSON.stringify(protocolText)} is not supported; use ${PROTOCOLS.join(' or ')}` +
         ' (set OTEL_EXPORTER_OTLP_METRICS_PROTOCOL or otlp.protocol)',
     );
@@ -152,7 +152,9 @@ function resolveOtlp(
     metricsEndpoint ??
     (endpoint === undefined ? DEFAULT_OTLP_URL : `${endpoint.replace(/\/+$/, '')}/v1/metrics`);
   if (!/^https?:\/\/[^/]/.test(url)) {
-    throw new TelemetryConfigError(`OTLP endpoint ${JSON.stringify(url)} is not an http(s) URL`);
+    throw new InstrumentationConfigError(
+      `OTLP endpoint ${JSON.stringify(url)} is not an http(s) URL`,
+    );
   }
   return {
     url,
@@ -175,7 +177,7 @@ function resolveOtlp(
 function resolveTraceContext(mode: TraceContextMode | false | undefined): TraceContextMode | false {
   if (mode === undefined) return 'request';
   if (mode === false || mode === 'request' || mode === 'async') return mode;
-  throw new TelemetryConfigError(
+  throw new InstrumentationConfigError(
     `traceContext: ${JSON.stringify(mode)} is not "request", "async" or false`,
   );
 }

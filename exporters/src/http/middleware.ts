@@ -11,7 +11,7 @@ export type RequestHistogram = GuardedHistogram<
   'http.response.status_code' | 'error.type'
 >;
 
-/** A Node/Express middleware: `app.use(telemetry.requestMetrics)` before the routes. */
+/** A Node/Express middleware: `app.use(instrumentation.requestMetrics)` before the routes. */
 export type RequestMiddleware = (
   req: RoutedRequest,
   res: ServerResponse,

@@ -3,9 +3,9 @@ import type { Server } from 'node:http';
 import express, { type Express } from 'express';
 import { afterEach } from 'vitest';
 import {
-  startLayerTelemetry,
-  type LayerTelemetry,
-  type LayerTelemetryOptions,
+  startLayerInstrumentation,
+  type LayerInstrumentation,
+  type LayerInstrumentationOptions,
 } from '../../src/index.js';
 
 /**
@@ -15,7 +15,7 @@ import {
 export interface TestService {
   readonly url: string;
   readonly app: Express;
-  readonly telemetry: LayerTelemetry;
+  readonly instrumentation: LayerInstrumentation;
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -24,11 +24,11 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
 
-/** Telemetry with an empty environment unless the test gives one, and errors collected. */
-export async function startTestTelemetry(
-  options: LayerTelemetryOptions = {},
-): Promise<LayerTelemetry> {
-  const telemetry = await startLayerTelemetry({
+/** Instrumentation with an empty environment unless the test gives one, and errors collected. */
+export async function startTestInstrumentation(
+  options: LayerInstrumentationOptions = {},
+): Promise<LayerInstrumentation> {
+  const instrumentation = await startLayerInstrumentation({
     serviceName: 'test-service',
     serviceVersion: '1.0.0',
     layer: '4',
@@ -36,24 +36,24 @@ export async function startTestTelemetry(
     onError: () => undefined,
     ...options,
   });
-  cleanups.push(() => telemetry.shutdown());
-  return telemetry;
+  cleanups.push(() => instrumentation.shutdown());
+  return instrumentation;
 }
 
 /** Starts the service; `routes` adds the service's own routes after the middleware. */
 export async function startTestService(
-  routes: (app: Express, telemetry: LayerTelemetry) => void,
-  options: LayerTelemetryOptions = {},
+  routes: (app: Express, instrumentation: LayerInstrumentation) => void,
+  options: LayerInstrumentationOptions = {},
 ): Promise<TestService> {
-  const telemetry = await startTestTelemetry(options);
+  const instrumentation = await startTestInstrumentation(options);
   const app = express();
-  app.use(telemetry.requestMetrics);
-  app.get('/metrics', telemetry.metricsHandler);
-  routes(app, telemetry);
+  app.use(instrumentation.requestMetrics);
+  app.get('/metrics', instrumentation.metricsHandler);
+  routes(app, instrumentation);
   const server = await listen(app);
   cleanups.push(() => close(server));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, app, telemetry };
+  return { url: `http://127.0.0.1:${port}`, app, instrumentation };
 }
 
 export function listen(app: Express): Promise<Server> {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ProbeConfig } from '../config/schema.js';
 import { createGpuCollector } from './gpu/index.js';
 import { createReadinessCollector } from './readiness/index.js';
-import { createTelemetryCollector } from './telemetry/index.js';
+import { createChecksumCollector } from './checksums/index.js';
 import type { Collector } from './types.js';
 
 /**
@@ -16,7 +16,7 @@ export function buildCollectors(
   logger: Logger,
 ): Collector[] {
   const base = dirname(resolve(configFile));
-  const { gpu, readiness, telemetry } = config.collectors;
+  const { gpu, readiness, checksums } = config.collectors;
   const collectors: Collector[] = [];
   if (gpu.enabled) {
     // A bare name stays a PATH lookup; a path resolves like every other path here.
@@ -25,9 +25,9 @@ export function buildCollectors(
       : gpu.nvidia_smi_path;
     collectors.push(createGpuCollector({ ...gpu, nvidia_smi_path: smi }, logger));
   }
-  if (telemetry.enabled) {
+  if (checksums.enabled) {
     collectors.push(
-      createTelemetryCollector({ ...telemetry, root: resolve(base, telemetry.root) }, logger),
+      createChecksumCollector({ ...checksums, root: resolve(base, checksums.root) }, logger),
     );
   }
   if (readiness.enabled) {

@@ -2,7 +2,7 @@ import type { SampleList } from '../format/sample-sink.js';
 
 /**
  * A collector gathers series in the background on its own interval (GPU utilization,
- * telemetry checksums, the readiness gate), beside the probers. A scrape only reads the
+ * the ledger's checksums, the readiness gate), beside the probers. A scrape only reads the
  * latest rendered text: it never waits on a collection and never triggers one.
  */
 export interface Collector {

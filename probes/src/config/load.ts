@@ -11,6 +11,7 @@ import {
 import type { ZodIssue } from 'zod';
 import { ConfigError, formatFieldPath, type ConfigProblem } from './config-error.js';
 import { configSchema, type ProbeConfig } from './schema.js';
+import { renamedKeyMessage } from './renamed-keys.js';
 import { keysAt } from './schema-keys.js';
 import { closest } from './suggest.js';
 import { errorMessage } from '../util/errors.js';
@@ -89,6 +90,8 @@ function describeIssue(
   if (issue.code === 'unrecognized_keys') {
     const valid = keysAt(configSchema, issue.path, data);
     return issue.keys.map((key) => {
+      const renamed = renamedKeyMessage(issue.path, key);
+      if (renamed !== undefined) return problemAt([...issue.path, key], renamed, 'key');
       const hint = closest(key, valid);
       const suffix = hint
         ? `; did you mean "${hint}"?`

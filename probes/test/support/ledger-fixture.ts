@@ -5,11 +5,11 @@ import {
   LEDGER,
   type LedgerRoot as BareLedgerRoot,
 } from '../../../ledger/test/support/ledger-root.js';
-import type { TelemetryCollectorSettings } from '../../src/config/collector-settings.js';
+import type { ChecksumCollectorSettings } from '../../src/config/collector-settings.js';
 
 /** A pipeline checkout (ledger/test/support) with the collector settings that point at it. */
 export interface LedgerRoot extends BareLedgerRoot {
-  settings(overrides?: Partial<TelemetryCollectorSettings>): TelemetryCollectorSettings;
+  settings(overrides?: Partial<ChecksumCollectorSettings>): ChecksumCollectorSettings;
 }
 
 export async function createLedgerRoot(): Promise<LedgerRoot> {

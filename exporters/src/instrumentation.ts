@@ -5,7 +5,7 @@ import {
   type AggregationTemporality,
   type MetricReader,
 } from '@opentelemetry/sdk-metrics';
-import type { LayerTelemetryOptions } from './config/options.js';
+import type { LayerInstrumentationOptions } from './config/options.js';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import { createLayerFetch, type LayerFetch } from './http/layer-fetch.js';
 import { createRequestMiddleware, type RequestMiddleware } from './http/middleware.js';
@@ -33,13 +33,13 @@ import { ensureContextManager } from './trace/context.js';
 
 export const INSTRUMENTATION_SCOPE = '@layerwatch/exporters';
 
-/** One layer service's telemetry; what `startLayerTelemetry` returns. */
-export interface LayerTelemetry {
+/** One layer service's instrumentation; what `startLayerInstrumentation` returns. */
+export interface LayerInstrumentation {
   /** The resource every metric carries: `service.name`, `service.version`, `layer`, … */
   readonly resource: Readonly<Record<string, string>>;
-  /** Request metrics (and trace context): `app.use(telemetry.requestMetrics)` before the routes. */
+  /** Request metrics (and trace context): `app.use(instrumentation.requestMetrics)` before the routes. */
   readonly requestMetrics: RequestMiddleware;
-  /** `/metrics` for the service's own app: `app.get('/metrics', telemetry.metricsHandler)`. */
+  /** `/metrics` for the service's own app: `app.get('/metrics', instrumentation.metricsHandler)`. */
   readonly metricsHandler: MetricsHandler;
   /** URL of the own metrics server, when one was started (`metricsPort`). */
   readonly metricsUrl: string | undefined;
@@ -69,9 +69,9 @@ export interface LayerTelemetry {
  * endpoint (own port or the service's Express app), OTLP/HTTP push when configured, request
  * metrics, cross-layer fetch and the per-layer helpers.
  */
-export async function startLayerTelemetry(
-  options: LayerTelemetryOptions = {},
-): Promise<LayerTelemetry> {
+export async function startLayerInstrumentation(
+  options: LayerInstrumentationOptions = {},
+): Promise<LayerInstrumentation> {
   const config = resolveConfig(options);
   if (config.traceContext === 'async') ensureContextManager();
   // The readers' histogram producers find the factory's histograms at each collection, which

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { TelemetryCollectorSettings } from '../../config/collector-settings.js';
+import type { ChecksumCollectorSettings } from '../../config/collector-settings.js';
 import type { SampleList } from '../../format/sample-sink.js';
 import { errorMessage } from '../../util/errors.js';
 import { periodicCollector } from '../periodic-collector.js';
@@ -14,10 +14,10 @@ import {
   type StatFn,
   type VerificationReport,
 } from '@layerwatch/ledger';
-import { writeTelemetrySeries } from './series.js';
+import { writeChecksumSeries } from './series.js';
 
 /** Seams for tests; the daemon passes none. */
-export interface TelemetryCollectorHooks {
+export interface ChecksumCollectorHooks {
   /** @default a pool of `hash_workers` threads */
   readonly createHasher?: () => Hasher;
   readonly stat?: StatFn;
@@ -33,12 +33,12 @@ const MIN_TIMEOUT_MS = 10 * 60_000;
  * every `full_pass_interval`. An unusable ledger keeps the last good verification's series
  * and sets `layerwatch_telemetry_ledger_parse_error 1`. Series in series.ts.
  */
-export function createTelemetryCollector(
-  settings: TelemetryCollectorSettings,
+export function createChecksumCollector(
+  settings: ChecksumCollectorSettings,
   logger: Logger,
-  hooks: TelemetryCollectorHooks = {},
+  hooks: ChecksumCollectorHooks = {},
 ): Collector {
-  const log = logger.child({ collector: 'telemetry' });
+  const log = logger.child({ collector: 'checksums' });
   const cache = new HashCache();
   const ledgerMemo = new LedgerMemo();
   const now = hooks.now ?? Date.now;
@@ -92,13 +92,13 @@ export function createTelemetryCollector(
         'ledger unusable; keeping the last good verification',
       );
     } finally {
-      writeTelemetrySeries(metrics, lastGood, { parseError, lastFullPassAt });
+      writeChecksumSeries(metrics, lastGood, { parseError, lastFullPassAt });
       await hasher.close();
     }
   };
 
   return periodicCollector({
-    name: 'telemetry',
+    name: 'checksums',
     intervalMs: settings.interval,
     timeoutMs: Math.max(settings.interval, MIN_TIMEOUT_MS),
     collect,

@@ -29,7 +29,7 @@ async function waitForMetric(url: string, pattern: RegExp, timeoutMs = 5_000): P
   }
 }
 
-describe('simulator telemetry (@layerwatch/exporters)', () => {
+describe('simulator instrumentation (@layerwatch/exporters)', () => {
   it('every service answers /metrics, promtool-clean, with request metrics by route', async () => {
     const sim = await startTestSim({ crossLayerIntervalMs: 0 });
     for (const name of SERVICE_NAMES) {

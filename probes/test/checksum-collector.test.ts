@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTelemetryCollector } from '../src/collectors/telemetry/index.js';
+import { createChecksumCollector } from '../src/collectors/checksums/index.js';
 import { inThreadHasher, type Hasher } from '@layerwatch/ledger';
 import type { Collector } from '../src/collectors/types.js';
 import { capturingLogger, createLedgerRoot, type LedgerRoot } from './support/ledger-fixture.js';
@@ -24,14 +24,14 @@ function sample(text: string, series: string): number | undefined {
 
 function start(
   overrides: Parameters<LedgerRoot['settings']>[0] = {},
-  hooks: Parameters<typeof createTelemetryCollector>[2] = {},
+  hooks: Parameters<typeof createChecksumCollector>[2] = {},
 ) {
   const log = capturingLogger();
-  collector = createTelemetryCollector(fx.settings(overrides), log.logger, hooks);
+  collector = createChecksumCollector(fx.settings(overrides), log.logger, hooks);
   return { collector, log };
 }
 
-describe('telemetry collector', () => {
+describe('checksum collector', () => {
   it('exports per-file and total series that promtool accepts, never the hash', async () => {
     const a = await fx.exportFile('a.csv', 'alpha');
     const b = await fx.exportFile('b "quoted".csv', 'bravo');

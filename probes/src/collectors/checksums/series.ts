@@ -2,9 +2,9 @@ import type { SampleSink } from '../../format/sample-sink.js';
 import type { FileResult, VerificationReport } from '@layerwatch/ledger';
 
 /** Label names of the per-file series: bounded, and never the hash. */
-export type TelemetryFileLabel = 'order_id' | 'path';
+export type ChecksumFileLabel = 'order_id' | 'path';
 
-export const TELEMETRY_METRICS = {
+export const CHECKSUM_METRICS = {
   parseError: 'layerwatch_telemetry_ledger_parse_error',
   entries: 'layerwatch_telemetry_ledger_entries',
   invalidEntries: 'layerwatch_telemetry_invalid_entries',
@@ -23,13 +23,13 @@ export const TELEMETRY_METRICS = {
   bytes: 'layerwatch_telemetry_file_bytes',
 } as const;
 
-const M = TELEMETRY_METRICS;
+const M = CHECKSUM_METRICS;
 
 /**
  * The collector's series. `report` is the last good verification (kept while the ledger is
  * unparseable); undefined before the first one, when only the parse-error gauge is written.
  */
-export function writeTelemetrySeries(
+export function writeChecksumSeries(
   metrics: SampleSink,
   report: VerificationReport | undefined,
   state: { readonly parseError: boolean; readonly lastFullPassAt: number | undefined },
@@ -118,7 +118,7 @@ function writeFileCounts(metrics: SampleSink, { counts }: VerificationReport): v
 
 /** One evidence file: readable always, match only when read, bytes when known. */
 function writeFileSeries(metrics: SampleSink, file: FileResult): void {
-  const labels: Readonly<Record<TelemetryFileLabel, string>> = {
+  const labels: Readonly<Record<ChecksumFileLabel, string>> = {
     order_id: file.orderId,
     path: file.path,
   };

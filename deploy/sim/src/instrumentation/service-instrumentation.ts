@@ -1,24 +1,24 @@
-import { startLayerTelemetry, type LayerTelemetry } from '@layerwatch/exporters';
+import { startLayerInstrumentation, type LayerInstrumentation } from '@layerwatch/exporters';
 import type { ServiceName } from '../services/types.js';
 
 /**
- * One simulated service's telemetry: the same `@layerwatch/exporters` setup a real layer
+ * One simulated service's instrumentation: the same `@layerwatch/exporters` setup a real layer
  * service uses, `/metrics` on its own app (never an own port: four services share the
  * process). The standard `OTEL_*` variables apply (set OTEL_EXPORTER_OTLP_ENDPOINT to push
  * as well); failures go to the simulator's log.
  */
-export function startServiceTelemetry(
+export function startServiceInstrumentation(
   name: ServiceName,
   layer: string,
   version: string,
   log: (line: string) => void,
-): Promise<LayerTelemetry> {
-  return startLayerTelemetry({
+): Promise<LayerInstrumentation> {
+  return startLayerInstrumentation({
     serviceName: `layerwatch-sim-${name}`,
     serviceVersion: version,
     layer,
     metricsPort: false,
     onError: (error) =>
-      log(`${name}: telemetry: ${error instanceof Error ? error.message : String(error)}`),
+      log(`${name}: instrumentation: ${error instanceof Error ? error.message : String(error)}`),
   });
 }

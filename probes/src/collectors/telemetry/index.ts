@@ -1,2 +1,0 @@
-export { createTelemetryCollector, type TelemetryCollectorHooks } from './collector.js';
-export { writeTelemetrySeries, TELEMETRY_METRICS, type TelemetryFileLabel } from './series.js';
