@@ -1,4 +1,5 @@
 import { DEFAULT_CONFIG, REGENERATE_COMMAND, type AlertRulesConfig } from '@layerwatch/alert-rules';
+import { clusterMatcher } from '@layerwatch/vocabulary';
 import { format, resolveConfig } from 'prettier';
 import { repoPath } from './repo.js';
 
@@ -42,6 +43,8 @@ export function pluginThresholds(config: AlertRulesConfig) {
   }
   if (!availability) throw new Error('alert-rules config: no probe-success SLO (slos[].sli.kind)');
   return {
+    /** On every query of the app; the app fills `$cluster` from its settings (Grafana-style). */
+    cluster: clusterMatcher(config.clusterLabel),
     probes: config.selectors.probes,
     gpu: config.selectors.gpu,
     taskQueue: config.selectors.taskQueue,

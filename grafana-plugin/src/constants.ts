@@ -36,3 +36,5 @@ export const DEFAULT_REFRESH_SECONDS = 15;
  * answer; under Grafana's own data proxy timeout (30 s), so the page says it first.
  */
 export const REQUEST_TIMEOUT_MS = 10_000;
+/** The cluster regex when none is set: every cluster (and series without the label). */
+export const ALL_CLUSTERS = '.*';

@@ -4,6 +4,11 @@ export interface AppJsonData {
   alertmanagerUrl?: string;
   prometheusUid?: string;
   refreshSeconds?: number;
+  /**
+   * Regex of the cluster label values the Overview reads (what `$cluster` is on the
+   * dashboards). @default `.*`: every cluster, and a Prometheus without the label
+   */
+  cluster?: string;
 }
 
 export interface AppSecureJsonData {

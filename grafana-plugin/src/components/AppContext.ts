@@ -1,11 +1,13 @@
 import { createContext, useContext } from 'react';
 import { config } from '@grafana/runtime';
-import { DEFAULT_PROMETHEUS_UID, DEFAULT_REFRESH_SECONDS } from '../constants';
+import { ALL_CLUSTERS, DEFAULT_PROMETHEUS_UID, DEFAULT_REFRESH_SECONDS } from '../constants';
 import type { AppJsonData } from '../types';
 
 export interface AppSettings {
   prometheusUid: string;
   refreshMs: number;
+  /** The regex `$cluster` stands for in the app's queries. */
+  clusterRegex: string;
   configured: { remediation: boolean; alertmanager: boolean };
 }
 
@@ -13,6 +15,7 @@ export function settingsFrom(jsonData: AppJsonData | undefined): AppSettings {
   return {
     prometheusUid: jsonData?.prometheusUid || DEFAULT_PROMETHEUS_UID,
     refreshMs: Math.max(5, jsonData?.refreshSeconds ?? DEFAULT_REFRESH_SECONDS) * 1000,
+    clusterRegex: jsonData?.cluster || ALL_CLUSTERS,
     configured: {
       remediation: !!jsonData?.remediationUrl,
       alertmanager: !!jsonData?.alertmanagerUrl,

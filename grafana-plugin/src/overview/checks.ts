@@ -33,7 +33,27 @@ export interface LayerRow {
   budget?: Check;
 }
 
+/**
+ * A vector selector's matchers with the cluster matcher added: every query of the app
+ * carries it, as every dashboard query does.
+ */
+function sel(...matchers: string[]): string {
+  return `{${[...matchers, THRESHOLDS.cluster].join(',')}}`;
+}
+
 const P = THRESHOLDS.probes;
+
+/** The Grafana variable the cluster matcher names (`$cluster`). */
+const CLUSTER_VARIABLE = /\$cluster\b/g;
+
+/**
+ * The query with `$cluster` replaced by the regex the app is set to (as Grafana interpolates
+ * a dashboard variable), escaped for a PromQL double-quoted string.
+ */
+export function withClusterRegex(query: string, clusterRegex: string): string {
+  const escaped = clusterRegex.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  return query.replace(CLUSTER_VARIABLE, () => escaped);
+}
 
 function byLabel(label: string, value: string, reduce: 'min' | 'max' = 'min') {
   return (samples: Sample[]): number | undefined => {
@@ -62,7 +82,7 @@ function healthCheck(layer: string): Check {
   return {
     key: 'health',
     label: 'Probes',
-    query: `min by (layer) (probe_success{${P}})`,
+    query: `min by (layer) (probe_success${sel(P)})`,
     pick: byLabel('layer', layer),
     target: 'all up',
     format: (v) => (v >= 1 ? 'up' : 'down'),
@@ -75,7 +95,7 @@ function availabilityCheck(layer: string): Check {
   return {
     key: 'availability',
     label: 'Availability (5m)',
-    query: '1 - slo:sli_error:ratio_rate5m{slo="availability"}',
+    query: `1 - slo:sli_error:ratio_rate5m${sel('slo="availability"')}`,
     pick: byLabel('layer', layer),
     target: `≥ ${formatPercent(objective, 1)}`,
     format: (v) => formatPercent(v),
@@ -87,7 +107,7 @@ function budgetCheck(layer: string): Check {
   return {
     key: 'budget',
     label: 'Error budget left',
-    query: 'slo:period_error_budget_remaining:ratio',
+    query: `slo:period_error_budget_remaining:ratio${sel()}`,
     pick: byLabel('layer', layer),
     target: '> 0 %',
     format: (v) => formatPercent(Math.max(v, -9.99), 1),
@@ -99,7 +119,7 @@ type LatencySlo = (typeof THRESHOLDS.latency)[number];
 
 function latencyQuery(slo: LatencySlo): string {
   const by = ['le', ...slo.by].join(', ');
-  return `histogram_quantile(${slo.objective}, sum by (${by}) (rate(${slo.metric}_bucket{${slo.selector}}[5m])))`;
+  return `histogram_quantile(${slo.objective}, sum by (${by}) (rate(${slo.metric}_bucket${sel(slo.selector)}[5m])))`;
 }
 
 /** Latency checks of a row: SLOs with a fixed layer, or labelled by the layer they call. */
@@ -132,7 +152,7 @@ function sharedChecks(): Check[] {
     {
       key: 'postgres',
       label: 'PostgreSQL ready',
-      query: `min(probe_postgres_ready{${P}})`,
+      query: `min(probe_postgres_ready${sel(P)})`,
       pick: single,
       target: 'ready',
       format: (v) => (v >= 1 ? 'ready' : 'not ready'),
@@ -141,7 +161,7 @@ function sharedChecks(): Check[] {
     {
       key: 'queue',
       label: 'Task queue depth',
-      query: `max(probe_redis_queue_length{${P},${THRESHOLDS.taskQueue}})`,
+      query: `max(probe_redis_queue_length${sel(P, THRESHOLDS.taskQueue)})`,
       pick: single,
       target: `≤ ${THRESHOLDS.queueDepth}`,
       format: (v) => String(Math.round(v)),
@@ -159,7 +179,7 @@ function gpuRow(): LayerRow {
       {
         key: 'gpu-utilization',
         label: 'GPU utilization',
-        query: `avg(nvidia_smi_utilization_gpu_ratio{${THRESHOLDS.gpu}})`,
+        query: `avg(nvidia_smi_utilization_gpu_ratio${sel(THRESHOLDS.gpu)})`,
         pick: single,
         target: `${formatPercent(gpuIdleRatio, 0)}–${formatPercent(gpuSaturatedRatio, 0)}`,
         format: (v) => formatPercent(v, 0),
@@ -168,7 +188,7 @@ function gpuRow(): LayerRow {
       {
         key: 'gpu-collector',
         label: 'GPU collector',
-        query: `min(layerwatch_gpu_collector_up{${THRESHOLDS.gpu}})`,
+        query: `min(layerwatch_gpu_collector_up${sel(THRESHOLDS.gpu)})`,
         pick: single,
         target: 'up',
         format: (v) => (v >= 1 ? 'up' : 'down'),
@@ -187,7 +207,7 @@ function telemetryRow(): LayerRow {
       {
         key: 'checksums',
         label: 'Checksum mismatches',
-        query: `sum(layerwatch_telemetry_checksum_mismatches{${P}})`,
+        query: `sum(layerwatch_telemetry_checksum_mismatches${sel(P)})`,
         pick: single,
         target: '0',
         format: (v) => (v === 0 ? 'all match' : `${v} mismatched`),
@@ -196,7 +216,7 @@ function telemetryRow(): LayerRow {
       {
         key: 'readiness',
         label: 'Readiness gate failures in a row',
-        query: `max(layerwatch_readiness_consecutive_failures{${P}})`,
+        query: `max(layerwatch_readiness_consecutive_failures${sel(P)})`,
         pick: single,
         target: `< ${halt}`,
         format: (v) => String(v),

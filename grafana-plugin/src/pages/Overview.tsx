@@ -11,6 +11,7 @@ import {
   allChecks,
   evaluateCheck,
   overviewRows,
+  withClusterRegex,
   worstState,
   type Check,
   type CheckState,
@@ -21,9 +22,16 @@ import { testIds } from '../testIds';
 
 type Results = Map<string, Sample[] | Error>;
 
-async function runQueries(uid: string, queries: string[], signal: AbortSignal): Promise<Results> {
+async function runQueries(
+  uid: string,
+  clusterRegex: string,
+  queries: string[],
+  signal: AbortSignal,
+): Promise<Results> {
   prometheusDatasource(uid);
-  const settled = await Promise.allSettled(queries.map((q) => instantQuery(uid, q, signal)));
+  const settled = await Promise.allSettled(
+    queries.map((q) => instantQuery(uid, withClusterRegex(q, clusterRegex), signal)),
+  );
   const results: Results = new Map();
   settled.forEach((s, i) => {
     results.set(queries[i]!, s.status === 'fulfilled' ? s.value : (s.reason as Error));
@@ -33,12 +41,12 @@ async function runQueries(uid: string, queries: string[], signal: AbortSignal): 
 }
 
 export function Overview() {
-  const { prometheusUid, refreshMs } = useSettings();
+  const { prometheusUid, refreshMs, clusterRegex } = useSettings();
   const rows = useMemo(() => overviewRows(), []);
   const queries = useMemo(() => [...new Set(allChecks(rows).map((c) => c.query))], [rows]);
   const loaded = useLoader(
-    (signal) => runQueries(prometheusUid, queries, signal),
-    prometheusUid,
+    (signal) => runQueries(prometheusUid, clusterRegex, queries, signal),
+    `${prometheusUid} ${clusterRegex}`,
     refreshMs,
   );
   const styles = useStyles2(getStyles);
