@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGpuCollector, nvidiaSmiArgs } from '../src/collectors/gpu/index.js';
+import {
+  createGpuCollector,
+  type CsvPassSettings,
+  nvidiaSmiArgs,
+} from '../src/collectors/gpu/index.js';
 import type { Collector } from '../src/collectors/types.js';
-import type { GpuCollectorSettings } from '../src/config/collector-settings.js';
 import {
   type FakeBehaviour,
   type FakeNvidiaSmi,
@@ -44,8 +47,7 @@ async function start(
     { level: 'debug' },
     { write: (line: string) => void logs.push(JSON.parse(line)) },
   );
-  const settings: GpuCollectorSettings = {
-    enabled: true,
+  const settings: CsvPassSettings = {
     nvidia_smi_path: fake.path,
     interval: 60_000,
     timeout,

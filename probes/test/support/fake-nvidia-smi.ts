@@ -6,11 +6,30 @@ import { fileURLToPath } from 'node:url';
 /**
  * A stand-in `nvidia-smi`: a small POSIX shell script in a temp dir (this machine has no
  * GPU; the collector runs it exactly as it would run the real binary). Every variant first
- * records its arguments, one per line, in `<dir>/args`.
+ * records its arguments, one per line, in `<dir>/args`, and appends them as one line to
+ * `<dir>/calls`.
  */
 export type FakeBehaviour =
-  /** Prints a file (a capture or our own fixture) and exits 0. */
-  | { readonly kind: 'print'; readonly file: string }
+  /** Prints a file (a capture or our own fixture) whatever it is asked; exits `code` (0). */
+  | {
+      readonly kind: 'print';
+      readonly file: string;
+      readonly code?: number;
+      /** Written to stderr before the file is printed. */
+      readonly stderr?: string;
+    }
+  /**
+   * Answers as a driver does, by mode: `--help-query-gpu` prints `help`, `-q` prints `xml`,
+   * `--query-gpu=…` prints `csv`, unless the query names a field in `rejects`: then it
+   * says `Field "<name>" is not a valid field to query.` and exits 2, as nvidia-smi does.
+   */
+  | {
+      readonly kind: 'driver';
+      readonly help: string;
+      readonly csv: string;
+      readonly xml?: string;
+      readonly rejects?: readonly string[];
+    }
   /** Prints the start of a header, starts a `sleep 60` child (pid in `<dir>/sleep.pid`), waits. */
   | { readonly kind: 'hang' }
   /** Writes `stderr` and exits with `code`. */
@@ -24,6 +43,8 @@ export interface FakeNvidiaSmi {
   readonly path: string;
   /** The arguments of the last run (empty before any). */
   args(): Promise<string[]>;
+  /** Every run's arguments, space-joined, oldest first. */
+  calls(): Promise<string[]>;
   /** The pid of the hang variant's `sleep` child, once it started. */
   sleepPid(): Promise<number | undefined>;
 }
@@ -35,15 +56,19 @@ export async function writeFakeNvidiaSmi(
   const path = join(dir, 'nvidia-smi');
   const argsFile = join(dir, 'args');
   const pidFile = join(dir, 'sleep.pid');
+  const callsFile = join(dir, 'calls');
   if (behaviour.kind !== 'missing') {
     const body = scriptBody(behaviour, pidFile);
-    await writeFile(path, `#!/bin/sh\nprintf '%s\\n' "$@" > ${sh(argsFile)}\n${body}\n`);
+    const record = `printf '%s\\n' "$@" > ${sh(argsFile)}\nprintf '%s\\n' "$*" >> ${sh(callsFile)}`;
+    await writeFile(path, `#!/bin/sh\n${record}\n${body}\n`);
     await chmod(path, behaviour.kind === 'not-executable' ? 0o644 : 0o755);
   }
   return {
     path,
     args: async () =>
       existsSync(argsFile) ? (await readFile(argsFile, 'utf8')).split('\n').filter(Boolean) : [],
+    calls: async () =>
+      existsSync(callsFile) ? (await readFile(callsFile, 'utf8')).split('\n').filter(Boolean) : [],
     sleepPid: async () =>
       existsSync(pidFile) ? Number((await readFile(pidFile, 'utf8')).trim()) : undefined,
   };
@@ -51,8 +76,13 @@ export async function writeFakeNvidiaSmi(
 
 function scriptBody(behaviour: FakeBehaviour, pidFile: string): string {
   switch (behaviour.kind) {
-    case 'print':
-      return `cat ${sh(behaviour.file)}`;
+    case 'print': {
+      const said =
+        behaviour.stderr === undefined ? '' : `printf '%s\\n' ${sh(behaviour.stderr)} >&2\n`;
+      return `${said}cat ${sh(behaviour.file)}\nexit ${behaviour.code ?? 0}`;
+    }
+    case 'driver':
+      return driverScript(behaviour);
     case 'hang':
       return `printf 'index, uuid, na'\nsleep 60 &\necho $! > ${sh(pidFile)}\nwait`;
     case 'fail':
@@ -61,6 +91,25 @@ function scriptBody(behaviour: FakeBehaviour, pidFile: string): string {
     case 'missing':
       return 'exit 0';
   }
+}
+
+function driverScript(driver: Extract<FakeBehaviour, { kind: 'driver' }>): string {
+  const rejections = (driver.rejects ?? []).map(
+    (field) =>
+      `  *,${field},*) printf '%s\\n' ${sh(`Field "${field}" is not a valid field to query.`)}; exit 2 ;;`,
+  );
+  return [
+    'case "$1" in',
+    `--help-query-gpu) cat ${sh(driver.help)} ;;`,
+    `-q) cat ${sh(driver.xml ?? '/dev/null')} ;;`,
+    '--query-gpu=*)',
+    '  case ",${1#--query-gpu=}," in',
+    ...rejections,
+    '  esac',
+    `  cat ${sh(driver.csv)} ;;`,
+    '*) printf \'unknown mode %s\\n\' "$1"; exit 1 ;;',
+    'esac',
+  ].join('\n');
 }
 
 /** Single-quotes a string for sh. */

@@ -4,36 +4,47 @@ import type { SampleList } from '../../format/sample-sink.js';
 import { periodicCollector } from '../periodic-collector.js';
 import type { Collector } from '../types.js';
 import { type ParsedGpus, parseNvidiaSmiCsv } from './csv.js';
-import { nvidiaSmiArgs } from './fields.js';
-import { runNvidiaSmi } from './run-nvidia-smi.js';
+import { fieldDiscovery } from './field-discovery.js';
+import { runNvidiaSmi, type RunOutcome } from './run-nvidia-smi.js';
 import { type NodeLabels, writeGpuSeries, writeHealthSeries } from './series.js';
+
+/** What the CSV pass reads of the `collectors.gpu` settings. */
+export type CsvPassSettings = Pick<
+  GpuCollectorSettings,
+  'nvidia_smi_path' | 'interval' | 'timeout' | 'node' | 'layer'
+>;
 
 /**
  * The GPU collector (layer 8): one `nvidia-smi --query-gpu … --format=csv` run per interval,
  * in the background, shared by every scrape. A run that fails (missing binary, non-zero
  * exit, timeout, output it cannot parse) exports `layerwatch_gpu_collector_up 0` and no GPU
  * series at all, so an old reading is never shown as fresh; the reason goes to the log.
+ * The fields asked for are those the installed driver knows (field-discovery.ts), learnt at
+ * start and again after a failed run.
  */
-export function createGpuCollector(settings: GpuCollectorSettings, logger: Logger): Collector {
+export function createGpuCollector(settings: CsvPassSettings, logger: Logger): Collector {
   const node: NodeLabels = { layer: settings.layer, node: settings.node };
-  const args = nvidiaSmiArgs();
-  const log = failureLog(logger, settings.nvidia_smi_path);
+  const path = settings.nvidia_smi_path;
+  const fields = fieldDiscovery({ path, timeoutMs: settings.timeout, logger });
+  const log = failureLog(logger, path);
   let lastSuccessSeconds: number | undefined;
+
+  const query = async (signal: AbortSignal): Promise<RunOutcome> => {
+    const found = await fields.plan(signal);
+    if (!found.ok) return found;
+    return runNvidiaSmi({ path, args: found.plan.args, timeoutMs: settings.timeout, signal });
+  };
 
   const collect = async (metrics: SampleList, signal: AbortSignal): Promise<void> => {
     const started = performance.now();
-    const run = await runNvidiaSmi({
-      path: settings.nvidia_smi_path,
-      args,
-      timeoutMs: settings.timeout,
-      signal,
-    });
+    const run = await query(signal);
     const parsed: ParsedGpus = run.ok ? parseNvidiaSmiCsv(run.stdout) : run;
     const durationSeconds = (performance.now() - started) / 1000;
     if (parsed.ok) {
       lastSuccessSeconds = Date.now() / 1000;
       log.success(parsed.unreadable);
     } else {
+      fields.forget();
       log.failure(parsed.reason);
     }
     writeHealthSeries(

@@ -3,6 +3,7 @@ import {
   type GaugeField,
   LABEL_FIELDS,
   type LabelField,
+  namesOf,
   REQUIRED_FIELDS,
 } from './fields.js';
 import { conversionFor, isAbsentToken, readCell } from './units.js';
@@ -91,18 +92,23 @@ function parseHeader(line: string): Header | string {
     if (!match?.[1]) return `not nvidia-smi CSV: header cell ${at + 1} is ${quote(raw.trim())}`;
     byField.set(match[1], { at, unit: match[2] ?? '' });
   }
-  const missing = REQUIRED_FIELDS.filter((field) => !byField.has(field));
+  // A renamed field is printed under the name it was asked for: the new one first.
+  const columnOf = (field: string) =>
+    namesOf(field)
+      .map((name) => byField.get(name))
+      .find((column) => column !== undefined);
+  const missing = REQUIRED_FIELDS.filter((field) => !columnOf(field));
   if (missing.length > 0) {
     return `not nvidia-smi CSV: the header lacks ${missing.join(', ')} (starts ${quote(line)})`;
   }
   const labels = new Map<LabelField, number>();
   for (const field of LABEL_FIELDS) {
-    const column = byField.get(field);
+    const column = columnOf(field);
     if (column) labels.set(field, column.at);
   }
   const gauges: GaugeColumn[] = [];
   for (const spec of GAUGE_FIELDS) {
-    const column = byField.get(spec.field);
+    const column = columnOf(spec.field);
     const conversion = column && conversionFor(column.unit, spec.unit);
     if (column && conversion) gauges.push({ at: column.at, spec, conversion });
   }

@@ -4,7 +4,9 @@
  * column lookup are all derived from it, so they cannot drift apart.
  *
  * Only fields every driver since R450 (the first with MIG) knows are asked for: nvidia-smi
- * refuses the whole query when one field is unknown to it.
+ * refuses the whole query when one field is unknown to it. Where a newer driver renamed a
+ * field ({@link RENAMED}), the query asks for the new name when the driver's
+ * `--help-query-gpu` lists it (query-plan.ts); the series keeps the old name.
  */
 
 /** The unit nvidia-smi prints in a field's CSV header (`memory.used [MiB]`); '' for none. */
@@ -32,6 +34,21 @@ export interface GaugeField {
 /** Fields that identify a GPU: labels, never series of their own. */
 export const LABEL_FIELDS = ['index', 'uuid', 'name', 'driver_version', 'pci.bus_id'] as const;
 export type LabelField = (typeof LABEL_FIELDS)[number];
+
+/**
+ * Fields a newer driver knows under a new name (the old one marked deprecated in its help
+ * text, and removed some day): the new names, preferred first. The CSV header then prints
+ * the new name; the parser looks a field up under each of its names.
+ */
+export const RENAMED: Readonly<Record<string, readonly string[]>> = {
+  driver_version: ['kmd_version'],
+  'pcie.link.gen.current': ['pcie.link.gen.gpucurrent'],
+};
+
+/** The names a field may be asked for and printed under, the preferred one first. */
+export function namesOf(field: string): readonly string[] {
+  return [...(RENAMED[field] ?? []), field];
+}
 
 /** Without these a row cannot be told apart from another: the output is unusable. */
 export const REQUIRED_FIELDS: readonly LabelField[] = ['index', 'uuid'];
@@ -91,7 +108,10 @@ export const QUERY_FIELDS: readonly string[] = [
   ...GAUGE_FIELDS.map((gauge) => gauge.field),
 ];
 
-/** The arguments of one run: the fast CSV path (~7 ms, where `-q -x` takes ~400 ms). */
-export function nvidiaSmiArgs(): string[] {
-  return [`--query-gpu=${QUERY_FIELDS.join(',')}`, '--format=csv'];
+/**
+ * The arguments of one run: the fast CSV path (~7 ms, where `-q -x` takes ~400 ms). Without
+ * a field list (query-plan.ts) every field is asked for by its old name.
+ */
+export function nvidiaSmiArgs(fields: readonly string[] = QUERY_FIELDS): string[] {
+  return [`--query-gpu=${fields.join(',')}`, '--format=csv'];
 }

@@ -1,4 +1,4 @@
-export { createGpuCollector } from './collector.js';
+export { createGpuCollector, type CsvPassSettings } from './collector.js';
 export { type GpuReading, type ParsedGpus, parseNvidiaSmiCsv } from './csv.js';
 export {
   exporterMetricName,
@@ -6,8 +6,17 @@ export {
   type GaugeField,
   LABEL_FIELDS,
   nvidiaSmiArgs,
+  namesOf,
   QUERY_FIELDS,
+  RENAMED,
 } from './fields.js';
+export {
+  DEFAULT_PLAN,
+  describePlan,
+  knownQueryFields,
+  planQuery,
+  type QueryPlan,
+} from './query-plan.js';
 export { type RunOptions, type RunOutcome, runNvidiaSmi } from './run-nvidia-smi.js';
 export {
   type CollectorHealth,

@@ -2,7 +2,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { errorCode, errorMessage } from '../../util/errors.js';
 
 export type RunOutcome =
-  { readonly ok: true; readonly stdout: string } | { readonly ok: false; readonly reason: string };
+  | { readonly ok: true; readonly stdout: string; readonly stderr: string }
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      /**
+       * What it printed, when it ran to a non-zero exit: `nvidia-smi -q -x` still prints the
+       * GPUs it can read when one of them is lost ("Unable to determine the device handle").
+       */
+      readonly printed?: { readonly stdout: string; readonly stderr: string };
+    };
 
 export interface RunOptions {
   /** A name looked up on PATH, or a path. */
@@ -115,9 +124,10 @@ function outcome(ended: Ended): RunOutcome {
     return { ok: false, reason: `${path} was killed by ${ended.exitSignal}${said}` };
   }
   if (ended.code !== 0) {
-    return { ok: false, reason: `${path} exited with code ${ended.code}${said}` };
+    const reason = `${path} exited with code ${ended.code}${said}`;
+    return { ok: false, reason, printed: { stdout, stderr } };
   }
-  return { ok: true, stdout };
+  return { ok: true, stdout, stderr };
 }
 
 /** What the tool said, shortened: stderr, else stdout (nvidia-smi prints most errors there). */
