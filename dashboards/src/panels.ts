@@ -199,10 +199,41 @@ export function panel(settings: DashboardSettings, spec: PanelSpec): PanelBuilde
   return builder;
 }
 
+/** A spec without its `kind`: what the named builders below take. */
+export type KindlessSpec = Omit<PanelSpec, 'kind'>;
+
+function ofKind(
+  kind: PanelKind,
+): (settings: DashboardSettings, spec: KindlessSpec) => PanelBuilder {
+  return (settings, spec) => panel(settings, { ...spec, kind });
+}
+
+/** One named builder per visualisation, so that a panel reads as what it draws. */
+export const timeseriesPanel = ofKind('timeseries');
+export const statPanel = ofKind('stat');
+export const bargaugePanel = ofKind('bargauge');
+export const statePanel = ofKind('state');
+export const tablePanel = ofKind('table');
+
+/** One evaluation at the range's end, for stats and bar gauges. */
+export function instant(expr: string, legend?: string): Query {
+  return legend === undefined ? { expr, instant: true } : { expr, legend, instant: true };
+}
+
+/** One evaluation at the range's end, as table rows. */
+export function tableRows(expr: string): Query {
+  return { expr, instant: true, format: 'table' };
+}
+
 /** UP/DOWN for a 0/1 success series. */
 export const UP_DOWN: ValueTexts = { 0: ['DOWN', 'red'], 1: ['UP', 'green'] };
 /** YES/NO for a 0/1 flag where 1 is good. */
 export const YES_NO: ValueTexts = { 0: ['NO', 'red'], 1: ['YES', 'green'] };
+
+/** A 0/1 series where 1 is good: green from 1, its values shown as `texts`. */
+export function flag(texts: ValueTexts): Pick<PanelSpec, 'thresholds' | 'mappings'> {
+  return { thresholds: goodFrom(1), mappings: texts };
+}
 
 /** A list that a spec requires to be non-empty, checked where it comes from config. */
 export function atLeastOne<T>(items: readonly T[], what: string): [T, ...T[]] {

@@ -6,8 +6,13 @@ import type { DashboardSpec } from '../dashboard.js';
 import { EXPORTED } from '../metrics.js';
 import {
   badFrom,
-  goodFrom,
-  panel,
+  bargaugePanel,
+  flag,
+  instant,
+  statPanel,
+  tablePanel,
+  tableRows,
+  timeseriesPanel,
   UP_DOWN,
   type PanelBuilder,
   type Thresholds,
@@ -58,8 +63,7 @@ function utilization(s: DashboardSettings): PanelBuilder[] {
   const gpu = gpusOfNodes(s);
   const t = s.thresholds;
   return [
-    panel(s, {
-      kind: 'timeseries',
+    timeseriesPanel(s, {
       title: 'GPU utilization',
       description:
         `Share of time a kernel ran on each GPU. Red from ${t.gpuSaturatedRatio * 100} % ` +
@@ -73,17 +77,15 @@ function utilization(s: DashboardSettings): PanelBuilder[] {
       max: 1,
       span: 12,
     }),
-    panel(s, {
-      kind: 'bargauge',
+    bargaugePanel(s, {
       title: 'Utilization by node',
       description: 'Mean GPU utilisation of each node, with the same idle and saturated lines.',
       unit: 'percentunit',
       queries: [
-        {
-          expr: `avg by (node) (${series('nvidia_smi_utilization_gpu_ratio', ...gpu)})`,
-          legend: '{{node}}',
-          instant: true,
-        },
+        instant(
+          `avg by (node) (${series('nvidia_smi_utilization_gpu_ratio', ...gpu)})`,
+          '{{node}}',
+        ),
       ],
       alerts: ['LayerwatchGpuSaturated', 'LayerwatchGpuIdleWhileJobsQueue'],
       thresholds: idleToSaturated(s),
@@ -98,8 +100,7 @@ function utilization(s: DashboardSettings): PanelBuilder[] {
 function memoryHeatAndPower(s: DashboardSettings): PanelBuilder[] {
   const gpu = gpusOfNodes(s);
   return [
-    panel(s, {
-      kind: 'timeseries',
+    timeseriesPanel(s, {
       title: 'GPU memory used',
       description:
         'Device memory allocated by active contexts on each GPU, as a share of its total.',
@@ -115,8 +116,7 @@ function memoryHeatAndPower(s: DashboardSettings): PanelBuilder[] {
       max: 1,
       span: 12,
     }),
-    panel(s, {
-      kind: 'timeseries',
+    timeseriesPanel(s, {
       title: 'GPU temperature',
       description:
         'Core temperature of each GPU; sustained heat throttles clocks before anything fails.',
@@ -125,8 +125,7 @@ function memoryHeatAndPower(s: DashboardSettings): PanelBuilder[] {
       alerts: ['LayerwatchGpuSaturated'],
       span: 12,
     }),
-    panel(s, {
-      kind: 'timeseries',
+    timeseriesPanel(s, {
       title: 'GPU power draw',
       description:
         'Power draw of each board, and its software power limit ("limit" in the legend).',
@@ -145,8 +144,7 @@ function memoryHeatAndPower(s: DashboardSettings): PanelBuilder[] {
 function allocationAndCost(s: DashboardSettings): PanelBuilder[] {
   const m = EXPORTED.layer8;
   return [
-    panel(s, {
-      kind: 'timeseries',
+    timeseriesPanel(s, {
       title: 'GPU allocation',
       description:
         'GPUs allocated to workloads on each node, against the GPUs that can be allocated.',
@@ -159,23 +157,14 @@ function allocationAndCost(s: DashboardSettings): PanelBuilder[] {
       min: 0,
       span: 12,
     }),
-    panel(s, {
-      kind: 'stat',
+    statPanel(s, {
       title: 'GPU cost per hour',
       description:
         'Running cost of the allocated GPUs in US dollars per hour, per node and in total.',
       unit: 'currencyUSD',
       queries: [
-        {
-          expr: `sum by (node) (${series(m.costPerHour, s.gpu, byVariable('node'))})`,
-          legend: '{{node}}',
-          instant: true,
-        },
-        {
-          expr: `sum(${series(m.costPerHour, s.gpu, byVariable('node'))})`,
-          legend: 'total',
-          instant: true,
-        },
+        instant(`sum by (node) (${series(m.costPerHour, s.gpu, byVariable('node'))})`, '{{node}}'),
+        instant(`sum(${series(m.costPerHour, s.gpu, byVariable('node'))})`, 'total'),
       ],
       alerts: ['LayerwatchGpuIdleWhileJobsQueue', 'LayerwatchLayerExporterAbsent'],
       page: 'overview',
@@ -189,49 +178,38 @@ function collectorAndInventory(s: DashboardSettings): PanelBuilder[] {
   const gpu = gpusOfNodes(s);
   const t = s.thresholds;
   return [
-    panel(s, {
-      kind: 'stat',
+    statPanel(s, {
       title: 'GPU collector',
       description:
         'Whether the last nvidia-smi run on each node succeeded and parsed; while DOWN no GPU series are fresh.',
       unit: 'none',
-      queries: [
-        {
-          expr: series('layerwatch_gpu_collector_up', ...gpu),
-          legend: '{{node}}',
-          instant: true,
-        },
-      ],
+      queries: [instant(series('layerwatch_gpu_collector_up', ...gpu), '{{node}}')],
       alerts: ['LayerwatchGpuCollectorDown', 'LayerwatchGpuNodeDown'],
-      thresholds: goodFrom(1),
-      mappings: UP_DOWN,
+      ...flag(UP_DOWN),
       span: 6,
     }),
-    panel(s, {
-      kind: 'stat',
+    statPanel(s, {
       title: 'GPU data age',
       description:
         `Seconds since the last successful nvidia-smi run on each node; red from ` +
         `${t.gpuStaleAfter}, when the GPU figures above are stale.`,
       unit: 's',
       queries: [
-        {
-          expr: `time() - ${series('layerwatch_gpu_collector_last_success_timestamp_seconds', ...gpu)}`,
-          legend: '{{node}}',
-          instant: true,
-        },
+        instant(
+          `time() - ${series('layerwatch_gpu_collector_last_success_timestamp_seconds', ...gpu)}`,
+          '{{node}}',
+        ),
       ],
       alerts: ['LayerwatchGpuDataStale'],
       thresholds: badFrom(durationSeconds(t.gpuStaleAfter)),
       span: 6,
     }),
-    panel(s, {
-      kind: 'table',
+    tablePanel(s, {
       title: 'GPUs',
       description:
         'Every GPU the collector saw: node, index, model name, driver version, PCI bus id and UUID.',
       unit: 'none',
-      queries: [{ expr: series('nvidia_smi_gpu_info', ...gpu), instant: true, format: 'table' }],
+      queries: [tableRows(series('nvidia_smi_gpu_info', ...gpu))],
       alerts: ['LayerwatchGpuCollectorDown'],
       span: 24,
     }),

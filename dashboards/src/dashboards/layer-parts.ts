@@ -1,9 +1,23 @@
 /**
- * What the layer dashboards (4, 5, 7) share: the layer's exporter series, its latency SLO's
- * line, and its endpoints as the probe daemon sees them.
+ * What the layer dashboards (4, 5, 7) share: their frame, the layer's exporter series, its
+ * latency SLO's line, and its endpoints as the probe daemon sees them.
  */
-import { goodFrom, panel, UP_DOWN, type PanelBuilder } from '../panels.js';
-import { series } from '../promql.js';
+import type { DashboardSpec } from '../dashboard.js';
+import {
+  atLeastOne,
+  badFrom,
+  flag,
+  goodFrom,
+  panel,
+  statePanel,
+  statPanel,
+  timeseriesPanel,
+  UP_DOWN,
+  type KindlessSpec,
+  type PanelBuilder,
+  type PanelKind,
+} from '../panels.js';
+import { quantile, series, shareUnder } from '../promql.js';
 import type { DashboardLayer, DashboardSettings, LatencySlo } from '../settings.js';
 
 /** The alert that says a layer's exporter series are gone. */
@@ -37,22 +51,113 @@ export function latencyLine(s: DashboardSettings, slo: string): LatencyLine {
   };
 }
 
+/** A layer's latency SLO, and how its two panels name it. */
+export interface LatencyPanelsSpec {
+  /** The SLO's name in the config, e.g. `execution-latency`. */
+  readonly slo: string;
+  /** The time measured, e.g. `Request latency`; the percentile follows it. */
+  readonly title: string;
+  readonly description: (line: LatencyLine) => string;
+  /** What is counted, e.g. `Requests`; `within N ms` follows it. */
+  readonly counted: string;
+  readonly withinDescription: (line: LatencyLine) => string;
+}
+
+/** A layer's latency SLO: its percentile (and p50) against the line, and the share within. */
+function latencyPanels(s: DashboardSettings, texts: LatencyPanelsSpec): PanelBuilder[] {
+  const line = latencyLine(s, texts.slo);
+  const { latency, q, percentile, ms } = line;
+  return [
+    timeseriesPanel(s, {
+      title: `${texts.title} ${percentile}`,
+      description: texts.description(line),
+      unit: 's',
+      queries: [
+        { expr: quantile(q, latency.metric, [], latency.selector), legend: percentile },
+        { expr: quantile(0.5, latency.metric, [], latency.selector), legend: 'p50' },
+      ],
+      alerts: [latency.slo.alert],
+      thresholds: badFrom(latency.bound),
+      span: 16,
+    }),
+    statPanel(s, {
+      title: `${texts.counted} within ${ms} ms`,
+      description: texts.withinDescription(line),
+      unit: 'percentunit',
+      queries: [
+        {
+          expr: shareUnder(latency.metric, latency.le, [], latency.selector),
+          legend: 'within target',
+        },
+      ],
+      alerts: [latency.slo.alert],
+      thresholds: goodFrom(q),
+      decimals: 2,
+      span: 8,
+    }),
+  ];
+}
+
+/** A panel of a layer's exporter series: half a row, its alerts ending with the exporter's absence. */
+export type ExporterPanelSpec = Omit<KindlessSpec, 'alerts'> & {
+  /** @default 'timeseries' */
+  readonly kind?: PanelKind;
+  /** Alerts before {@link EXPORTER_ABSENT}. */
+  readonly alsoAlerts?: readonly string[];
+};
+
+export function exporterPanel(s: DashboardSettings, spec: ExporterPanelSpec): PanelBuilder {
+  const { kind = 'timeseries', alsoAlerts = [], ...rest } = spec;
+  const alerts = atLeastOne([...alsoAlerts, EXPORTER_ABSENT], 'exporter panel alerts');
+  return panel(s, { span: 12, ...rest, kind, alerts });
+}
+
+/**
+ * A layer dashboard: its name, what it shows, its latency SLO's panels (where it has one),
+ * its own panels, then its endpoints.
+ */
+export interface LayerDashboardSpec {
+  readonly layer: DashboardLayer;
+  /** `performance`: the slug `layer-4-performance`, the title `Layer 4 performance (…)`. */
+  readonly topic: string;
+  /** The description after `Layer 4 (<its title>): `. */
+  readonly shows: string;
+  readonly latency?: LatencyPanelsSpec;
+  readonly panels: readonly PanelBuilder[];
+  /** How the endpoints panel reads, and its width. */
+  readonly endpoints: { readonly description: string; readonly span: number };
+}
+
+export function layerDashboard(s: DashboardSettings, spec: LayerDashboardSpec): DashboardSpec {
+  const { layer, topic } = spec;
+  const layerTitle = s.layerTitle(layer);
+  return {
+    slug: `layer-${layer}-${topic}`,
+    title: `Layerwatch / Layer ${layer} ${topic} (${layerTitle})`,
+    description: `Layer ${layer} (${layerTitle}): ${spec.shows}`,
+    tags: [`layer-${layer}`],
+    variables: [],
+    panels: [
+      ...(spec.latency ? latencyPanels(s, spec.latency) : []),
+      ...spec.panels,
+      layerEndpoints(s, layer, spec.endpoints),
+    ],
+  };
+}
+
 /** Each endpoint of the layer, up or down, as the probe daemon sees it from outside. */
-export function layerEndpoints(
+function layerEndpoints(
   s: DashboardSettings,
   layer: DashboardLayer,
-  description: string,
-  span: number,
+  { description, span }: LayerDashboardSpec['endpoints'],
 ): PanelBuilder {
-  return panel(s, {
-    kind: 'state',
+  return statePanel(s, {
     title: `Layer ${layer} endpoints`,
     description,
     unit: 'none',
     queries: [{ expr: series('probe_success', s.probes, s.layer(layer)), legend: '{{name}}' }],
     alerts: ['LayerwatchProbeDown'],
-    thresholds: goodFrom(1),
-    mappings: UP_DOWN,
+    ...flag(UP_DOWN),
     span,
   });
 }

@@ -1,32 +1,25 @@
 /** Layer 7 evolution: generations, diversity, fitness, deployments and rollbacks. */
 import type { DashboardSpec } from '../dashboard.js';
 import { EXPORTED } from '../metrics.js';
-import { panel, type PanelBuilder } from '../panels.js';
+import type { PanelBuilder } from '../panels.js';
 import { increase, quantile, rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
-import { EXPORTER_ABSENT, layerEndpoints, layerExporter } from './layer-parts.js';
+import { exporterPanel, layerDashboard, layerExporter } from './layer-parts.js';
 
 export function layer7Evolution(s: DashboardSettings): DashboardSpec {
-  return {
-    slug: 'layer-7-evolution',
-    title: `Layerwatch / Layer 7 evolution (${s.layerTitle('7')})`,
-    description:
-      `Layer 7 (${s.layerTitle('7')}): generations to converge, population diversity and ` +
-      'fitness, genome deployments, rollbacks and the enhancement validation gate.',
-    tags: ['layer-7'],
-    variables: [],
-    panels: [
-      ...population(s),
-      ...deploymentsAndRollbacks(s),
-      enhancementGate(s),
-      layerEndpoints(
-        s,
-        '7',
+  return layerDashboard(s, {
+    layer: '7',
+    topic: 'evolution',
+    shows:
+      'generations to converge, population diversity and fitness, genome deployments, ' +
+      'rollbacks and the enhancement validation gate.',
+    panels: [...population(s), ...deploymentsAndRollbacks(s), enhancementGate(s)],
+    endpoints: {
+      description:
         "The probe daemon's view of each layer 7 endpoint (health, population status): up or down.",
-        24,
-      ),
-    ],
-  };
+      span: 24,
+    },
+  });
 }
 
 /** The search itself: generations to converge, population diversity, best fitness. */
@@ -34,8 +27,7 @@ function population(s: DashboardSettings): PanelBuilder[] {
   const m = EXPORTED.layer7;
   const exporter = layerExporter(s, '7');
   return [
-    panel(s, {
-      kind: 'timeseries',
+    exporterPanel(s, {
       title: 'Generations to converge',
       description:
         'Generations an evolution run needed to converge (p50 and p95): rising means the search got harder.',
@@ -44,30 +36,23 @@ function population(s: DashboardSettings): PanelBuilder[] {
         { expr: quantile(0.5, m.generationsToConverge, [], ...exporter), legend: 'p50' },
         { expr: quantile(0.95, m.generationsToConverge, [], ...exporter), legend: 'p95' },
       ],
-      alerts: [EXPORTER_ABSENT],
-      span: 12,
     }),
-    panel(s, {
-      kind: 'timeseries',
+    exporterPanel(s, {
       title: 'Population diversity',
       description:
         'Genetic diversity of the current population, 0 (all clones) to 1 (all distinct); a collapse towards 0 stalls evolution.',
       unit: 'percentunit',
       queries: [{ expr: series(m.diversity, ...exporter), legend: '{{instance}}' }],
-      alerts: [EXPORTER_ABSENT],
       min: 0,
       max: 1,
-      span: 12,
     }),
-    panel(s, {
-      kind: 'timeseries',
+    exporterPanel(s, {
       title: 'Best fitness',
       description:
         'Fitness of the best genome in the current population; a drop after a deployment calls for a rollback.',
       unit: 'short',
       queries: [{ expr: series(m.bestFitness, ...exporter), legend: '{{instance}}' }],
-      alerts: ['LayerwatchProbeDown', EXPORTER_ABSENT],
-      span: 12,
+      alsoAlerts: ['LayerwatchProbeDown'],
     }),
   ];
 }
@@ -77,29 +62,24 @@ function deploymentsAndRollbacks(s: DashboardSettings): PanelBuilder[] {
   const m = EXPORTED.layer7;
   const exporter = layerExporter(s, '7');
   return [
-    panel(s, {
-      kind: 'timeseries',
+    exporterPanel(s, {
       title: 'Genome deployments',
       description: 'Genome deployments in each interval, by outcome (succeeded or failed).',
       unit: 'short',
       queries: [
         { expr: sumBy(['outcome'], increase(m.deployments, ...exporter)), legend: '{{outcome}}' },
       ],
-      alerts: [EXPORTER_ABSENT],
       min: 0,
-      span: 12,
     }),
-    panel(s, {
-      kind: 'timeseries',
+    exporterPanel(s, {
       title: 'Rollbacks',
       description:
         'Rollbacks to an earlier generation in each interval, by hand or from the Layerwatch app.',
       unit: 'short',
       queries: [{ expr: sumBy([], increase(m.rollbacks, ...exporter)), legend: 'rollbacks' }],
-      alerts: ['LayerwatchProbeDown', EXPORTER_ABSENT],
+      alsoAlerts: ['LayerwatchProbeDown'],
       page: 'audit',
       min: 0,
-      span: 12,
     }),
   ];
 }
@@ -108,8 +88,7 @@ function deploymentsAndRollbacks(s: DashboardSettings): PanelBuilder[] {
 function enhancementGate(s: DashboardSettings): PanelBuilder {
   const c = EXPORTED.common;
   const exporter = layerExporter(s, '7');
-  return panel(s, {
-    kind: 'timeseries',
+  return exporterPanel(s, {
     title: 'Enhancement validation gate',
     description:
       'Enhancements per second reaching the validation gate, accepted, and rejected by reason.',
@@ -122,7 +101,5 @@ function enhancementGate(s: DashboardSettings): PanelBuilder {
         legend: 'rejected {{reason}}',
       },
     ],
-    alerts: [EXPORTER_ABSENT],
-    span: 12,
   });
 }

@@ -5,7 +5,17 @@
 import type { BurnWindow } from '@layerwatch/alert-rules';
 import type { DashboardSpec } from '../dashboard.js';
 import { EXPORTED } from '../metrics.js';
-import { atLeastOne, badFrom, goodFrom, panel, type PanelBuilder } from '../panels.js';
+import {
+  atLeastOne,
+  badFrom,
+  bargaugePanel,
+  goodFrom,
+  instant,
+  tablePanel,
+  tableRows,
+  timeseriesPanel,
+  type PanelBuilder,
+} from '../panels.js';
 import { byClusterOrNone, byVariable, quantile, rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
 
@@ -47,20 +57,13 @@ function sloAlerts(s: DashboardSettings): [string, ...string[]] {
 function budgetAndObjectives(s: DashboardSettings): PanelBuilder[] {
   const alerts = sloAlerts(s);
   return [
-    panel(s, {
-      kind: 'bargauge',
+    bargaugePanel(s, {
       title: 'Error budget remaining',
       description:
         `Share of each SLO's ${s.config.sloPeriod} error budget still unspent, per layer; ` +
         'negative once overspent.',
       unit: 'percentunit',
-      queries: [
-        {
-          expr: series(s.records.budgetRemaining, ...sloFilter(s)),
-          legend: '{{slo}} {{layer}}',
-          instant: true,
-        },
-      ],
+      queries: [instant(series(s.records.budgetRemaining, ...sloFilter(s)), '{{slo}} {{layer}}')],
       alerts,
       page: 'overview',
       thresholds: goodFrom(0),
@@ -68,13 +71,12 @@ function budgetAndObjectives(s: DashboardSettings): PanelBuilder[] {
       span: 12,
       height: 10,
     }),
-    panel(s, {
-      kind: 'table',
+    tablePanel(s, {
       title: 'Objectives',
       description:
         'Each SLO and its objective: the share of good events it promises over the period.',
       unit: 'percentunit',
-      queries: [{ expr: objectiveExpr(s), instant: true, format: 'table' }],
+      queries: [tableRows(objectiveExpr(s))],
       alerts,
       decimals: 3,
       span: 12,
@@ -93,8 +95,7 @@ function burnExpr(s: DashboardSettings, window: BurnWindow['long']): string {
 
 /** One alerting window pair: both burn rates against the factor that fires its alert. */
 function burnRate(s: DashboardSettings, w: BurnWindow): PanelBuilder {
-  return panel(s, {
-    kind: 'timeseries',
+  return timeseriesPanel(s, {
     title: `Burn rate ${w.long} / ${w.short} (${w.priority} at ${w.factor}×)`,
     description:
       `How fast each SLO spends its ${s.config.sloPeriod} error budget over ${w.long} and ` +
@@ -118,8 +119,7 @@ function crossLayerCalls(s: DashboardSettings): PanelBuilder[] {
   const crossMs = Math.round(cross.bound * 1000);
   const percentile = `p${Math.round(cross.slo.objective * 100)}`;
   return [
-    panel(s, {
-      kind: 'timeseries',
+    timeseriesPanel(s, {
       title: `Cross-layer latency ${percentile}`,
       description:
         `${percentile} of calls from one layer to another, until the response headers; the ` +
@@ -140,8 +140,7 @@ function crossLayerCalls(s: DashboardSettings): PanelBuilder[] {
       thresholds: badFrom(cross.bound),
       span: 12,
     }),
-    panel(s, {
-      kind: 'timeseries',
+    timeseriesPanel(s, {
       title: 'Cross-layer call errors',
       description: 'Failed calls per second between layers: no answer (timeout, network) or a 5xx.',
       unit: 'ops',

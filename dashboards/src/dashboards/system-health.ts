@@ -2,7 +2,21 @@
 import { WATCHDOG } from '@layerwatch/alert-rules';
 import { PRIORITIES } from '@layerwatch/vocabulary';
 import { firingAlertsExpr, type DashboardSpec } from '../dashboard.js';
-import { atLeastOne, badFrom, goodFrom, panel, UP_DOWN, type PanelBuilder } from '../panels.js';
+import {
+  atLeastOne,
+  badFrom,
+  bargaugePanel,
+  flag,
+  goodFrom,
+  instant,
+  statePanel,
+  statPanel,
+  tablePanel,
+  tableRows,
+  timeseriesPanel,
+  UP_DOWN,
+  type PanelBuilder,
+} from '../panels.js';
 import { byVariable, quantile, rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
 
@@ -34,29 +48,20 @@ function probedLayers(s: DashboardSettings): readonly [string, string] {
 function layerUpDown(s: DashboardSettings): PanelBuilder[] {
   const probes = probedLayers(s);
   return [
-    panel(s, {
-      kind: 'stat',
+    statPanel(s, {
       title: 'Layer up',
       description:
         'UP when every probed endpoint of the layer answered its last probe, DOWN when any ' +
         'failed (min of probe_success per layer).',
       unit: 'none',
-      queries: [
-        {
-          expr: `min by (layer) (${series('probe_success', ...probes)})`,
-          legend: '{{layer}}',
-          instant: true,
-        },
-      ],
+      queries: [instant(`min by (layer) (${series('probe_success', ...probes)})`, '{{layer}}')],
       alerts: ['LayerwatchProbeDown', 'LayerwatchLayerProbesAbsent'],
       page: 'overview',
-      thresholds: goodFrom(1),
-      mappings: UP_DOWN,
+      ...flag(UP_DOWN),
       span: 24,
       height: 4,
     }),
-    panel(s, {
-      kind: 'state',
+    statePanel(s, {
       title: 'Probed endpoints',
       description:
         'Each probed endpoint over time, green while it answers and red while it fails; ' +
@@ -64,8 +69,7 @@ function layerUpDown(s: DashboardSettings): PanelBuilder[] {
       unit: 'none',
       queries: [{ expr: series('probe_success', ...probes), legend: '{{layer}} {{name}}' }],
       alerts: ['LayerwatchProbeDown'],
-      thresholds: goodFrom(1),
-      mappings: UP_DOWN,
+      ...flag(UP_DOWN),
       span: 24,
       height: 9,
     }),
@@ -78,27 +82,24 @@ function availabilityAndBudget(s: DashboardSettings): PanelBuilder[] {
   const objective = s.availabilityObjective;
   const availability = s.slo('availability');
   return [
-    panel(s, {
-      kind: 'stat',
+    statPanel(s, {
       title: 'Availability over the time range',
       description:
         `Share of successful probes per layer over the dashboard's time range; green at or ` +
         `above the objective (${availability.title}).`,
       unit: 'percentunit',
       queries: [
-        {
-          expr: `avg by (layer) (avg_over_time(${series('probe_success', ...probes)}[$__range]))`,
-          legend: '{{layer}}',
-          instant: true,
-        },
+        instant(
+          `avg by (layer) (avg_over_time(${series('probe_success', ...probes)}[$__range]))`,
+          '{{layer}}',
+        ),
       ],
       alerts: [availability.alert],
       thresholds: goodFrom(objective),
       decimals: 3,
       span: 12,
     }),
-    panel(s, {
-      kind: 'timeseries',
+    timeseriesPanel(s, {
       title: 'Availability',
       description:
         'Share of successful probes per layer in each interval; the dashed line is the ' +
@@ -115,19 +116,17 @@ function availabilityAndBudget(s: DashboardSettings): PanelBuilder[] {
       max: 1,
       span: 12,
     }),
-    panel(s, {
-      kind: 'bargauge',
+    bargaugePanel(s, {
       title: 'Error budget remaining',
       description:
         `Share of each SLO's ${s.config.sloPeriod} error budget still unspent, per layer: ` +
         '100 % at the start of the period, 0 when spent, negative once overspent.',
       unit: 'percentunit',
       queries: [
-        {
-          expr: series(s.records.budgetRemaining, byVariable('layer'), s.cluster),
-          legend: '{{slo}} {{layer}}',
-          instant: true,
-        },
+        instant(
+          series(s.records.budgetRemaining, byVariable('layer'), s.cluster),
+          '{{slo}} {{layer}}',
+        ),
       ],
       alerts: atLeastOne(
         s.config.slos.map((slo) => slo.alert),
@@ -147,38 +146,29 @@ function firingAlerts(s: DashboardSettings): PanelBuilder[] {
     (p) => `label_replace(vector(0), "priority", "${p}", "", "")`,
   ).join(' or ');
   return [
-    panel(s, {
-      kind: 'stat',
+    statPanel(s, {
       title: 'Firing alerts by priority',
       description:
         'Alerts firing now, by priority: P0 pages at once, P1 within 1 h, P2 within 4 h, ' +
         'P3 within 24 h. The always-firing watchdog is left out.',
       unit: 'none',
       queries: [
-        {
-          expr: `count by (priority) (${firingAlertsExpr(s)})\nor\n(${anyPriority})`,
-          legend: '{{priority}}',
-          instant: true,
-        },
+        instant(
+          `count by (priority) (${firingAlertsExpr(s)})\nor\n(${anyPriority})`,
+          '{{priority}}',
+        ),
       ],
       alerts: [WATCHDOG],
       thresholds: badFrom(1),
       span: 12,
     }),
-    panel(s, {
-      kind: 'table',
+    tablePanel(s, {
       title: 'Firing alerts',
       description:
         'Every alert firing now with its labels; the Layerwatch app lists them with their ' +
         'remediation actions.',
       unit: 'none',
-      queries: [
-        {
-          expr: firingAlertsExpr(s),
-          instant: true,
-          format: 'table',
-        },
-      ],
+      queries: [tableRows(firingAlertsExpr(s))],
       alerts: [WATCHDOG],
       span: 24,
     }),
@@ -189,8 +179,7 @@ function firingAlerts(s: DashboardSettings): PanelBuilder[] {
 function probeTimingsAndFailures(s: DashboardSettings): PanelBuilder[] {
   const probes = probedLayers(s);
   return [
-    panel(s, {
-      kind: 'timeseries',
+    timeseriesPanel(s, {
       title: 'Probe latency p95 by layer',
       description:
         "95th percentile of scheduled probe durations per layer, from the daemon's " +
@@ -205,8 +194,7 @@ function probeTimingsAndFailures(s: DashboardSettings): PanelBuilder[] {
       alerts: ['LayerwatchProbeDown'],
       span: 12,
     }),
-    panel(s, {
-      kind: 'timeseries',
+    timeseriesPanel(s, {
       title: 'Probe duration by endpoint',
       description: 'Duration of the latest probe of each endpoint, failed or not.',
       unit: 's',
@@ -216,8 +204,7 @@ function probeTimingsAndFailures(s: DashboardSettings): PanelBuilder[] {
       alerts: ['LayerwatchProbeDown'],
       span: 12,
     }),
-    panel(s, {
-      kind: 'timeseries',
+    timeseriesPanel(s, {
       title: 'Probe failures by reason',
       description:
         'Failed probes per second by module and reason (timeout, connection_refused, ' +
@@ -237,28 +224,18 @@ function probeTimingsAndFailures(s: DashboardSettings): PanelBuilder[] {
 
 /** Whether Prometheus scrapes the probe daemon and its config loaded. */
 function probeDaemon(s: DashboardSettings): PanelBuilder {
-  return panel(s, {
-    kind: 'stat',
+  return statPanel(s, {
     title: 'Probe daemon',
     description:
       'Whether Prometheus scrapes the probe daemon and its last config reload succeeded; ' +
       'without it no layer alert can fire.',
     unit: 'none',
     queries: [
-      {
-        expr: series('up', `job="${s.config.jobs.probes}"`, s.cluster),
-        legend: 'scraped {{instance}}',
-        instant: true,
-      },
-      {
-        expr: series('layerwatch_config_last_reload_successful', s.probes),
-        legend: 'config {{instance}}',
-        instant: true,
-      },
+      instant(series('up', `job="${s.config.jobs.probes}"`, s.cluster), 'scraped {{instance}}'),
+      instant(series('layerwatch_config_last_reload_successful', s.probes), 'config {{instance}}'),
     ],
     alerts: ['LayerwatchProbeDaemonAbsent', 'LayerwatchProbeConfigReloadFailed'],
-    thresholds: goodFrom(1),
-    mappings: UP_DOWN,
+    ...flag(UP_DOWN),
     span: 12,
   });
 }

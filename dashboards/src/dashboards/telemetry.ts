@@ -3,7 +3,18 @@
  * and the readiness gate that halts production when it fails twice in a row.
  */
 import type { DashboardSpec } from '../dashboard.js';
-import { badFrom, goodFrom, panel, YES_NO, type PanelBuilder, type PanelSpec } from '../panels.js';
+import {
+  badFrom,
+  flag,
+  instant,
+  statePanel,
+  statPanel,
+  tablePanel,
+  tableRows,
+  YES_NO,
+  type PanelBuilder,
+  type PanelSpec,
+} from '../panels.js';
 import { series } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
 
@@ -30,12 +41,11 @@ export function telemetryIntegrity(s: DashboardSettings): DashboardSpec {
 
 /** A count where anything above zero needs a look: red from 1. */
 function countPanel(s: DashboardSettings, spec: CountSpec): PanelBuilder {
-  return panel(s, {
-    kind: 'stat',
+  return statPanel(s, {
     title: spec.title,
     description: spec.description,
     unit: 'none',
-    queries: [{ expr: series(spec.metric, s.probes), legend: '{{instance}}', instant: true }],
+    queries: [instant(series(spec.metric, s.probes), '{{instance}}')],
     alerts: spec.alerts,
     thresholds: badFrom(1),
     span: 6,
@@ -46,18 +56,11 @@ function countPanel(s: DashboardSettings, spec: CountSpec): PanelBuilder {
 /** The ledger's size, and the counts of each way its evidence can be wrong. */
 function ledgerFigures(s: DashboardSettings): PanelBuilder[] {
   return [
-    panel(s, {
-      kind: 'stat',
+    statPanel(s, {
       title: 'Ledger entries',
       description: 'Entries in the ledger (exchange/ledger/index.json), valid or not.',
       unit: 'none',
-      queries: [
-        {
-          expr: series('layerwatch_telemetry_ledger_entries', s.probes),
-          legend: '{{instance}}',
-          instant: true,
-        },
-      ],
+      queries: [instant(series('layerwatch_telemetry_ledger_entries', s.probes), '{{instance}}')],
       alerts: ['LayerwatchTelemetryLedgerUnparseable'],
       span: 6,
       height: 5,
@@ -102,41 +105,32 @@ function ledgerFigures(s: DashboardSettings): PanelBuilder[] {
 /** YES/NO: the latest batch fully exported, and the ledger readable at all. */
 function ledgerVerdicts(s: DashboardSettings): PanelBuilder[] {
   return [
-    panel(s, {
-      kind: 'stat',
+    statPanel(s, {
       title: 'Latest batch exported',
       description:
         "YES when the newest batch's entries are all valid and their files all present and matching.",
       unit: 'none',
       queries: [
-        {
-          expr: series('layerwatch_telemetry_latest_batch_exported', s.probes),
-          legend: '{{instance}}',
-          instant: true,
-        },
+        instant(series('layerwatch_telemetry_latest_batch_exported', s.probes), '{{instance}}'),
       ],
       alerts: ['LayerwatchTelemetryLatestBatchNotExported'],
-      thresholds: goodFrom(1),
-      mappings: YES_NO,
+      ...flag(YES_NO),
       span: 6,
       height: 5,
     }),
-    panel(s, {
-      kind: 'stat',
+    statPanel(s, {
       title: 'Ledger readable',
       description:
         'NO while the last read of the ledger failed (truncated, not JSON); the other figures are then from the last good verification.',
       unit: 'none',
       queries: [
-        {
-          expr: `1 - ${series('layerwatch_telemetry_ledger_parse_error', s.probes)}`,
-          legend: '{{instance}}',
-          instant: true,
-        },
+        instant(
+          `1 - ${series('layerwatch_telemetry_ledger_parse_error', s.probes)}`,
+          '{{instance}}',
+        ),
       ],
       alerts: ['LayerwatchTelemetryLedgerUnparseable'],
-      thresholds: goodFrom(1),
-      mappings: YES_NO,
+      ...flag(YES_NO),
       span: 6,
       height: 5,
     }),
@@ -145,23 +139,14 @@ function ledgerVerdicts(s: DashboardSettings): PanelBuilder[] {
 
 /** Each evidence file that does not match its entry or could not be read, as a table. */
 function mismatchedOrUnreadableFiles(s: DashboardSettings): PanelBuilder {
-  return panel(s, {
-    kind: 'table',
+  return tablePanel(s, {
     title: 'Mismatched or unreadable files',
     description:
       'Each evidence file that does not match the ledger (match 0) or could not be read whole (readable 0), by order and path.',
     unit: 'none',
     queries: [
-      {
-        expr: `${series('layerwatch_telemetry_checksum_match', s.probes)} == 0`,
-        instant: true,
-        format: 'table',
-      },
-      {
-        expr: `${series('layerwatch_telemetry_file_readable', s.probes)} == 0`,
-        instant: true,
-        format: 'table',
-      },
+      tableRows(`${series('layerwatch_telemetry_checksum_match', s.probes)} == 0`),
+      tableRows(`${series('layerwatch_telemetry_file_readable', s.probes)} == 0`),
     ],
     alerts: ['LayerwatchTelemetryChecksumMismatch', 'LayerwatchTelemetryEvidenceUnreadable'],
     span: 24,
@@ -170,17 +155,15 @@ function mismatchedOrUnreadableFiles(s: DashboardSettings): PanelBuilder {
 
 /** When the checksum collector last verified the ledger. */
 function lastVerification(s: DashboardSettings): PanelBuilder {
-  return panel(s, {
-    kind: 'stat',
+  return statPanel(s, {
     title: 'Last verification',
     description: 'When the checksum collector last finished a good verification of the ledger.',
     unit: 'dateTimeFromNow',
     queries: [
-      {
-        expr: `${series('layerwatch_telemetry_last_verified_timestamp_seconds', s.probes)} * 1000`,
-        legend: '{{instance}}',
-        instant: true,
-      },
+      instant(
+        `${series('layerwatch_telemetry_last_verified_timestamp_seconds', s.probes)} * 1000`,
+        '{{instance}}',
+      ),
     ],
     alerts: ['LayerwatchTelemetryLedgerUnparseable'],
     span: 8,
@@ -193,53 +176,38 @@ function readinessGate(s: DashboardSettings): PanelBuilder[] {
   const p = s.probes;
   const halt = s.thresholds.readinessFailuresToHalt;
   return [
-    panel(s, {
-      kind: 'stat',
+    statPanel(s, {
       title: 'Readiness gate',
       description:
         'Whether the last readiness check of the pipeline passed, and whether its file was valid.',
       unit: 'none',
       queries: [
-        { expr: series('layerwatch_readiness_passed', p), legend: 'passed', instant: true },
-        {
-          expr: series('layerwatch_readiness_file_valid', p),
-          legend: 'file valid',
-          instant: true,
-        },
+        instant(series('layerwatch_readiness_passed', p), 'passed'),
+        instant(series('layerwatch_readiness_file_valid', p), 'file valid'),
       ],
       alerts: ['LayerwatchReadinessGateFailedTwice', 'LayerwatchReadinessFileInvalid'],
-      thresholds: goodFrom(1),
-      mappings: YES_NO,
+      ...flag(YES_NO),
       span: 8,
       height: 5,
     }),
-    panel(s, {
-      kind: 'stat',
+    statPanel(s, {
       title: 'Readiness failures in a row',
       description: `Readiness checks failed in a row; production halts at ${halt}.`,
       unit: 'none',
-      queries: [
-        {
-          expr: series('layerwatch_readiness_consecutive_failures', p),
-          legend: '{{instance}}',
-          instant: true,
-        },
-      ],
+      queries: [instant(series('layerwatch_readiness_consecutive_failures', p), '{{instance}}')],
       alerts: ['LayerwatchReadinessGateFailedTwice'],
       page: 'pages',
       thresholds: badFrom(halt),
       span: 8,
       height: 5,
     }),
-    panel(s, {
-      kind: 'state',
+    statePanel(s, {
       title: 'Readiness checks',
       description: 'Each check of the readiness gate over time, passing (YES) or failing (NO).',
       unit: 'none',
       queries: [{ expr: series('layerwatch_readiness_check_passed', p), legend: '{{check}}' }],
       alerts: ['LayerwatchReadinessGateFailedTwice'],
-      thresholds: goodFrom(1),
-      mappings: YES_NO,
+      ...flag(YES_NO),
       span: 24,
     }),
   ];
