@@ -5,7 +5,7 @@ import { pino, type Logger } from 'pino';
 import type { KubernetesClient } from './actions/kubernetes-client.js';
 import { ActionRegistry } from './actions/registry.js';
 import { AuditLog } from './audit/log.js';
-import { recoverInterrupted } from './audit/recover.js';
+import { recoverInterrupted } from './recover-interrupted.js';
 import { Confirmations } from './auth/confirmation.js';
 import { TokenSet } from './auth/tokens.js';
 import type { RemediationConfig } from './config/schema.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { checkStorable } from '../input/storable.js';
-import type { Store } from '../store/types.js';
+import type { AuditPersistence } from './persistence.js';
 import { anchorProblem, writeAnchor, type AuditAnchor } from './anchor.js';
 import { ChainVerifier, recordHash } from './chain.js';
 import { type AuditEntry, type AuditRecord, type VerifyReport } from './types.js';
@@ -36,11 +36,11 @@ export class AuditLog {
   #flushing = false;
 
   private constructor(
-    private readonly store: Store,
+    private readonly store: AuditPersistence,
     private readonly options: AuditLogOptions,
   ) {}
 
-  static async open(store: Store, options: AuditLogOptions = {}): Promise<AuditLog> {
+  static async open(store: AuditPersistence, options: AuditLogOptions = {}): Promise<AuditLog> {
     const log = new AuditLog(store, options);
     await store.lastAudit(); // fails now, at start, if the store is unusable
     return log;
@@ -121,7 +121,7 @@ export interface VerifyOptions {
 }
 
 export async function verifyStore(
-  store: Store,
+  store: AuditPersistence,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
   const verifier = new ChainVerifier(options.key);

@@ -1,8 +1,7 @@
-import type { StoredAuditRow } from '../audit/chain.js';
-import type { AuditQuery, AuditRecord } from '../audit/types.js';
+import type { AuditBuilder, AuditPersistence } from '../audit/persistence.js';
+import type { AuditRecord } from '../audit/types.js';
 
-/** Builds one record chained from the last stored one. */
-export type AuditBuilder = (last: { seq: number; hash: string }) => AuditRecord;
+export type { AuditBuilder };
 
 /** The stored answer of an execution, replayed for a retried Idempotency-Key. */
 export interface StoredResponse {
@@ -73,22 +72,8 @@ export interface PageQuery {
  * cooldowns, concurrency slots, used confirmations, pages and auto-remediation runs.
  * SQLite and PostgreSQL implement it; every write resolves only once it is durable.
  */
-export interface Store {
+export interface Store extends AuditPersistence {
   readonly kind: 'sqlite' | 'postgres';
-  lastAudit(): Promise<{ seq: number; hash: string } | undefined>;
-  /**
-   * Appends a batch in one transaction (one fsync); resolves once committed, with each
-   * builder's record or the error that kept it out. A record that cannot be inserted fails
-   * alone: the others are chained past it. Each builder receives the last stored record's
-   * seq and hash, read under the transaction's lock: processes sharing a store extend one
-   * chain.
-   */
-  appendAudit(builders: readonly AuditBuilder[]): Promise<readonly (AuditRecord | Error)[]>;
-  queryAudit(query: AuditQuery): Promise<AuditRecord[]>;
-  /** Rows in seq order after `afterSeq`, as stored, for verification and export. */
-  scanAudit(afterSeq: number, limit: number): Promise<StoredAuditRow[]>;
-  /** Intent records with no outcome record for their executionId, oldest first. */
-  orphanIntents(): Promise<AuditRecord[]>;
   admit(request: AdmitRequest): Promise<AdmitResult>;
   finish(request: FinishRequest): Promise<void>;
   /** Frees an execution's concurrency slot and its Idempotency-Key (a retry may run). */

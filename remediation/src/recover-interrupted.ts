@@ -1,5 +1,5 @@
-import type { Store } from '../store/types.js';
-import type { AuditLog } from './log.js';
+import type { Store } from './store/types.js';
+import type { AuditLog } from './audit/log.js';
 
 /**
  * At start: every intent without an outcome belongs to an execution whose process died
