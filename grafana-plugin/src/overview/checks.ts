@@ -198,11 +198,11 @@ function gpuRow(): LayerRow {
   };
 }
 
-function telemetryRow(): LayerRow {
+function factoryRow(): LayerRow {
   const halt = THRESHOLDS.readinessFailuresToHalt;
   return {
-    layer: 'telemetry',
-    title: 'factory telemetry',
+    layer: 'factory',
+    title: 'factory pipeline',
     checks: [
       {
         key: 'checksums',
@@ -238,7 +238,7 @@ export function overviewRows(): LayerRow[] {
     ],
     budget: budgetCheck(l.layer),
   }));
-  return [...rows, gpuRow(), telemetryRow()];
+  return [...rows, gpuRow(), factoryRow()];
 }
 
 export function allChecks(rows: LayerRow[]): Check[] {
