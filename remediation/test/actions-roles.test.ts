@@ -6,7 +6,7 @@ import { ACTION_NAMES, ROLES, type ActionName } from '../src/config/schema.js';
 import type { RunningRemediation } from '../src/server.js';
 import { startTestAlertmanager } from './support/alertmanager.js';
 import { startKubeStandIn, type KubeStandIn } from './support/kube-standin.js';
-import { api, baseConfig, startService, tempDir } from './support/service.js';
+import { actionsAs, api, baseConfig, startService, tempDir } from './support/service.js';
 
 /** Valid params for every action, against the simulator, the stand-in and Alertmanager. */
 const PARAMS: Record<ActionName, Record<string, unknown>> = {
@@ -29,6 +29,9 @@ describe('every role × action, over real HTTP (SQLite, simulator, Alertmanager,
   let am: RunningAlertmanager;
   let kube: KubeStandIn;
   let service: RunningRemediation;
+  const admin = actionsAs('admin', () => service.url);
+  const operator = actionsAs('operator', () => service.url);
+  const anonymous = actionsAs(undefined, () => service.url);
   let dir: Awaited<ReturnType<typeof tempDir>>;
 
   beforeAll(async () => {
@@ -84,18 +87,15 @@ describe('every role × action, over real HTTP (SQLite, simulator, Alertmanager,
         (r) => ROLES.indexOf(role) >= ROLES.indexOf(r),
       );
       it(`${role} ${allowed ? 'may' : 'may not'} dry-run and execute ${action}`, async () => {
-        const dry = await api(service.url, role, 'POST', `/api/v1/actions/${action}/dry-run`, {
-          params: PARAMS[action],
-        });
+        const asRole = actionsAs(role, () => service.url);
+        const dry = await asRole.dryRun(action, { params: PARAMS[action] });
         if (!allowed) {
           expect(dry.status).toBe(403);
           expect(dry.body['reason']).toBe('forbidden_role');
           expect(dry.body['error']).toBe(
             `role ${role} may not run "${action}" (it needs ${ACTION_DEFAULTS[action].roles.join(' or ')})`,
           );
-          const exec = await api(service.url, role, 'POST', `/api/v1/actions/${action}/execute`, {
-            params: PARAMS[action],
-          });
+          const exec = await asRole.execute(action, { params: PARAMS[action] });
           expect(exec.status).toBe(403);
           return;
         }
@@ -103,11 +103,8 @@ describe('every role × action, over real HTTP (SQLite, simulator, Alertmanager,
         expect(dry.body['plan']).toHaveProperty('summary');
         const token = (dry.body['confirmation'] as { token: string } | undefined)?.token;
         expect(token !== undefined).toBe(ACTION_DEFAULTS[action].requiresConfirmation);
-        const exec = await api(
-          service.url,
-          role,
-          'POST',
-          `/api/v1/actions/${action}/execute`,
+        const exec = await asRole.execute(
+          action,
           {
             params: PARAMS[action],
             ...(token ? { confirmationToken: token } : {}),
@@ -123,9 +120,7 @@ describe('every role × action, over real HTTP (SQLite, simulator, Alertmanager,
   }
 
   it('refuses callers without a valid token, and records them', async () => {
-    const none = await api(service.url, undefined, 'POST', '/api/v1/actions/set-batching/execute', {
-      params: { batchSize: 2 },
-    });
+    const none = await anonymous.execute('set-batching', { params: { batchSize: 2 } });
     expect(none.status).toBe(401);
     expect(none.body).toEqual({
       error: 'no bearer token: send "Authorization: Bearer <token>"',
@@ -150,9 +145,7 @@ describe('every role × action, over real HTTP (SQLite, simulator, Alertmanager,
   });
 
   it('answers 404 for an action outside the registry, naming nothing else', async () => {
-    const res = await api(service.url, 'admin', 'POST', '/api/v1/actions/rm-rf/execute', {
-      params: {},
-    });
+    const res = await admin.execute('rm-rf', { params: {} });
     expect(res.status).toBe(404);
     expect(res.body).toEqual({
       error: 'unknown action "rm-rf": see GET /api/v1/actions',
@@ -162,35 +155,21 @@ describe('every role × action, over real HTTP (SQLite, simulator, Alertmanager,
   });
 
   it('validates params and names the field', async () => {
-    const res = await api(
-      service.url,
-      'operator',
-      'POST',
-      '/api/v1/actions/scale-deployment/dry-run',
-      {
-        params: { deployment: 'layer4-agent', replicas: 50 },
-      },
-    );
+    const res = await operator.dryRun('scale-deployment', {
+      params: { deployment: 'layer4-agent', replicas: 50 },
+    });
     expect(res.status).toBe(400);
     expect(res.body['reason']).toBe('invalid_params');
     expect(res.body['details']).toEqual([
       { path: 'params.replicas', message: "50 is outside layer4-agent's bounds 1..6" },
     ]);
-    const extra = await api(
-      service.url,
-      'operator',
-      'POST',
-      '/api/v1/actions/set-batching/dry-run',
-      { params: { batchSize: 4, cmd: 'x' } },
-    );
+    const extra = await operator.dryRun('set-batching', { params: { batchSize: 4, cmd: 'x' } });
     expect(extra.status).toBe(400);
     expect(extra.body['details']).toEqual([{ path: 'params', message: 'Unrecognized key: "cmd"' }]);
   });
 
   it('caps the body size', async () => {
-    const res = await api(service.url, 'operator', 'POST', '/api/v1/actions/set-batching/dry-run', {
-      params: { pad: 'x'.repeat(70_000) },
-    });
+    const res = await operator.dryRun('set-batching', { params: { pad: 'x'.repeat(70_000) } });
     expect(res.status).toBe(413);
     expect(res.body['reason']).toBe('body_too_large');
   });

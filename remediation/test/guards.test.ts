@@ -3,7 +3,7 @@ import type { RunningAlertmanager } from '@layerwatch/local';
 import type { RunningRemediation } from '../src/server.js';
 import { startTestAlertmanager } from './support/alertmanager.js';
 import { startBackend, type BackendStandIn } from './support/backend-standin.js';
-import { api, baseConfig, startService } from './support/service.js';
+import { actionsAs, api, baseConfig, startService } from './support/service.js';
 import { STORE_NAMES, startStores } from './support/stores.js';
 
 /** Issue 18, items 3–5: no silence that mutes everything; auto-runs from the stored state. */
@@ -41,6 +41,7 @@ const alert = (status: 'firing' | 'resolved', startsAt: string) => ({
 
 describe.each(STORE_NAMES)('on %s', (name) => {
   let service: RunningRemediation;
+  const operator = actionsAs('operator', () => service.url);
   beforeAll(async () => {
     service = await startService(
       baseConfig(
@@ -73,9 +74,7 @@ describe.each(STORE_NAMES)('on %s', (name) => {
     return res.body['autoRuns'] as { status: number; outcome: string }[];
   };
   const silence = (matchers: unknown[]) =>
-    api(service.url, 'operator', 'POST', '/api/v1/actions/silence/dry-run', {
-      params: { matchers, minutes: 5, comment: 'test' },
-    });
+    operator.dryRun('silence', { params: { matchers, minutes: 5, comment: 'test' } });
 
   it.each(MUTE_ALL)('refuses a silence whose only matcher is alertname=~%j', async (value) => {
     const res = await silence([{ name: 'alertname', value, isRegex: true }]);
@@ -113,15 +112,7 @@ describe.each(STORE_NAMES)('on %s', (name) => {
 
   it('retries an auto-run refused by the cooldown on the next delivery, and runs it once', async () => {
     const startsAt = '2026-04-02T00:00:00Z';
-    const manual = await api(
-      service.url,
-      'operator',
-      'POST',
-      '/api/v1/actions/set-batching/execute',
-      {
-        params: { batchSize: 6 },
-      },
-    );
+    const manual = await operator.execute('set-batching', { params: { batchSize: 6 } });
     expect(manual.body['status']).toBe('succeeded');
     const refused = { status: 409, outcome: 'cooldown' };
     expect(await hook(alert('firing', startsAt))).toMatchObject([refused]);

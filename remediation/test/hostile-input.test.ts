@@ -2,7 +2,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRemediation } from '../src/server.js';
 import { startBackend, type BackendStandIn } from './support/backend-standin.js';
-import { TOKENS, api, baseConfig, startService } from './support/service.js';
+import { actionsAs, TOKENS, api, baseConfig, startService } from './support/service.js';
 import { STORE_NAMES, startStores } from './support/stores.js';
 
 /** Issue 18, items 6 and 7: NUL bytes, bad encodings, `__proto__`, tokens in the query. */
@@ -19,6 +19,7 @@ afterAll(async () => {
 
 describe.each(STORE_NAMES)('on %s', (name) => {
   let service: RunningRemediation;
+  const operator = actionsAs('operator', () => service.url);
   beforeAll(async () => {
     service = await startService(
       baseConfig(stores.fresh[name](), {
@@ -86,11 +87,8 @@ describe.each(STORE_NAMES)('on %s', (name) => {
   });
 
   it('refuses __proto__ in params with a 400 naming it, never dropping it', async () => {
-    const res = await api(
-      service.url,
-      'operator',
-      'POST',
-      '/api/v1/actions/set-batching/execute',
+    const res = await operator.execute(
+      'set-batching',
       '{"params":{"batchSize":3,"__proto__":{"isAdmin":true}}}',
     );
     expect(res.status).toBe(400);

@@ -2,11 +2,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRemediation } from '../src/server.js';
 import { startKubeStandIn, type KubeStandIn } from './support/kube-standin.js';
-import { api, baseConfig, startService, tempDir } from './support/service.js';
+import { actionsAs, baseConfig, startService, tempDir } from './support/service.js';
 
 describe('Kubernetes executor against a Kubernetes API stand-in', () => {
   let kube: KubeStandIn;
   let service: RunningRemediation;
+  const admin = actionsAs('admin', () => service.url);
+  const operator = actionsAs('operator', () => service.url);
   let dir: Awaited<ReturnType<typeof tempDir>>;
 
   beforeAll(async () => {
@@ -32,12 +34,10 @@ describe('Kubernetes executor against a Kubernetes API stand-in', () => {
   });
 
   const run = async (action: string, params: Record<string, unknown>) => {
-    const dry = await api(service.url, 'admin', 'POST', `/api/v1/actions/${action}/dry-run`, {
-      params,
-    });
+    const dry = await admin.dryRun(action, { params });
     if (dry.status !== 200) return dry;
     const token = (dry.body['confirmation'] as { token: string }).token;
-    return api(service.url, 'admin', 'POST', `/api/v1/actions/${action}/execute`, {
+    return admin.execute(action, {
       params,
       confirmationToken: token,
     });
@@ -72,15 +72,9 @@ describe('Kubernetes executor against a Kubernetes API stand-in', () => {
 
   it('scales through the scale subresource with a merge patch, within bounds', async () => {
     kube.calls.length = 0;
-    const dry = await api(
-      service.url,
-      'operator',
-      'POST',
-      '/api/v1/actions/scale-deployment/dry-run',
-      {
-        params: { deployment: 'layer4-agent', replicas: 4 },
-      },
-    );
+    const dry = await operator.dryRun('scale-deployment', {
+      params: { deployment: 'layer4-agent', replicas: 4 },
+    });
     expect(dry.body['plan']).toEqual({
       summary: 'Scale deployment layerwatch/agent from 2 to 4 replicas',
       changes: [{ kind: 'replicas', target: 'deployment layerwatch/agent', from: 2, to: 4 }],
@@ -97,7 +91,7 @@ describe('Kubernetes executor against a Kubernetes API stand-in', () => {
   });
 
   it("deletes a pod only when the deployment's selector selects it", async () => {
-    const foreign = await api(service.url, 'admin', 'POST', '/api/v1/actions/delete-pod/dry-run', {
+    const foreign = await admin.dryRun('delete-pod', {
       params: { deployment: 'layer4-agent', pod: 'postgres-0' },
     });
     expect(foreign.status).toBe(422);
@@ -105,7 +99,7 @@ describe('Kubernetes executor against a Kubernetes API stand-in', () => {
       'dry run of "delete-pod" failed: pod "postgres-0" does not belong to deployment "layer4-agent" (its selector does not match the pod\'s labels)',
     );
     expect(kube.pods.has('layerwatch/postgres-0')).toBe(true);
-    const missing = await api(service.url, 'admin', 'POST', '/api/v1/actions/delete-pod/dry-run', {
+    const missing = await admin.dryRun('delete-pod', {
       params: { deployment: 'layer4-agent', pod: 'agent-nope' },
     });
     expect(missing.body['error']).toBe(
@@ -121,15 +115,9 @@ describe('Kubernetes executor against a Kubernetes API stand-in', () => {
   });
 
   it('never touches a deployment outside the registry', async () => {
-    const res = await api(
-      service.url,
-      'admin',
-      'POST',
-      '/api/v1/actions/restart-deployment/dry-run',
-      {
-        params: { deployment: 'kube-system/coredns' },
-      },
-    );
+    const res = await admin.dryRun('restart-deployment', {
+      params: { deployment: 'kube-system/coredns' },
+    });
     expect(res.status).toBe(400);
     expect(res.body['details']).toEqual([
       {

@@ -1,12 +1,10 @@
-import { join } from 'node:path';
-import { startPostgres, type RunningPostgres } from '@layerwatch/local';
 import { startSimulator, type RunningSimulator } from '@layerwatch/sim';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConfigInput } from '../src/config/schema.js';
 import type { RunningRemediation } from '../src/server.js';
-import { api, baseConfig, startService, tempDir } from './support/service.js';
+import { actionsAs, api, baseConfig, startService } from './support/service.js';
+import { STORE_NAMES, startStores, type StoreInput } from './support/stores.js';
 
 /**
  * The guarantees that live in the store, on a real SQLite file and a real PostgreSQL:
@@ -14,39 +12,29 @@ import { api, baseConfig, startService, tempDir } from './support/service.js';
  * the audit chain.
  */
 let sim: RunningSimulator;
-let pg: RunningPostgres;
-let dir: Awaited<ReturnType<typeof tempDir>>;
-let pgDir: Awaited<ReturnType<typeof tempDir>>;
+let stores: Awaited<ReturnType<typeof startStores>>;
 let slow: { url: string; stop(): Promise<void> };
 
 beforeAll(async () => {
-  dir = await tempDir('stores');
+  stores = await startStores('stores');
   sim = await startSimulator({ ports: { agent: 0, scheduler: 0, refinement: 0, evolution: 0 } });
-  pgDir = await tempDir('pg');
-  pg = await startPostgres({ dataDir: pgDir.dir, database: 'remediation' });
   slow = await startSlowService(1500);
 });
 afterAll(async () => {
   await sim?.stop();
-  await pg?.stop();
+  await stores?.stop();
   await slow?.stop();
-  await dir?.remove();
-  await pgDir?.remove();
 });
 
-const stores: [string, () => ConfigInput['store']][] = [
-  ['SQLite', () => ({ kind: 'sqlite', path: join(dir.dir, 'audit.db') })],
-  [
-    'PostgreSQL',
-    () => ({ kind: 'postgres', url: `postgres://${pg.user}@127.0.0.1:${pg.port}/${pg.database}` }),
-  ],
-];
-
-describe.each(stores)('on %s', (_name, store) => {
+describe.each(STORE_NAMES)('on %s', (name) => {
   let service: RunningRemediation;
+  // One database for the whole block: the restart, the second process and the audit chain
+  // all read what the tests before them wrote.
+  let store: StoreInput;
+  const operator = actionsAs('operator', () => service.url);
   const config = () =>
     baseConfig(
-      store(),
+      store,
       { sim },
       {
         actions: {
@@ -56,6 +44,7 @@ describe.each(stores)('on %s', (_name, store) => {
       },
     );
   beforeAll(async () => {
+    store = stores.fresh[name]();
     service = await startService(config());
   });
   afterAll(() => service?.stop());
@@ -64,25 +53,12 @@ describe.each(stores)('on %s', (_name, store) => {
     const status = await fetch(`${sim.services.evolution.url}/api/population/status`);
     const current = ((await status.json()) as { generation: number }).generation;
     const params = { generation: current - 2 };
-    const unconfirmed = await api(
-      service.url,
-      'operator',
-      'POST',
-      '/api/v1/actions/rollback-evolution/execute',
-      { params },
-    );
+    const unconfirmed = await operator.execute('rollback-evolution', { params });
     expect(unconfirmed.status).toBe(428);
     expect(unconfirmed.body['reason']).toBe('confirmation_required');
 
     const grafana = { 'x-grafana-context': JSON.stringify({ Login: 'alice', OrgRole: 'Editor' }) };
-    const dry = await api(
-      service.url,
-      'operator',
-      'POST',
-      '/api/v1/actions/rollback-evolution/dry-run',
-      { params },
-      grafana,
-    );
+    const dry = await operator.dryRun('rollback-evolution', { params }, grafana);
     expect(dry.status).toBe(200);
     expect(dry.body['plan']).toEqual({
       summary: `Roll layer 7 evolution back from generation ${current} to ${current - 2}`,
@@ -91,43 +67,27 @@ describe.each(stores)('on %s', (_name, store) => {
       ],
     });
     const token = (dry.body['confirmation'] as { token: string }).token;
+    const confirmed = { params, confirmationToken: token };
 
     // Another user behind the same proxy token, other params, another token: all refused.
     const bob = { 'x-grafana-context': JSON.stringify({ Login: 'bob' }) };
     for (const [who, body, headers] of [
-      ['operator', { params, confirmationToken: token }, bob],
+      ['operator', confirmed, bob],
       ['operator', { params: { generation: 41 }, confirmationToken: token }, grafana],
-      ['admin', { params, confirmationToken: token }, grafana],
+      ['admin', confirmed, grafana],
     ] as const) {
-      const res = await api(
-        service.url,
-        who,
-        'POST',
-        '/api/v1/actions/rollback-evolution/execute',
+      const res = await actionsAs(who, () => service.url).execute(
+        'rollback-evolution',
         body,
         headers,
       );
       expect(res.status).toBe(428);
       expect(res.body['reason']).toBe('confirmation_invalid');
     }
-    const ok = await api(
-      service.url,
-      'operator',
-      'POST',
-      '/api/v1/actions/rollback-evolution/execute',
-      { params, confirmationToken: token },
-      grafana,
-    );
+    const ok = await operator.execute('rollback-evolution', confirmed, grafana);
     expect(ok.status).toBe(200);
     expect(ok.body['result']).toEqual({ status: 'rolled_back', generation: current - 2 });
-    const again = await api(
-      service.url,
-      'operator',
-      'POST',
-      '/api/v1/actions/rollback-evolution/execute',
-      { params, confirmationToken: token },
-      grafana,
-    );
+    const again = await operator.execute('rollback-evolution', confirmed, grafana);
     expect(again.status).toBe(428);
     expect(again.body['reason']).toBe('confirmation_used');
 
@@ -146,15 +106,8 @@ describe.each(stores)('on %s', (_name, store) => {
   });
 
   it('replays a retried Idempotency-Key and runs nothing twice; cooldown and idempotency survive a restart', async () => {
-    const key = { 'idempotency-key': `retry-${store().kind}` };
-    const first = await api(
-      service.url,
-      'operator',
-      'POST',
-      '/api/v1/actions/set-batching/execute',
-      { params: { batchSize: 16 } },
-      key,
-    );
+    const key = { 'idempotency-key': `retry-${store.kind}` };
+    const first = await operator.execute('set-batching', { params: { batchSize: 16 } }, key);
     expect(first.status).toBe(200);
     expect(first.body['replayed']).toBe(false);
     // Someone changes batching by hand; a replay must not set it back to 16.
@@ -167,14 +120,7 @@ describe.each(stores)('on %s', (_name, store) => {
     await service.stop();
     service = await startService(config());
 
-    const retry = await api(
-      service.url,
-      'operator',
-      'POST',
-      '/api/v1/actions/set-batching/execute',
-      { params: { batchSize: 16 } },
-      key,
-    );
+    const retry = await operator.execute('set-batching', { params: { batchSize: 16 } }, key);
     expect(retry.status).toBe(200);
     expect(retry.body).toEqual({ ...first.body, replayed: true });
     const batching = (await (
@@ -182,24 +128,11 @@ describe.each(stores)('on %s', (_name, store) => {
     ).json()) as { batch_size: number };
     expect(batching.batch_size).toBe(99);
 
-    const reused = await api(
-      service.url,
-      'operator',
-      'POST',
-      '/api/v1/actions/set-batching/execute',
-      { params: { batchSize: 17 } },
-      key,
-    );
+    const reused = await operator.execute('set-batching', { params: { batchSize: 17 } }, key);
     expect(reused.status).toBe(409);
     expect(reused.body['reason']).toBe('idempotency_key_reused');
 
-    const cooled = await api(
-      service.url,
-      'operator',
-      'POST',
-      '/api/v1/actions/set-batching/execute',
-      { params: { batchSize: 20 } },
-    );
+    const cooled = await operator.execute('set-batching', { params: { batchSize: 20 } });
     expect(cooled.status).toBe(409);
     expect(cooled.body['reason']).toBe('cooldown');
     expect(cooled.body['retryAfterSeconds']).toBeGreaterThan(3500);
@@ -208,7 +141,7 @@ describe.each(stores)('on %s', (_name, store) => {
   it('holds the concurrency cap in the store, across processes sharing it', async () => {
     // A layer-9 service that takes 1.5 s to answer holds the only slot meanwhile.
     const slowConfig = baseConfig(
-      store(),
+      store,
       {
         sim: { services: { ...sim.services, slow: { url: slow.url, layer: '9' } } },
       },
@@ -216,31 +149,20 @@ describe.each(stores)('on %s', (_name, store) => {
     );
     const second = await startService(slowConfig);
     const third = await startService(slowConfig);
+    const inSecond = actionsAs('operator', () => second.url);
+    const inThird = actionsAs('operator', () => third.url);
+    const debugLayer4 = { params: { layer: '4', minutes: 1 } };
     try {
-      const held = api(second.url, 'operator', 'POST', '/api/v1/actions/debug-logging/execute', {
-        params: { layer: '9', minutes: 1 },
-      });
+      const held = inSecond.execute('debug-logging', { params: { layer: '9', minutes: 1 } });
       // Poll until the slow action holds the slot, then a second one is refused.
       let refused: Awaited<ReturnType<typeof api>> | undefined;
       for (let i = 0; i < 50 && refused?.status !== 429; i++) {
-        refused = await api(
-          second.url,
-          'operator',
-          'POST',
-          '/api/v1/actions/debug-logging/execute',
-          { params: { layer: '4', minutes: 1 } },
-        );
+        refused = await inSecond.execute('debug-logging', debugLayer4);
       }
       expect(refused?.status).toBe(429);
       expect(refused?.body['reason']).toBe('too_many_concurrent');
       // Another process with the same cap, sharing the store, sees the same slot taken.
-      const other = await api(
-        third.url,
-        'operator',
-        'POST',
-        '/api/v1/actions/debug-logging/execute',
-        { params: { layer: '4', minutes: 1 } },
-      );
+      const other = await inThird.execute('debug-logging', debugLayer4);
       expect(other.status, JSON.stringify(other.body)).toBe(429);
       expect((await held).body['status']).toBe('succeeded');
     } finally {

@@ -6,7 +6,7 @@ import type { AuditRecord } from '../src/audit/types.js';
 import type { RunningRemediation } from '../src/server.js';
 import { startBackend, type BackendStandIn } from './support/backend-standin.js';
 import { startChild } from './support/child.js';
-import { api, baseConfig, startService } from './support/service.js';
+import { actionsAs, api, baseConfig, startService } from './support/service.js';
 import { STORE_NAMES, startStores, type StoreInput } from './support/stores.js';
 
 /**
@@ -47,6 +47,7 @@ describe.each(STORE_NAMES)('on %s', (name) => {
   it('one client sending poison while eight execute: backend calls equal audit records, every poison a 400', async () => {
     const store = stores.fresh[name]();
     const service: RunningRemediation = await startService(config(store));
+    const operator = actionsAs('operator', () => service.url);
     const callsBefore = backend.puts().length;
     try {
       let running = true;
@@ -54,11 +55,8 @@ describe.each(STORE_NAMES)('on %s', (name) => {
         const statuses: string[] = [];
         for (let i = 0; i < 25; i++) {
           const batchSize = 1 + w * 25 + i + 100;
-          const res = await api(
-            service.url,
-            'operator',
-            'POST',
-            '/api/v1/actions/set-batching/execute',
+          const res = await operator.execute(
+            'set-batching',
             { params: { batchSize } },
             { 'idempotency-key': `${name}-${batchSize}` },
           );
@@ -67,32 +65,15 @@ describe.each(STORE_NAMES)('on %s', (name) => {
         return statuses;
       });
       const poisons = [
-        () =>
-          api(
-            service.url,
-            'operator',
-            'POST',
-            '/api/v1/actions/set-batching/execute',
-            deep(10_000),
-          ),
+        () => operator.execute('set-batching', deep(10_000)),
         () => api(service.url, 'viewer', 'POST', '/api/v1/actions/x%00/dry-run', {}),
         () => api(service.url, 'alertmanager', 'POST', '/api/v1/actions/x%00/dry-run', {}),
         () =>
-          api(
-            service.url,
-            'operator',
-            'POST',
-            '/api/v1/actions/set-batching/execute',
+          operator.execute(
+            'set-batching',
             '{"params":{"__proto__":{"batchSize":5},"batchSize":3}}',
           ),
-        () =>
-          api(
-            service.url,
-            'operator',
-            'POST',
-            '/api/v1/actions/set-batching/execute',
-            '{"params":{"batchSize":7,"note":"a\\u0000b"}}',
-          ),
+        () => operator.execute('set-batching', '{"params":{"batchSize":7,"note":"a\\u0000b"}}'),
         () => api(service.url, 'viewer', 'GET', '/api/v1/audit?action=%00'),
       ];
       const poisoned = (async () => {
@@ -146,20 +127,16 @@ describe.each(STORE_NAMES)('on %s', (name) => {
     const { child, url, exited } = startChild(file);
     const base = await url;
     const before = backend.puts().length;
-    const held = api(
-      base,
-      'operator',
-      'POST',
-      '/api/v1/actions/set-batching/execute',
-      { params: { batchSize: 999 } },
-      { 'idempotency-key': 'held' },
-    ).catch(() => undefined);
+    const held = actionsAs('operator', () => base)
+      .execute('set-batching', { params: { batchSize: 999 } }, { 'idempotency-key': 'held' })
+      .catch(() => undefined);
     while (backend.puts().length === before) await new Promise((r) => setTimeout(r, 10));
     child.kill('SIGKILL');
     await exited;
     await held;
 
     const service = await startService(config(store, 1));
+    const operator = actionsAs('operator', () => service.url);
     try {
       const unknown = await records(service.url, 'outcome=unknown');
       const [intent] = await records(service.url, 'outcome=intent');
@@ -172,11 +149,8 @@ describe.each(STORE_NAMES)('on %s', (name) => {
       });
       expect(backend.puts().slice(before)).toEqual([999]); // never re-run
       // The one slot (maxConcurrentActions 1) and the key are free: the retry runs.
-      const retry = await api(
-        service.url,
-        'operator',
-        'POST',
-        '/api/v1/actions/set-batching/execute',
+      const retry = await operator.execute(
+        'set-batching',
         { params: { batchSize: 998 } },
         { 'idempotency-key': 'other' },
       );

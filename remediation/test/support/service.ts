@@ -117,6 +117,28 @@ export async function api(
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
+/** A dry run or an execution of one action: `POST /api/v1/actions/<action>/<step>`. */
+export type ActionCall = (
+  action: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<Answer>;
+
+/**
+ * The two action routes as `who`. `base` is read at each call, so a test that restarts its
+ * service keeps calling the running one.
+ */
+export function actionsAs(
+  who: Identity | undefined,
+  base: () => string,
+): { readonly dryRun: ActionCall; readonly execute: ActionCall } {
+  const step =
+    (name: 'dry-run' | 'execute'): ActionCall =>
+    (action, body, headers) =>
+      api(base(), who, 'POST', `/api/v1/actions/${action}/${name}`, body, headers);
+  return { dryRun: step('dry-run'), execute: step('execute') };
+}
+
 export async function tempDir(prefix: string): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), `lw-remediation-${prefix}-`));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
