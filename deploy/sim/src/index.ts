@@ -11,3 +11,10 @@ export { ValidationError } from './validate.js';
 export { runSimCli, parseSimArgs, SIM_USAGE } from './cli.js';
 export type { SimCliIo } from './cli.js';
 export { FactoryPipeline, FACTORY_PATHS, type FactoryState } from './factory/index.js';
+export {
+  GPU_FAULT_MODES,
+  SIMULATED_GPU_NODE,
+  SIMULATED_GPUS,
+  type GpuFaultMode,
+  type SimulatedGpuNode,
+} from './gpu/index.js';

@@ -21,6 +21,13 @@ export interface SimulatorOptions {
    * `layerFetch`, so `/metrics` shows cross-layer latency; 0 turns it off. @default 5000
    */
   crossLayerIntervalMs?: number;
+  /**
+   * Simulates a GPU node (four GPUs, a stand-in `nvidia-smi` and its state) under this
+   * folder, with its fault switch at `/-/gpu` on the agent service. @default off
+   */
+  gpuDir?: string;
+  /** How often the simulated GPUs' readings move. @default 1000 */
+  gpuTickMs?: number;
   /** How often the demo factory exports an order. @default 60000 */
   factoryExportEveryMs?: number;
   /** How often the demo factory runs its readiness check. @default 20000 */
@@ -29,6 +36,8 @@ export interface SimulatorOptions {
 
 export interface ResolvedOptions {
   factoryRoot: string | undefined;
+  gpuDir: string | undefined;
+  gpuTickMs: number;
   host: string;
   ports: Record<ServiceName, number>;
   latencyJitterMs: number;
@@ -77,6 +86,14 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     crossLayerIntervalMs: interval ?? 5_000,
     log: options.log ?? (() => {}),
     factoryRoot: options.factoryRoot,
+    gpuDir: options.gpuDir,
+    gpuTickMs:
+      optionalInt(
+        { gpuTickMs: options.gpuTickMs },
+        'gpuTickMs',
+        100,
+        MAX_CROSS_LAYER_INTERVAL_MS,
+      ) ?? 1000,
   };
 }
 

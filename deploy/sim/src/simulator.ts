@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { Router } from 'express';
 import type { LayerInstrumentation } from '@layerwatch/exporters';
 import { closeServer, formatHostPort, listen } from '@layerwatch/local/net';
 import { createServiceApp, SIM_VERSION } from './app.js';
@@ -18,6 +19,8 @@ import { ServiceSettings } from './settings.js';
 import { startServiceInstrumentation } from './instrumentation/service-instrumentation.js';
 import { startCrossLayerTraffic, type CrossLayerTraffic } from './instrumentation/traffic.js';
 import { closest } from './validate.js';
+import { startSimulatedGpuNode, type SimulatedGpuNode } from './gpu/index.js';
+import { gpuRoutes } from './gpu/routes.js';
 
 export interface ServiceEndpoint {
   url: string;
@@ -29,6 +32,8 @@ export interface RunningSimulator {
   readonly services: Record<ServiceName, ServiceEndpoint>;
   /** The demo factory pipeline, when `factoryRoot` was given. */
   readonly factory: FactoryPipeline | undefined;
+  /** The simulated GPU node, when `gpuDir` was given. */
+  readonly gpu: SimulatedGpuNode | undefined;
   /** Validates like `POST /-/fault`; throws with the same message on a bad spec. */
   setFault(service: ServiceName, fault: FaultSpec): void;
   /** Closes every server and socket, hanging ones included; safe to call twice. */
@@ -51,6 +56,7 @@ interface Parts {
   readonly instrumentations: ReadonlyMap<ServiceName, LayerInstrumentation>;
   readonly running: Running[];
   factory: RunningFactory | undefined;
+  gpu: SimulatedGpuNode | undefined;
   traffic: CrossLayerTraffic | undefined;
 }
 
@@ -64,10 +70,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     instrumentations: await startInstrumentations(resolved),
     running: [],
     factory: undefined,
+    gpu: undefined,
     traffic: undefined,
   };
   try {
     parts.factory = await startDemoFactory(parts);
+    if (resolved.gpuDir !== undefined) {
+      parts.gpu = await startSimulatedGpuNode({
+        dir: resolved.gpuDir,
+        clock: parts.clock,
+        tickMs: resolved.gpuTickMs,
+        log: resolved.log,
+      });
+    }
   } catch (error) {
     await stopParts(parts);
     throw error;
@@ -114,7 +129,7 @@ async function startDemoFactory({
 
 /** One service on its port; if it cannot listen, everything started so far is stopped. */
 async function startService(parts: Parts, name: ServiceName): Promise<Running> {
-  const { resolved, clock, factory } = parts;
+  const { resolved, clock, factory, gpu } = parts;
   const service = SERVICES[name];
   const context: ServiceContext = {
     name,
@@ -126,8 +141,9 @@ async function startService(parts: Parts, name: ServiceName): Promise<Running> {
     stopped: parts.stopController.signal,
     log: resolved.log,
   };
-  // The factory pipeline is layer 4's work, so its demo switches live on the agent service.
-  const extra = factory && name === 'agent' ? factoryRoutes(factory.pipeline) : undefined;
+  // The factory pipeline is layer 4's work, so its demo switches live on the agent service,
+  // and so does the simulated GPU node's (the agents' GPUs).
+  const extra = name === 'agent' ? agentExtras(factory, gpu) : undefined;
   const instrumentation = parts.instrumentations.get(name);
   if (instrumentation === undefined) throw new Error(`sim: no instrumentation for ${name}`);
   const server = createServer(
@@ -148,10 +164,23 @@ async function startService(parts: Parts, name: ServiceName): Promise<Running> {
   }
 }
 
+/** The agent service's demo switches: the factory's and the GPU node's, where they run. */
+function agentExtras(
+  factory: RunningFactory | undefined,
+  gpu: SimulatedGpuNode | undefined,
+): Router | undefined {
+  if (!factory && !gpu) return undefined;
+  const router = Router();
+  if (factory) router.use(factoryRoutes(factory.pipeline));
+  if (gpu) router.use(gpuRoutes(gpu));
+  return router;
+}
+
 async function stopParts(parts: Parts): Promise<void> {
   parts.stopController.abort();
   parts.traffic?.stop();
   parts.factory?.stop();
+  parts.gpu?.stop();
   await Promise.all(parts.running.map(({ server }) => closeServer(server)));
   await Promise.all([...parts.instrumentations.values()].map((i) => i.shutdown()));
 }
@@ -168,6 +197,7 @@ function simulatorHandle(
       ServiceEndpoint
     >,
     factory: parts.factory?.pipeline,
+    gpu: parts.gpu,
     setFault(service, spec) {
       const entry = byName.get(service);
       if (entry === undefined) {

@@ -1,28 +1,42 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultConfigPath } from '@layerwatch/probes';
-import type { RunningSimulator } from '@layerwatch/sim';
+import { SIMULATED_GPU_NODE, type RunningSimulator } from '@layerwatch/sim';
 import { TASK_QUEUE } from '@layerwatch/vocabulary';
 import { parseDocument, stringify } from 'yaml';
+
+/**
+ * The GPU collector's settings: the real `nvidia-smi` where there is one, else the
+ * simulated node's stand-in, its series labelled `node="simulated-gpu-node"`.
+ */
+export type GpuSource =
+  { readonly kind: 'real' } | { readonly kind: 'simulated'; readonly nvidiaSmiPath: string };
+
+function gpuCollector(gpu: GpuSource, interval: string): Record<string, unknown> {
+  return gpu.kind === 'real'
+    ? { enabled: true, interval }
+    : { enabled: true, interval, nvidia_smi_path: gpu.nvidiaSmiPath, node: SIMULATED_GPU_NODE };
+}
 
 /** Where the demo factory's readiness check writes its result, under the factory root. */
 const READINESS_FILE = 'logs/ops_readiness.json';
 
 /**
  * The probe daemon's config for `make up`: the embedded default, plus the collectors
- * pointed at the demo factory pipeline's folder, and the GPU collector where this machine
- * has an nvidia-smi. Written into the state folder so an operator can read what runs.
+ * pointed at the demo factory pipeline's folder, and the GPU collector on this machine's
+ * nvidia-smi or the simulated node's. Written into the state folder so an operator can read
+ * what runs.
  */
 export async function writeStackProbeConfig(
   stateDir: string,
   factoryRoot: string,
-  hasGpu: boolean,
+  gpu: GpuSource,
 ): Promise<string> {
   const doc = parseDocument(await readFile(defaultConfigPath(), 'utf8'));
   doc.set('collectors', {
     checksums: { enabled: true, root: factoryRoot, interval: '15s' },
     readiness: { enabled: true, file: join(factoryRoot, READINESS_FILE), interval: '10s' },
-    gpu: { enabled: hasGpu, interval: '15s' },
+    gpu: gpuCollector(gpu, '15s'),
   });
   doc.commentBefore =
     ' Written by `layerwatch up` from probes/config/default.yml; rewritten on every start.';
@@ -31,13 +45,15 @@ export async function writeStackProbeConfig(
 
 /**
  * The probe config of a fast loop (tests, the soak): every simulated service and both
- * shared stores probed every `interval` seconds, the collectors on the factory's files.
+ * shared stores probed every `interval` seconds, the collectors on the factory's files and
+ * the (real or simulated) GPUs.
  */
 export async function writeLoopProbeConfig(
   dir: string,
   sim: RunningSimulator,
   stores: { readonly redis: string; readonly postgres: string },
   factoryRoot: string,
+  gpu: GpuSource,
   interval: number,
 ): Promise<string> {
   const timeout = '900ms';
@@ -78,6 +94,7 @@ export async function writeLoopProbeConfig(
         file: join(factoryRoot, READINESS_FILE),
         interval: `${interval}s`,
       },
+      gpu: gpuCollector(gpu, `${interval}s`),
     },
   };
   return writeConfig(dir, stringify(config));
