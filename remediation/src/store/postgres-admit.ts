@@ -1,5 +1,11 @@
 import type pg from 'pg';
-import { decideAdmit } from './admit.js';
+import {
+  claimRows,
+  decideAdmit,
+  IDEMPOTENCY_COLUMNS,
+  idempotencyState,
+  type IdempotencyRow,
+} from './admit.js';
 import type { AdmitRequest, AdmitResult } from './types.js';
 
 /**
@@ -15,13 +21,8 @@ export async function admitPostgres(
   await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${s}.admit`]);
   const idem = r.idempotency
     ? (
-        await c.query<{
-          request_hash: string;
-          status: string;
-          response: string | null;
-          expires_ms: number;
-        }>(
-          `SELECT request_hash, status, response, expires_ms FROM ${s}.idempotency WHERE scope = $1 AND key = $2`,
+        await c.query<IdempotencyRow>(
+          `SELECT ${IDEMPOTENCY_COLUMNS} FROM ${s}.idempotency WHERE scope = $1 AND key = $2`,
           [r.idempotency.scope, r.idempotency.key],
         )
       ).rows[0]
@@ -48,12 +49,7 @@ export async function admitPostgres(
   ).rows[0];
   const result = decideAdmit(
     {
-      idempotency: idem && {
-        requestHash: idem.request_hash,
-        status: idem.status,
-        response: idem.response,
-        expiresMs: idem.expires_ms,
-      },
+      idempotency: idempotencyState(idem),
       nonceUsed,
       cooldownUntilMs: cooldown?.until_ms,
       inflight: inflight?.n ?? 0,
@@ -65,37 +61,32 @@ export async function admitPostgres(
 }
 
 async function claim(c: pg.PoolClient, s: string, r: AdmitRequest): Promise<void> {
+  const rows = claimRows(r);
   await c.query(`DELETE FROM ${s}.inflight WHERE lease_until_ms <= $1`, [r.nowMs]);
-  await c.query(`INSERT INTO ${s}.inflight (execution_id, lease_until_ms) VALUES ($1, $2)`, [
-    r.executionId,
-    r.nowMs + r.leaseMs,
-  ]);
-  if (r.idempotency) {
+  await c.query(
+    `INSERT INTO ${s}.inflight (execution_id, lease_until_ms) VALUES ($1, $2)`,
+    rows.inflight,
+  );
+  if (rows.idempotency) {
     await c.query(
       `INSERT INTO ${s}.idempotency (scope, key, request_hash, status, response, expires_ms, execution_id)
        VALUES ($1, $2, $3, 'running', NULL, $4, $5)
        ON CONFLICT (scope, key) DO UPDATE SET request_hash = $3, status = 'running', response = NULL, expires_ms = $4, execution_id = $5`,
-      [
-        r.idempotency.scope,
-        r.idempotency.key,
-        r.idempotency.requestHash,
-        r.nowMs + r.idempotency.ttlMs,
-        r.executionId,
-      ],
+      rows.idempotency,
     );
   }
-  if (r.confirmation) {
+  if (rows.confirmation) {
     await c.query(`DELETE FROM ${s}.confirmations_used WHERE expires_ms < $1`, [r.nowMs]);
-    await c.query(`INSERT INTO ${s}.confirmations_used (nonce, expires_ms) VALUES ($1, $2)`, [
-      r.confirmation.nonce,
-      r.confirmation.expiresMs,
-    ]);
+    await c.query(
+      `INSERT INTO ${s}.confirmations_used (nonce, expires_ms) VALUES ($1, $2)`,
+      rows.confirmation,
+    );
   }
-  if (r.cooldown && r.cooldown.seconds > 0) {
+  if (rows.cooldown) {
     await c.query(
       `INSERT INTO ${s}.cooldowns (key, until_ms) VALUES ($1, $2)
        ON CONFLICT (key) DO UPDATE SET until_ms = $2`,
-      [r.cooldown.key, r.nowMs + r.cooldown.seconds * 1000],
+      rows.cooldown,
     );
   }
 }
