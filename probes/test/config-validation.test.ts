@@ -55,6 +55,12 @@ const INVALID: Record<string, string> = {
   'invalid-missing-modules.yml': 'invalid-missing-modules.yml:1:1: modules: is required (object)',
   'invalid-renamed-collector.yml':
     'invalid-renamed-collector.yml:5:3: collectors.telemetry: "telemetry" was renamed "checksums": write collectors.checksums instead (same settings)',
+  'invalid-gpu-health-interval.yml':
+    'invalid-gpu-health-interval.yml:7:22: collectors.gpu.health_interval: "1 minute" is not a duration: write e.g. 500ms, 5s or 1m',
+  'invalid-gpu-health-timeout.yml':
+    'invalid-gpu-health-timeout.yml:8:21: collectors.gpu.health_timeout: "30s" is not shorter than health_interval (30 s): one health run at a time, so lower health_timeout or raise health_interval',
+  'invalid-gpu-kernel-log-source.yml':
+    'invalid-gpu-kernel-log-source.yml:8:15: collectors.gpu.kernel_log.source: "dmesg" must be one of journalctl, file, off',
   'invalid-wrong-type.yml':
     'invalid-wrong-type.yml:2:26: server.max_concurrent_probes: "lots" is not a number',
 };
@@ -84,6 +90,22 @@ describe('config validation', () => {
     expect(loaded.modules.get('http_healthy')?.timeoutMs).toBe(2000);
     expect(loaded.targets[0]?.schedule).toBe('*/5 * * * * *');
     await loaded.close();
+  });
+
+  it('gives the GPU health pass its defaults: every 60 s, 10 s timeout, XIDs from journalctl', () => {
+    const loaded = loadProbeConfigText(
+      'modules: {}\ncollectors:\n  gpu:\n    enabled: true\n',
+      'gpu.yml',
+    );
+    expect(loaded.config.collectors.gpu).toMatchObject({
+      health_interval: 60_000,
+      health_timeout: 10_000,
+      kernel_log: {
+        source: 'journalctl',
+        journalctl_path: 'journalctl',
+        file: '/var/log/kern.log',
+      },
+    });
   });
 
   it('loads the embedded default config', async () => {

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { ProbeConfig } from '../config/schema.js';
-import { createGpuCollector } from './gpu/index.js';
+import { createGpuCollectors, resolveGpuPaths } from './gpu/index.js';
 import { createReadinessCollector } from './readiness/index.js';
 import { createChecksumCollector } from './checksums/index.js';
 import type { Collector } from './types.js';
@@ -18,13 +18,7 @@ export function buildCollectors(
   const base = dirname(resolve(configFile));
   const { gpu, readiness, checksums } = config.collectors;
   const collectors: Collector[] = [];
-  if (gpu.enabled) {
-    // A bare name stays a PATH lookup; a path resolves like every other path here.
-    const smi = gpu.nvidia_smi_path.includes('/')
-      ? resolve(base, gpu.nvidia_smi_path)
-      : gpu.nvidia_smi_path;
-    collectors.push(createGpuCollector({ ...gpu, nvidia_smi_path: smi }, logger));
-  }
+  if (gpu.enabled) collectors.push(...createGpuCollectors(resolveGpuPaths(gpu, base), logger));
   if (checksums.enabled) {
     collectors.push(
       createChecksumCollector({ ...checksums, root: resolve(base, checksums.root) }, logger),

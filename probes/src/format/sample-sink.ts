@@ -12,6 +12,8 @@ export interface Sample {
 /** Collects the series of one probe. Cheap to make: one per probe, no registry. */
 export interface SampleSink {
   gauge(name: string, help: string, value: number, labels?: Labels): void;
+  /** A value that only grows (its name ends in `_total`); a drop means its source restarted. */
+  counter(name: string, help: string, value: number, labels?: Labels): void;
 }
 
 export class SampleList implements SampleSink {
@@ -19,5 +21,9 @@ export class SampleList implements SampleSink {
 
   gauge(name: string, help: string, value: number, labels?: Labels): void {
     this.samples.push({ name, help, type: 'gauge', value, labels });
+  }
+
+  counter(name: string, help: string, value: number, labels?: Labels): void {
+    this.samples.push({ name, help, type: 'counter', value, labels });
   }
 }

@@ -1,4 +1,18 @@
 export { createGpuCollector, type CsvPassSettings } from './collector.js';
+export { createGpuHealthCollector, type HealthPassSettings } from './health-collector.js';
+export {
+  type GpuHealth,
+  type HealthSample,
+  lostGpus,
+  readGpuHealth,
+  readHealth,
+} from './health-readings.js';
+export { CLOCK_EVENT_REASONS, HEALTH_FIELDS, type HealthField } from './health-fields.js';
+export { canonicalBusId, isAbsentText, readXmlValue, unreadableReason } from './health-values.js';
+export { parseNvidiaSmiXml, type ParsedXml, type XmlGpu } from './health-xml.js';
+export { fileLog, journalctlLog, type KernelLog, kernelLog } from './kernel-log.js';
+export { createGpuCollectors, resolveGpuPaths } from './passes.js';
+export { parseXidLine, type XidEvent, XidTally } from './xid.js';
 export { type GpuReading, type ParsedGpus, parseNvidiaSmiCsv } from './csv.js';
 export {
   exporterMetricName,

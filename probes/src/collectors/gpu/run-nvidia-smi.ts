@@ -21,6 +21,8 @@ export interface RunOptions {
   readonly timeoutMs: number;
   /** Aborting kills the child the same way (the collector's timeout, a stop). */
   readonly signal: AbortSignal;
+  /** What to check when the binary is not found. @default 'is the NVIDIA driver installed?' */
+  readonly missingHint?: string;
 }
 
 /** One GPU's CSV is ~200 bytes for our fields (a 212-field capture ~2 KiB); 8 GPUs fit many times. */
@@ -79,7 +81,8 @@ export function runNvidiaSmi(options: RunOptions): Promise<RunOutcome> {
     function finish(code: number | null, exitSignal: NodeJS.Signals | null): void {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
-      resolve(outcome({ path, killedFor, spawnError, code, exitSignal, ...output }));
+      const hint = options.missingHint ?? 'is the NVIDIA driver installed?';
+      resolve(outcome({ path, hint, killedFor, spawnError, code, exitSignal, ...output }));
     }
   });
 }
@@ -96,6 +99,7 @@ function killGroup(child: ChildProcess): void {
 
 interface Ended {
   readonly path: string;
+  readonly hint: string;
   readonly killedFor: string | undefined;
   readonly spawnError: unknown;
   readonly code: number | null;
@@ -113,7 +117,7 @@ function outcome(ended: Ended): RunOutcome {
   if (ended.spawnError !== undefined) {
     switch (errorCode(ended.spawnError)) {
       case 'ENOENT':
-        return { ok: false, reason: `${path} not found (ENOENT): is the NVIDIA driver installed?` };
+        return { ok: false, reason: `${path} not found (ENOENT): ${ended.hint}` };
       case 'EACCES':
         return { ok: false, reason: `${path} is not executable (EACCES)` };
       default:

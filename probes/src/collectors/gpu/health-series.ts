@@ -1,0 +1,137 @@
+import type { SampleSink } from '../../format/sample-sink.js';
+import type { GpuHealth } from './health-readings.js';
+import { type NodeLabels, uuidLabel } from './series.js';
+import type { XidCount, XidEvent } from './xid.js';
+
+type LabelName =
+  'uuid' | 'index' | 'layer' | 'node' | 'pci_bus_id' | 'reason' | 'xid' | 'location' | 'cause';
+type Labels = Partial<Record<LabelName, string>>;
+
+/** Who a GPU is, as the series label it; '' where the output never said. */
+export interface GpuIdentity {
+  readonly uuid: string;
+  readonly index: string;
+}
+
+/** `uuid` and `index` as the CSV pass writes them; left out (not empty) where unknown. */
+function gpuLabels(gpu: GpuIdentity, node: NodeLabels): Labels {
+  return {
+    ...(gpu.uuid === '' ? {} : { uuid: uuidLabel(gpu.uuid) }),
+    ...(gpu.index === '' ? {} : { index: gpu.index }),
+    layer: node.layer,
+    node: node.node,
+  };
+}
+
+/**
+ * Each GPU's `nvidia_smi_gpu_readable` and, for a readable one, its readings. An unreadable
+ * GPU has its reason and no other series: a lost GPU shows no zeros.
+ */
+export function writeGpuHealthSeries(
+  gpus: readonly GpuHealth[],
+  node: NodeLabels,
+  metrics: SampleSink,
+): void {
+  for (const gpu of gpus) {
+    const labels = gpuLabels(gpu, node);
+    metrics.gauge(
+      'nvidia_smi_gpu_readable',
+      'Whether nvidia-smi could read this GPU (1) or not (0, with the reason: fallen_off_the_bus, no_device_handle, gpu_lost, requires_reset, unknown_error, err, missing).',
+      gpu.unreadable === undefined ? 1 : 0,
+      {
+        ...labels,
+        pci_bus_id: gpu.busId,
+        ...(gpu.unreadable === undefined ? {} : { reason: gpu.unreadable }),
+      },
+    );
+    for (const { field, value } of gpu.samples) {
+      const all = { ...labels, ...field.labels };
+      if (field.type === 'counter') metrics.counter(field.metric, field.help, value, all);
+      else metrics.gauge(field.metric, field.help, value, all);
+    }
+  }
+}
+
+export interface XidSeries {
+  readonly counts: readonly XidCount[];
+  readonly last: readonly XidEvent[];
+  /** The GPU behind a bus id, as far as any run told. */
+  readonly identify: (busId: string) => GpuIdentity;
+  /** Whether the last read of the kernel log worked; undefined when it is not read (`off`). */
+  readonly readable: boolean | undefined;
+}
+
+/** XIDs from the kernel log, by GPU: counts per code, the last code and when it came. */
+export function writeXidSeries(xids: XidSeries, node: NodeLabels, metrics: SampleSink): void {
+  if (xids.readable !== undefined) {
+    metrics.gauge(
+      'layerwatch_gpu_kernel_log_readable',
+      'Whether the last read of the kernel log for XID errors worked (1) or not (0: XIDs go unseen; the reason is in the log).',
+      xids.readable ? 1 : 0,
+      { layer: node.layer, node: node.node },
+    );
+  }
+  const labelsOf = (busId: string): Labels => ({
+    ...gpuLabels(xids.identify(busId), node),
+    pci_bus_id: busId,
+  });
+  for (const { busId, xid, count } of xids.counts) {
+    metrics.counter(
+      'nvidia_smi_xid_errors_total',
+      'XID errors the NVIDIA driver logged in the kernel log since the collector started reading it (this boot), by code.',
+      count,
+      { ...labelsOf(busId), xid },
+    );
+  }
+  for (const event of xids.last) {
+    metrics.gauge(
+      'nvidia_smi_xid_last',
+      'The code of the last XID error logged for this GPU.',
+      Number(event.xid),
+      labelsOf(event.busId),
+    );
+    if (event.atSeconds !== undefined) {
+      metrics.gauge(
+        'nvidia_smi_xid_last_timestamp_seconds',
+        'When the last XID error of this GPU was logged, in unix seconds.',
+        event.atSeconds,
+        labelsOf(event.busId),
+      );
+    }
+  }
+}
+
+export interface HealthPass {
+  readonly up: boolean;
+  readonly durationSeconds: number;
+  readonly lastSuccessSeconds: number | undefined;
+}
+
+/** The health pass's own series, on every run: the GPU series may be from an older one. */
+export function writeHealthPassSeries(
+  pass: HealthPass,
+  node: NodeLabels,
+  metrics: SampleSink,
+): void {
+  const labels = { layer: node.layer, node: node.node };
+  metrics.gauge(
+    'layerwatch_gpu_health_up',
+    'Whether the last nvidia-smi -q -x run succeeded and its XML parsed (1) or not (0: the GPU health series are from the last good run).',
+    pass.up ? 1 : 0,
+    labels,
+  );
+  metrics.gauge(
+    'layerwatch_gpu_health_duration_seconds',
+    'How long the last health pass took (kernel log, nvidia-smi -q -x, parsing), in seconds.',
+    pass.durationSeconds,
+    labels,
+  );
+  if (pass.lastSuccessSeconds !== undefined) {
+    metrics.gauge(
+      'layerwatch_gpu_health_last_success_timestamp_seconds',
+      'When the last good nvidia-smi -q -x run finished, in unix seconds: the age of the GPU health series shown.',
+      pass.lastSuccessSeconds,
+      labels,
+    );
+  }
+}
