@@ -5,6 +5,8 @@
 export const LAYERWATCH_PORTS = {
   probes: 9701,
   remediation: 9702,
+  /** The GPU node's own probe daemon (GPU collector only), as every GPU node runs one. */
+  gpuNode: 9703,
   prometheus: 9090,
   alertmanager: 9093,
   pluginHost: 3000,

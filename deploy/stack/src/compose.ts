@@ -13,6 +13,7 @@ import {
   type StackState,
 } from './part.js';
 import { alertmanagerPart, prometheusPart } from './parts/alerting.js';
+import { gpuNodePart } from './parts/gpu-node.js';
 import { pluginHostPart } from './parts/plugin-host.js';
 import { probesPart } from './parts/probes.js';
 import { remediationPart } from './parts/remediation.js';
@@ -26,6 +27,7 @@ export const PARTS: Readonly<Record<PartName, PartSpec>> = {
   postgres: postgresPart,
   sim: simulatorPart,
   probes: probesPart,
+  gpuNode: gpuNodePart,
   remediation: remediationPart,
   alertmanager: alertmanagerPart,
   prometheus: prometheusPart,

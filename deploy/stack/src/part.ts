@@ -16,6 +16,7 @@ export const PART_NAMES = [
   'postgres',
   'sim',
   'probes',
+  'gpuNode',
   'remediation',
   'alertmanager',
   'prometheus',
@@ -74,6 +75,8 @@ export interface StackState {
   postgres?: RunningPostgres;
   sim?: RunningSimulator;
   probes?: RunningDaemon;
+  /** The GPU node's daemon, and the node name its series carry. */
+  gpuNode?: { readonly daemon: RunningDaemon; readonly node: string };
   remediation?: StartedRemediation;
   alertmanager?: RunningAlertmanager;
   prometheus?: RunningPrometheus;

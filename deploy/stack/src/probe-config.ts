@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultConfigPath } from '@layerwatch/probes';
-import { SIMULATED_GPU_NODE, type RunningSimulator } from '@layerwatch/sim';
+import type { RunningSimulator } from '@layerwatch/sim';
 import { TASK_QUEUE } from '@layerwatch/vocabulary';
 import { parseDocument, stringify } from 'yaml';
 
@@ -12,10 +12,27 @@ import { parseDocument, stringify } from 'yaml';
 export type GpuSource =
   { readonly kind: 'real' } | { readonly kind: 'simulated'; readonly nvidiaSmiPath: string };
 
-function gpuCollector(gpu: GpuSource, interval: string): Record<string, unknown> {
-  return gpu.kind === 'real'
-    ? { enabled: true, interval }
-    : { enabled: true, interval, nvidia_smi_path: gpu.nvidiaSmiPath, node: SIMULATED_GPU_NODE };
+/**
+ * The GPU node daemon's config: no probe targets, the GPU collector only, every `interval`
+ * seconds (15 s as `make up` runs it). Written to `<dir>/gpu-node/probes.yml`.
+ */
+export async function writeGpuNodeProbeConfig(
+  dir: string,
+  gpu: GpuSource,
+  node: string,
+  interval: number | undefined,
+): Promise<string> {
+  const every = `${interval ?? 15}s`;
+  const collector = {
+    enabled: true,
+    interval: every,
+    node,
+    ...(gpu.kind === 'simulated' && { nvidia_smi_path: gpu.nvidiaSmiPath }),
+  };
+  return writeConfig(
+    join(dir, 'gpu-node'),
+    stringify({ modules: {}, layers: [], collectors: { gpu: collector } }),
+  );
 }
 
 /** Where the demo factory's readiness check writes its result, under the factory root. */
@@ -23,20 +40,18 @@ const READINESS_FILE = 'logs/ops_readiness.json';
 
 /**
  * The probe daemon's config for `make up`: the embedded default, plus the collectors
- * pointed at the demo factory pipeline's folder, and the GPU collector on this machine's
- * nvidia-smi or the simulated node's. Written into the state folder so an operator can read
- * what runs.
+ * pointed at the demo factory pipeline's folder (the GPU node's daemon collects the GPUs).
+ * Written into the state folder so an operator can read what runs.
  */
 export async function writeStackProbeConfig(
   stateDir: string,
   factoryRoot: string,
-  gpu: GpuSource,
 ): Promise<string> {
   const doc = parseDocument(await readFile(defaultConfigPath(), 'utf8'));
   doc.set('collectors', {
     checksums: { enabled: true, root: factoryRoot, interval: '15s' },
     readiness: { enabled: true, file: join(factoryRoot, READINESS_FILE), interval: '10s' },
-    gpu: gpuCollector(gpu, '15s'),
+    gpu: { enabled: false },
   });
   doc.commentBefore =
     ' Written by `layerwatch up` from probes/config/default.yml; rewritten on every start.';
@@ -45,15 +60,13 @@ export async function writeStackProbeConfig(
 
 /**
  * The probe config of a fast loop (tests, the soak): every simulated service and both
- * shared stores probed every `interval` seconds, the collectors on the factory's files and
- * the (real or simulated) GPUs.
+ * shared stores probed every `interval` seconds, the collectors on the factory's files.
  */
 export async function writeLoopProbeConfig(
   dir: string,
   sim: RunningSimulator,
   stores: { readonly redis: string; readonly postgres: string },
   factoryRoot: string,
-  gpu: GpuSource,
   interval: number,
 ): Promise<string> {
   const timeout = '900ms';
@@ -94,7 +107,6 @@ export async function writeLoopProbeConfig(
         file: join(factoryRoot, READINESS_FILE),
         interval: `${interval}s`,
       },
-      gpu: gpuCollector(gpu, `${interval}s`),
     },
   };
   return writeConfig(dir, stringify(config));

@@ -13,6 +13,7 @@ describe('withNeeds', () => {
       'postgres',
       'sim',
       'probes',
+      'gpuNode',
       'remediation',
       'alertmanager',
       'prometheus',
@@ -59,12 +60,13 @@ describe('a composition up to Prometheus', () => {
       'PostgreSQL',
       'Layer simulator',
       'Probe daemon',
+      'GPU node daemon',
       'Remediation',
       'Alertmanager',
       'Prometheus',
     ]);
     expect(log[0]).toBe('starting Redis …');
-    expect(log).toHaveLength(7);
+    expect(log).toHaveLength(8);
   });
 
   it('loads every generated rule group into Prometheus', async () => {

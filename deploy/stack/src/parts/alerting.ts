@@ -10,7 +10,7 @@ import {
   type AlertRulesConfig,
 } from '@layerwatch/alert-rules';
 import { startAlertmanager, startPrometheus } from '@layerwatch/local';
-import { need, type PartContext, type PartSpec } from '../part.js';
+import { need, type PartContext, type PartSpec, type StackState } from '../part.js';
 
 /**
  * The rules of this composition: the committed config with its overrides, paging this
@@ -83,7 +83,7 @@ export const alertmanagerPart: PartSpec = {
 export const prometheusPart: PartSpec = {
   name: 'prometheus',
   title: 'Prometheus',
-  needs: ['probes', 'alertmanager', 'sim'],
+  needs: ['probes', 'gpuNode', 'alertmanager', 'sim'],
   async start(ctx) {
     const { options, host, ports, state } = ctx;
     const config = rulesConfig(ctx);
@@ -98,6 +98,7 @@ export const prometheusPart: PartSpec = {
       file,
       prometheusConfig(config, {
         probes: [new URL(need(state, 'probes', 'prometheus').url).host],
+        gpuNodes: [gpuNodeTarget(need(state, 'gpuNode', 'prometheus'))],
         layers: await answeringLayers(Object.values(need(state, 'sim', 'prometheus').services)),
         alertmanagers: [`${host}:${need(state, 'alertmanager', 'prometheus').port}`],
         ruleFiles: [join(dir, 'rules', '*.rules.yaml')],
@@ -118,6 +119,10 @@ export const prometheusPart: PartSpec = {
     };
   },
 };
+
+function gpuNodeTarget(gpuNode: NonNullable<StackState['gpuNode']>) {
+  return { target: new URL(gpuNode.daemon.url).host, node: gpuNode.node };
+}
 
 /** The layer services that already serve the exporters' `/metrics`, as scrape targets. */
 async function answeringLayers(

@@ -1,7 +1,7 @@
 import { startDaemon } from '@layerwatch/probes';
 import { pino } from 'pino';
 import { need, type PartSpec } from '../part.js';
-import { writeLoopProbeConfig, writeStackProbeConfig, type GpuSource } from '../probe-config.js';
+import { writeLoopProbeConfig, writeStackProbeConfig } from '../probe-config.js';
 
 /** The probe daemon: every layer's endpoints and both stores, and its collectors. */
 export const probesPart: PartSpec = {
@@ -11,13 +11,9 @@ export const probesPart: PartSpec = {
   async start({ options, host, ports, factoryRoot, state }) {
     const sim = need(state, 'sim', 'probes');
     const interval = options.intervalSeconds;
-    // The simulator runs a GPU node exactly when this machine has no nvidia-smi.
-    const gpu: GpuSource = sim.gpu
-      ? { kind: 'simulated', nvidiaSmiPath: sim.gpu.nvidiaSmiPath }
-      : { kind: 'real' };
     const configFile =
       interval === undefined
-        ? await writeStackProbeConfig(options.dir, factoryRoot, gpu)
+        ? await writeStackProbeConfig(options.dir, factoryRoot)
         : await writeLoopProbeConfig(
             options.dir,
             sim,
@@ -26,7 +22,6 @@ export const probesPart: PartSpec = {
               postgres: `${host}:${need(state, 'postgres', 'probes').port}`,
             },
             factoryRoot,
-            gpu,
             interval,
           );
     const daemon = await startDaemon({

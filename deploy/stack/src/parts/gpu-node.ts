@@ -1,0 +1,35 @@
+import { hostname } from 'node:os';
+import { startDaemon } from '@layerwatch/probes';
+import { SIMULATED_GPU_NODE } from '@layerwatch/sim';
+import { pino } from 'pino';
+import { need, type PartSpec } from '../part.js';
+import { writeGpuNodeProbeConfig, type GpuSource } from '../probe-config.js';
+
+/**
+ * The GPU node (layer 8): its own probe daemon running only the GPU collector, as every
+ * GPU node of a deployment runs one, scraped under the GPU-node job. It reads this
+ * machine's nvidia-smi, or the simulated node's stand-in where there is none.
+ */
+export const gpuNodePart: PartSpec = {
+  name: 'gpuNode',
+  title: 'GPU node daemon',
+  needs: ['sim'],
+  async start({ options, host, ports, state }) {
+    const simulated = need(state, 'sim', 'gpuNode').gpu;
+    const gpu: GpuSource = simulated
+      ? { kind: 'simulated', nvidiaSmiPath: simulated.nvidiaSmiPath }
+      : { kind: 'real' };
+    const node = simulated ? SIMULATED_GPU_NODE : hostname();
+    const daemon = await startDaemon({
+      configFile: await writeGpuNodeProbeConfig(options.dir, gpu, node, options.intervalSeconds),
+      listen: `${host}:${ports.gpuNode}`,
+      logger: pino({ name: 'layerwatch-gpu-node', level: options.logLevel ?? 'warn' }),
+    });
+    state.gpuNode = { daemon, node };
+    return {
+      name: 'GPU node daemon',
+      urls: [`${daemon.url}/metrics  (node ${node}${simulated ? ', SIMULATED GPUs' : ''})`],
+      stop: () => daemon.stop(),
+    };
+  },
+};
