@@ -96,8 +96,8 @@ describe('GPU health pass on a stand-in nvidia-smi', () => {
     expect(other.map((s) => s.name)).toEqual([
       'nvidia_smi_gpu_readable',
       'nvidia_smi_xid_errors_total',
-      'nvidia_smi_xid_last',
       'nvidia_smi_xid_last_timestamp_seconds',
+      'nvidia_smi_xid_last',
     ]);
     // Every series names its GPU; an XID of a bus id no run listed names it by bus id only.
     for (const series of parseSeries(text).filter((s) => s.name.startsWith('nvidia_smi_'))) {
@@ -128,8 +128,11 @@ describe('GPU health pass on a stand-in nvidia-smi', () => {
       parseSeries(text).find((s) => s.labels.pci_bus_id === '00000000:99:00.0')?.labels.uuid,
     ).toBeUndefined();
     expect(value(text, 'nvidia_smi_xid_last', bus18)).toBe(48);
-    expect(value(text, 'nvidia_smi_xid_last_timestamp_seconds', bus18)).toBe(
+    expect(value(text, 'nvidia_smi_xid_last_timestamp_seconds', { ...bus18, xid: '48' })).toBe(
       Date.parse('2026-03-02T10:15:01.123Z') / 1000,
+    );
+    expect(value(text, 'nvidia_smi_xid_last_timestamp_seconds', { ...bus18, xid: '63' })).toBe(
+      Date.parse('2026-03-02T10:14:59Z') / 1000,
     );
 
     await collector.collectNow();

@@ -66,7 +66,7 @@ describe('parseXidLine (pure)', () => {
     expect(parseXidLine('NVRM: Xid (PCI:0000:18:00): not-a-number')).toBeUndefined();
   });
 
-  it('counts per GPU and code; the last one per GPU, with the read time when the line has none', () => {
+  it('counts per GPU and code; the last one per GPU and per code, the read time when the line has none', () => {
     const tally = new XidTally();
     tally.add(
       [
@@ -81,6 +81,10 @@ describe('parseXidLine (pure)', () => {
       { busId: 'a', xid: '63', count: 1 },
     ]);
     expect(tally.last()).toEqual([{ busId: 'a', xid: '63', atSeconds: 100 }]);
+    expect(tally.lastByCode()).toEqual([
+      { busId: 'a', xid: '48', atSeconds: 11 },
+      { busId: 'a', xid: '63', atSeconds: 100 },
+    ]);
   });
 });
 

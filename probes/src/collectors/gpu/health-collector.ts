@@ -89,6 +89,7 @@ export function createGpuHealthCollector(settings: HealthPassSettings, logger: L
     writeXidSeries(
       {
         counts: xids.counts(),
+        lastByCode: xids.lastByCode(),
         last: xids.last(),
         identify: identifyBus,
         readable: kernelLogReadable,

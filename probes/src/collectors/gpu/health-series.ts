@@ -54,6 +54,7 @@ export function writeGpuHealthSeries(
 
 export interface XidSeries {
   readonly counts: readonly XidCount[];
+  readonly lastByCode: readonly XidEvent[];
   readonly last: readonly XidEvent[];
   /** The GPU behind a bus id, as far as any run told. */
   readonly identify: (busId: string) => GpuIdentity;
@@ -61,7 +62,7 @@ export interface XidSeries {
   readonly readable: boolean | undefined;
 }
 
-/** XIDs from the kernel log, by GPU: counts per code, the last code and when it came. */
+/** XIDs from the kernel log, by GPU: counts and last time per code, and the last code. */
 export function writeXidSeries(xids: XidSeries, node: NodeLabels, metrics: SampleSink): void {
   if (xids.readable !== undefined) {
     metrics.gauge(
@@ -83,6 +84,17 @@ export function writeXidSeries(xids: XidSeries, node: NodeLabels, metrics: Sampl
       { ...labelsOf(busId), xid },
     );
   }
+  // When each code was last logged: an alert on "an XID in the last N minutes" needs no
+  // counter that existed before the first XID, and a restart does not page again.
+  for (const event of xids.lastByCode) {
+    if (event.atSeconds === undefined) continue;
+    metrics.gauge(
+      'nvidia_smi_xid_last_timestamp_seconds',
+      'When this XID code was last logged for this GPU, in unix seconds (from the log line; the read time where the line has none).',
+      event.atSeconds,
+      { ...labelsOf(event.busId), xid: event.xid },
+    );
+  }
   for (const event of xids.last) {
     metrics.gauge(
       'nvidia_smi_xid_last',
@@ -90,14 +102,6 @@ export function writeXidSeries(xids: XidSeries, node: NodeLabels, metrics: Sampl
       Number(event.xid),
       labelsOf(event.busId),
     );
-    if (event.atSeconds !== undefined) {
-      metrics.gauge(
-        'nvidia_smi_xid_last_timestamp_seconds',
-        'When the last XID error of this GPU was logged, in unix seconds.',
-        event.atSeconds,
-        labelsOf(event.busId),
-      );
-    }
   }
 }
 

@@ -10,6 +10,7 @@ export interface XidWatch {
   /** Reads the log's new lines; whether that worked (undefined: the source is `off`). */
   read(signal: AbortSignal, timeoutMs: number): Promise<boolean | undefined>;
   counts(): XidCount[];
+  lastByCode(): XidEvent[];
   last(): XidEvent[];
 }
 
@@ -39,6 +40,7 @@ export function xidWatch(settings: KernelLogSettings, log: OnceLog): XidWatch {
       return true;
     },
     counts: () => tally.counts(),
+    lastByCode: () => tally.lastByCode(),
     last: () => tally.last(),
   };
 }

@@ -45,11 +45,13 @@ export interface XidCount {
 }
 
 /**
- * XIDs counted since the collector started reading the log (per GPU and code), and the
- * last one seen per GPU. Grows with the distinct (GPU, code) pairs only: a few dozen.
+ * XIDs counted since the collector started reading the log (per GPU and code), when each
+ * code was last logged per GPU, and the last XID per GPU. Grows with the distinct (GPU,
+ * code) pairs only: a few dozen.
  */
 export class XidTally {
   readonly #counts = new Map<string, XidCount>();
+  readonly #lastByCode = new Map<string, XidEvent>();
   readonly #last = new Map<string, XidEvent>();
 
   add(events: Iterable<XidEvent>, nowSeconds: number): void {
@@ -57,7 +59,9 @@ export class XidTally {
       const key = `${event.busId} ${event.xid}`;
       const count = this.#counts.get(key)?.count ?? 0;
       this.#counts.set(key, { busId: event.busId, xid: event.xid, count: count + 1 });
-      this.#last.set(event.busId, { ...event, atSeconds: event.atSeconds ?? nowSeconds });
+      const stamped = { ...event, atSeconds: event.atSeconds ?? nowSeconds };
+      this.#lastByCode.set(key, stamped);
+      this.#last.set(event.busId, stamped);
     }
   }
 
@@ -65,6 +69,12 @@ export class XidTally {
     return [...this.#counts.values()];
   }
 
+  /** The latest event of each (GPU, code). */
+  lastByCode(): XidEvent[] {
+    return [...this.#lastByCode.values()];
+  }
+
+  /** The latest event of each GPU. */
   last(): XidEvent[] {
     return [...this.#last.values()];
   }
