@@ -15,7 +15,7 @@ export function controlRoutes(context: ServiceContext): Router {
     res.json(faults.snapshot());
   });
   router.post('/-/fault', (req, res) => {
-    faults.set(parseFault(req.body));
+    faults.set(parseFault(req.body, context.name));
     context.log(`${context.name}: fault set to ${JSON.stringify(faults.current())}`);
     res.json(faults.snapshot());
   });

@@ -1,5 +1,6 @@
 import { jitter, type Clock } from './clock.js';
 import { OK_FAULT, type Fault } from './fault.js';
+import type { ScenarioName } from './scenarios.js';
 
 /** What the fault middleware does with one request. */
 export type Verdict =
@@ -31,6 +32,12 @@ export class FaultSwitch {
     return this.#fault;
   }
 
+  /** The scenario the service's workload plays now, if one is set. */
+  scenario(): ScenarioName | undefined {
+    const fault = this.current();
+    return fault.mode === 'scenario' ? fault.scenario : undefined;
+  }
+
   snapshot(): FaultSnapshot {
     const fault = this.current();
     const remaining = this.#remaining();
@@ -41,6 +48,7 @@ export class FaultSwitch {
     const fault = this.current();
     switch (fault.mode) {
       case 'ok':
+      case 'scenario': // a scenario plays on the domain signals; HTTP answers pass
         return { kind: 'pass', delayMs: 0 };
       case 'fail':
         return { kind: 'fail', status: fault.status };

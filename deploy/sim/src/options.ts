@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_SIM_PORTS, SERVICE_NAMES } from './services/registry.js';
 import type { ServiceName } from './services/types.js';
 import { optionalInt, rejectUnknownKeys, ValidationError, type JsonObject } from './validate.js';
@@ -28,6 +29,16 @@ export interface SimulatorOptions {
   gpuDir?: string;
   /** How often the simulated GPUs' readings move. @default 1000 */
   gpuTickMs?: number;
+  /**
+   * Every N ms each service's workload moves on (task queue, optimisations, generations,
+   * the validation gate …) and records its domain metrics; 0 turns it off. @default 1000
+   */
+  workloadIntervalMs?: number;
+  /**
+   * Time and chance for faults, settings and the workloads: a fake (or faster) clock in
+   * tests. @default the system clock and Math.random
+   */
+  clock?: Clock;
   /** How often the demo factory exports an order. @default 60000 */
   factoryExportEveryMs?: number;
   /** How often the demo factory runs its readiness check. @default 20000 */
@@ -42,6 +53,8 @@ export interface ResolvedOptions {
   ports: Record<ServiceName, number>;
   latencyJitterMs: number;
   crossLayerIntervalMs: number;
+  workloadIntervalMs: number;
+  clock: Clock;
   factoryExportEveryMs: number;
   factoryReadinessEveryMs: number;
   log: (line: string) => void;
@@ -75,6 +88,12 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     0,
     MAX_CROSS_LAYER_INTERVAL_MS,
   );
+  const workload = optionalInt(
+    { workloadIntervalMs: options.workloadIntervalMs },
+    'workloadIntervalMs',
+    0,
+    MAX_CROSS_LAYER_INTERVAL_MS,
+  );
   const factoryMs = (key: 'factoryExportEveryMs' | 'factoryReadinessEveryMs', fallback: number) =>
     optionalInt({ [key]: options[key] }, key, 100, MAX_CROSS_LAYER_INTERVAL_MS) ?? fallback;
   return {
@@ -84,6 +103,8 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     factoryReadinessEveryMs: factoryMs('factoryReadinessEveryMs', 20_000),
     latencyJitterMs: jitter ?? 0,
     crossLayerIntervalMs: interval ?? 5_000,
+    workloadIntervalMs: workload ?? 1_000,
+    clock: options.clock ?? systemClock,
     log: options.log ?? (() => {}),
     factoryRoot: options.factoryRoot,
     gpuDir: options.gpuDir,

@@ -9,7 +9,7 @@ import {
   type FactoryPipeline,
   type RunningFactory,
 } from './factory/index.js';
-import { systemClock, type Clock } from './clock.js';
+import type { Clock } from './clock.js';
 import { parseFault, type FaultSpec } from './fault.js';
 import { FaultSwitch } from './fault-switch.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
@@ -17,7 +17,19 @@ import { SERVICE_NAMES, SERVICES } from './services/registry.js';
 import type { ServiceContext, ServiceName } from './services/types.js';
 import { ServiceSettings } from './settings.js';
 import { startServiceInstrumentation } from './instrumentation/service-instrumentation.js';
+import { crossLayerCalls } from './instrumentation/cross-layer-calls.js';
+import {
+  startSharedStoreStandIn,
+  type SharedStoreStandIn,
+} from './instrumentation/shared-stores.js';
 import { startCrossLayerTraffic, type CrossLayerTraffic } from './instrumentation/traffic.js';
+import {
+  createWorkloads,
+  startTicking,
+  tickOrder,
+  type Ticking,
+  type Workloads,
+} from './workload/index.js';
 import { closest } from './validate.js';
 import { startSimulatedGpuNode, type SimulatedGpuNode } from './gpu/index.js';
 import { gpuRoutes } from './gpu/routes.js';
@@ -54,27 +66,43 @@ interface Parts {
   readonly stopController: AbortController;
   readonly clock: Clock;
   readonly instrumentations: ReadonlyMap<ServiceName, LayerInstrumentation>;
+  readonly faults: ReadonlyMap<ServiceName, FaultSwitch>;
+  readonly workloads: Workloads;
   readonly running: Running[];
   factory: RunningFactory | undefined;
   gpu: SimulatedGpuNode | undefined;
+  stores: SharedStoreStandIn | undefined;
   traffic: CrossLayerTraffic | undefined;
+  ticking: Ticking | undefined;
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const resolved = resolveOptions(options);
+  const { clock } = resolved;
+  // Instrumentation first: the factory (layer 4's work) counts its exports in the agent's,
+  // and each workload records through its own service's.
+  const instrumentations = await startInstrumentations(resolved);
+  const faults = new Map(SERVICE_NAMES.map((name) => [name, new FaultSwitch(clock)]));
   const parts: Parts = {
     resolved,
     stopController: new AbortController(),
-    clock: systemClock,
-    // Instrumentation first: the factory (layer 4's work) counts its exports in the agent's.
-    instrumentations: await startInstrumentations(resolved),
+    clock,
+    instrumentations,
+    faults,
+    workloads: createWorkloads(
+      (name) => required(instrumentations, name),
+      (name) => ({ clock, scenario: () => required(faults, name).scenario() }),
+    ),
     running: [],
     factory: undefined,
     gpu: undefined,
+    stores: undefined,
     traffic: undefined,
+    ticking: undefined,
   };
   try {
     parts.factory = await startDemoFactory(parts);
+    parts.stores = await startSharedStoreStandIn(resolved.host, clock);
     if (resolved.gpuDir !== undefined) {
       parts.gpu = await startSimulatedGpuNode({
         dir: resolved.gpuDir,
@@ -89,14 +117,38 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   }
   for (const name of SERVICE_NAMES) parts.running.push(await startService(parts, name));
   const byName = new Map(parts.running.map((entry) => [entry.name, entry]));
+  startBackground(parts, byName, parts.stores);
+  return simulatorHandle(parts, byName);
+}
+
+/** The workloads' ticks and the cross-layer calls, each when its interval is above 0. */
+function startBackground(
+  parts: Parts,
+  byName: ReadonlyMap<ServiceName, Running>,
+  stores: SharedStoreStandIn,
+): void {
+  const { resolved, stopController } = parts;
+  if (resolved.workloadIntervalMs > 0) {
+    parts.ticking = startTicking(tickOrder(parts.workloads), {
+      clock: parts.clock,
+      everyMs: resolved.workloadIntervalMs,
+      stopped: stopController.signal,
+      log: resolved.log,
+    });
+  }
   if (resolved.crossLayerIntervalMs > 0) {
     parts.traffic = startCrossLayerTraffic(
-      crossLayerCalls(byName),
+      crossLayerCalls(byName, stores.url),
       resolved.crossLayerIntervalMs,
-      parts.stopController.signal,
+      stopController.signal,
     );
   }
-  return simulatorHandle(parts, byName);
+}
+
+function required<T>(map: ReadonlyMap<ServiceName, T>, name: ServiceName): T {
+  const value = map.get(name);
+  if (value === undefined) throw new Error(`sim: nothing started for ${name}`);
+  return value;
 }
 
 async function startInstrumentations(
@@ -134,12 +186,13 @@ async function startService(parts: Parts, name: ServiceName): Promise<Running> {
   const context: ServiceContext = {
     name,
     layer: service.layer,
-    faults: new FaultSwitch(clock),
+    faults: required(parts.faults, name),
     settings: new ServiceSettings(clock),
     clock,
     startedAt: clock.now(),
     stopped: parts.stopController.signal,
     log: resolved.log,
+    workloads: parts.workloads,
   };
   // The factory pipeline is layer 4's work, so its demo switches live on the agent service,
   // and so does the simulated GPU node's (the agents' GPUs).
@@ -178,10 +231,12 @@ function agentExtras(
 
 async function stopParts(parts: Parts): Promise<void> {
   parts.stopController.abort();
+  parts.ticking?.stop();
   parts.traffic?.stop();
   parts.factory?.stop();
   parts.gpu?.stop();
   await Promise.all(parts.running.map(({ server }) => closeServer(server)));
+  await parts.stores?.stop();
   await Promise.all([...parts.instrumentations.values()].map((i) => i.shutdown()));
 }
 
@@ -207,7 +262,7 @@ function simulatorHandle(
           `unknown service ${JSON.stringify(service)}; valid services are ${SERVICE_NAMES.join(', ')}${hint}`,
         );
       }
-      entry.context.faults.set(parseFault(spec));
+      entry.context.faults.set(parseFault(spec, service));
       parts.resolved.log(
         `${service}: fault set to ${JSON.stringify(entry.context.faults.current())}`,
       );
@@ -217,27 +272,6 @@ function simulatorHandle(
       return stopping;
     },
   };
-}
-
-/** The scheduler calls the agent (layer 4 → 4), refinement calls evolution (5 → 7). */
-function crossLayerCalls(byName: ReadonlyMap<ServiceName, Running>) {
-  const pairs: [ServiceName, ServiceName, string][] = [
-    ['scheduler', 'agent', '/health/agents'],
-    ['refinement', 'evolution', '/api/population/status'],
-  ];
-  return pairs.flatMap(([from, to, path]) => {
-    const caller = byName.get(from);
-    const callee = byName.get(to);
-    if (caller === undefined || callee === undefined) return [];
-    return [
-      {
-        from,
-        fetch: caller.instrumentation.layerFetch,
-        toLayer: callee.endpoint.layer,
-        url: `${callee.endpoint.url}${path}`,
-      },
-    ];
-  });
 }
 
 function reason(error: unknown): string {

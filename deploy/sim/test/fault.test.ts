@@ -23,11 +23,82 @@ describe('parseFault', () => {
     });
   });
 
+  it('parses a scenario, for any service or for the one that plays it', () => {
+    expect(parseFault({ mode: 'scenario', scenario: 'queue-backlog' })).toEqual({
+      mode: 'scenario',
+      scenario: 'queue-backlog',
+    });
+    expect(
+      parseFault(
+        { mode: 'scenario', scenario: 'slow-optimization', duration_ms: 60_000 },
+        'refinement',
+      ),
+    ).toEqual({ mode: 'scenario', scenario: 'slow-optimization', duration_ms: 60_000 });
+  });
+
+  const PLAYS =
+    'agent plays queue-backlog, refinement plays slow-optimization, evolution plays gate-rejections';
+  const badScenarios: Array<[string, unknown, string | undefined, string]> = [
+    [
+      'a scenario without its name',
+      { mode: 'scenario' },
+      'refinement',
+      'scenario: missing; expected one of slow-optimization',
+    ],
+    [
+      'a scenario without its name, on a service that plays none',
+      { mode: 'scenario' },
+      'scheduler',
+      `scenario: missing; ${PLAYS}`,
+    ],
+    [
+      'an unknown scenario',
+      { mode: 'scenario', scenario: 'slow-optimisation' },
+      'refinement',
+      `scenario: "slow-optimisation" is not a scenario; ${PLAYS} (did you mean "slow-optimization"?)`,
+    ],
+    [
+      'a scenario that is no string',
+      { mode: 'scenario', scenario: 3 },
+      undefined,
+      `scenario: 3 is not a scenario; ${PLAYS}`,
+    ],
+    [
+      "another service's scenario",
+      { mode: 'scenario', scenario: 'slow-optimization' },
+      'agent',
+      `scenario: "slow-optimization" is played by refinement, not agent: send it to refinement's /-/fault (agent plays queue-backlog)`,
+    ],
+    [
+      'a scenario on a service that plays none',
+      { mode: 'scenario', scenario: 'gate-rejections' },
+      'scheduler',
+      `scenario: "gate-rejections" is played by evolution, not scheduler: send it to evolution's /-/fault (scheduler plays none)`,
+    ],
+    [
+      'a key of another mode on a scenario',
+      { mode: 'scenario', scenario: 'queue-backlog', delay_ms: 5 },
+      'agent',
+      'unknown key "delay_ms" in a "scenario" fault; valid keys are mode, scenario, duration_ms',
+    ],
+  ];
+  it.each(badScenarios)('rejects %s', (_name, body, service, message) => {
+    expect(() => parseFault(body, service as never)).toThrow(message);
+  });
+
   // One case per rule, each pinned to its exact message.
   const invalid: Array<[string, unknown, string]> = [
-    ['unknown mode', { mode: 'bogus' }, 'mode: "bogus" is not one of fail, slow, hang, flap, ok'],
-    ['missing mode', {}, 'mode: missing; expected one of fail, slow, hang, flap, ok'],
-    ['mode of wrong type', { mode: 1 }, 'mode: 1 is not one of fail, slow, hang, flap, ok'],
+    [
+      'unknown mode',
+      { mode: 'bogus' },
+      'mode: "bogus" is not one of fail, slow, hang, flap, scenario, ok',
+    ],
+    ['missing mode', {}, 'mode: missing; expected one of fail, slow, hang, flap, scenario, ok'],
+    [
+      'mode of wrong type',
+      { mode: 1 },
+      'mode: 1 is not one of fail, slow, hang, flap, scenario, ok',
+    ],
     ['not an object', [], 'fault: expected a JSON object, got an array'],
     ['null body', null, 'fault: expected a JSON object, got null'],
     [

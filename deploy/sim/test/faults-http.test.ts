@@ -67,7 +67,8 @@ describe('fault modes over HTTP', () => {
   });
 
   it('evolution rollback clears the fault', async () => {
-    const { evolution } = (await startTestSim()).services;
+    // No workload ticks: the generation stays where it starts.
+    const { evolution } = (await startTestSim({ workloadIntervalMs: 0 })).services;
     await send('POST', `${evolution.url}/-/fault`, { mode: 'fail' });
     expect((await call(`${evolution.url}/api/population/status`)).status).toBe(503);
     expect((await send('POST', `${evolution.url}/api/evolution/rollback`, {})).body).toEqual({
@@ -82,7 +83,7 @@ describe('fault modes over HTTP', () => {
     const { agent } = (await startTestSim()).services;
     expect(await send('POST', `${agent.url}/-/fault`, { mode: 'bogus' })).toEqual({
       status: 400,
-      body: { error: 'mode: "bogus" is not one of fail, slow, hang, flap, ok' },
+      body: { error: 'mode: "bogus" is not one of fail, slow, hang, flap, scenario, ok' },
     });
     expect(await send('POST', `${agent.url}/-/fault`, { mode: 'slow', delay_ms: 'long' })).toEqual({
       status: 400,
@@ -103,7 +104,7 @@ describe('fault modes over HTTP', () => {
       body: UNHEALTHY,
     });
     expect(() => sim.setFault('scheduler', { mode: 'bogus' } as never)).toThrow(
-      'mode: "bogus" is not one of fail, slow, hang, flap, ok',
+      'mode: "bogus" is not one of fail, slow, hang, flap, scenario, ok',
     );
     expect(() => sim.setFault('schedular' as never, { mode: 'ok' })).toThrow(
       'unknown service "schedular"; valid services are agent, scheduler, refinement, evolution (did you mean "scheduler"?)',

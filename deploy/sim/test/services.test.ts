@@ -45,7 +45,8 @@ describe('service endpoints over HTTP', () => {
   });
 
   it('refinement: models, KPI lag and optimize', async () => {
-    const { refinement } = (await startTestSim()).services;
+    // No workload ticks: the KPI lag stays at its starting value.
+    const { refinement } = (await startTestSim({ workloadIntervalMs: 0 })).services;
     expect((await call(`${refinement.url}/health/models`)).body).toEqual({
       status: 'healthy',
       models: [
@@ -63,7 +64,8 @@ describe('service endpoints over HTTP', () => {
   });
 
   it('evolution: population status and rollback', async () => {
-    const { evolution } = (await startTestSim()).services;
+    // No workload ticks: the population stays at its starting values.
+    const { evolution } = (await startTestSim({ workloadIntervalMs: 0 })).services;
     expect((await call(`${evolution.url}/api/population/status`)).body).toEqual({
       status: 'healthy',
       generation: 42,

@@ -5,26 +5,25 @@ import type { ServiceModule } from './types.js';
 import { httpService } from '@layerwatch/vocabulary';
 
 /**
- * Layer 7 evolution: a population at some generation, and a rollback that also clears the
- * injected fault — the remediation "rollback" action relies on it to recover the layer.
+ * Layer 7 evolution: the population its workload evolves, and a rollback (counted in
+ * `layerwatch_evolution_rollbacks_total`) that also clears the injected fault or scenario —
+ * the remediation "rollback" action relies on it to recover the layer.
  */
-const START_GENERATION = 42;
-
-function parseRollback(input: unknown, current: number): number {
+function parseRollback(input: unknown, current: number): number | undefined {
   // A POST without a JSON body means "one generation back".
   const body = input === undefined ? {} : requireObject(input, 'rollback');
   rejectUnknownKeys(body, ['generation'], 'a rollback request');
-  return optionalInt(body, 'generation', 0, current) ?? Math.max(0, current - 1);
+  return optionalInt(body, 'generation', 0, current);
 }
 
 export const evolutionService: ServiceModule = {
   layer: httpService('evolution').layer,
   defaultPort: httpService('evolution').port,
   create(context) {
-    let generation = START_GENERATION;
+    const work = context.workloads.evolution;
     const control = Router();
     control.post('/api/evolution/rollback', (req, res) => {
-      generation = parseRollback(req.body, generation);
+      const generation = work.rollback(parseRollback(req.body, work.status().generation));
       context.faults.set(OK_FAULT);
       context.log(`${context.name}: rolled back to generation ${generation}, fault cleared`);
       res.json({ status: 'rolled_back', generation });
@@ -32,13 +31,7 @@ export const evolutionService: ServiceModule = {
 
     const routes = Router();
     routes.get('/api/population/status', (_req, res) => {
-      res.json({
-        status: 'healthy',
-        generation,
-        population_size: 64,
-        diversity: 0.73,
-        best_fitness: 0.91,
-      });
+      res.json({ status: 'healthy', ...work.status() });
     });
     return { control, routes };
   },

@@ -1,18 +1,17 @@
 import { Router } from 'express';
 import type { ServiceModule } from './types.js';
-import { httpService } from '@layerwatch/vocabulary';
+import { httpService, TASK_QUEUE } from '@layerwatch/vocabulary';
 
-/** Layer 4 scheduler: one task queue whose depth wanders a little, like a real one. */
-export const QUEUE_NAME = 'agent-tasks';
+/** Layer 4 scheduler: the task queue its workload fills and the agents drain. */
+export const QUEUE_NAME = TASK_QUEUE;
 
 export const schedulerService: ServiceModule = {
   layer: httpService('scheduler').layer,
   defaultPort: httpService('scheduler').port,
-  create({ clock }) {
+  create({ workloads }) {
     const routes = Router();
     routes.get('/health/queue', (_req, res) => {
-      const depth = 5 + Math.floor(clock.random() * 10);
-      res.json({ status: 'healthy', queue: QUEUE_NAME, depth });
+      res.json({ status: 'healthy', queue: QUEUE_NAME, depth: workloads.scheduler.queueDepth });
     });
     return { routes };
   },

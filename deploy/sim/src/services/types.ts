@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { Clock } from '../clock.js';
 import type { FaultSwitch } from '../fault-switch.js';
 import type { ServiceSettings } from '../settings.js';
+import type { Workloads } from '../workload/index.js';
 
 export type ServiceName = 'agent' | 'scheduler' | 'refinement' | 'evolution';
 
@@ -16,6 +17,8 @@ export interface ServiceContext {
   /** Aborted by stop(), so delayed answers give up instead of holding the process open. */
   readonly stopped: AbortSignal;
   readonly log: (line: string) => void;
+  /** Every service's simulated work; a service's routes read their own. */
+  readonly workloads: Workloads;
 }
 
 export interface ServiceRoutes {
