@@ -30,16 +30,9 @@ export async function startAlertmanager(
   return startPrometheusFamily({
     what: 'alertmanager',
     binary,
-    dataDir: options.dataDir,
-    port: options.port,
-    host: options.host,
-    log: options.log,
-    args: (host, port) => [
-      `--config.file=${options.configFile}`,
-      `--storage.path=${options.dataDir}`,
-      `--web.listen-address=${host}:${port}`,
-      // Empty: no gossip listener, so two instances (tests, make up) never collide on 9094.
-      '--cluster.listen-address=',
-    ],
+    options,
+    storageFlag: '--storage.path',
+    // Empty: no gossip listener, so two instances (tests, make up) never collide on 9094.
+    extraArgs: ['--cluster.listen-address='],
   });
 }

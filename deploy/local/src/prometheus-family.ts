@@ -12,16 +12,27 @@ export interface RunningHttpServer extends RunningServer {
   reload(): Promise<void>;
 }
 
+/** What every Prometheus-family launcher takes (`PrometheusOptions`, `AlertmanagerOptions`). */
+export interface PrometheusFamilyOptions {
+  /** Its data; created when missing. */
+  readonly dataDir: string;
+  readonly configFile: string;
+  /** @default a free port */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  readonly log?: LogFn;
+}
+
 export interface PrometheusFamilyLaunch {
   /** `prometheus`, `alertmanager`: names the process in logs and errors. */
   readonly what: string;
   readonly binary: string;
-  readonly dataDir: string;
-  readonly port?: number | undefined;
-  readonly host?: string | undefined;
-  readonly log?: LogFn | undefined;
-  /** Its command line for the chosen address. */
-  readonly args: (host: string, port: number) => string[];
+  readonly options: PrometheusFamilyOptions;
+  /** The flag that names the data folder, e.g. `--storage.tsdb.path`. */
+  readonly storageFlag: string;
+  /** Flags after the config file, the data folder and the listen address. */
+  readonly extraArgs: readonly string[];
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -34,16 +45,20 @@ const READY_TIMEOUT_MS = 30_000;
 export async function startPrometheusFamily(
   launch: PrometheusFamilyLaunch,
 ): Promise<RunningHttpServer> {
-  const host = launch.host ?? '127.0.0.1';
-  const { dataDir } = launch;
+  const { dataDir, configFile, log } = launch.options;
+  const host = launch.options.host ?? '127.0.0.1';
   await mkdir(dataDir, { recursive: true });
-  return onPort(launch.port, host, async (port) => {
-    const server = new ServerProcess(
-      `${launch.what} on ${host}:${port}`,
-      launch.binary,
-      launch.args(host, port),
-      { log: launch.log, cwd: dataDir },
-    );
+  return onPort(launch.options.port, host, async (port) => {
+    const args = [
+      `--config.file=${configFile}`,
+      `${launch.storageFlag}=${dataDir}`,
+      `--web.listen-address=${host}:${port}`,
+      ...launch.extraArgs,
+    ];
+    const server = new ServerProcess(`${launch.what} on ${host}:${port}`, launch.binary, args, {
+      log,
+      cwd: dataDir,
+    });
     const url = `http://${host}:${port}`;
     await waitReady(server, () => answers200(`${url}/-/ready`), {
       timeoutMs: READY_TIMEOUT_MS,

@@ -24,15 +24,8 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
   return startPrometheusFamily({
     what: 'prometheus',
     binary,
-    dataDir: options.dataDir,
-    port: options.port,
-    host: options.host,
-    log: options.log,
-    args: (host, port) => [
-      `--config.file=${options.configFile}`,
-      `--storage.tsdb.path=${options.dataDir}`,
-      `--web.listen-address=${host}:${port}`,
-      '--web.enable-lifecycle',
-    ],
+    options,
+    storageFlag: '--storage.tsdb.path',
+    extraArgs: ['--web.enable-lifecycle'],
   });
 }

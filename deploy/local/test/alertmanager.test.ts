@@ -1,25 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
 import { startAlertmanager, type RunningAlertmanager } from '../src/index.js';
+import { servers } from './support/servers.js';
 
-const started: RunningAlertmanager[] = [];
-const dirs: string[] = [];
-
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((server) => server.stop()));
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
+const { keep, withConfig } = servers('alertmanager');
 
 async function start(config: string): Promise<{ am: RunningAlertmanager; file: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'layerwatch-alertmanager-'));
-  dirs.push(dir);
-  const file = join(dir, 'alertmanager.yml');
-  await writeFile(file, config);
-  const am = await startAlertmanager({ dataDir: join(dir, 'data'), configFile: file });
-  started.push(am);
-  return { am, file };
+  const options = await withConfig('alertmanager.yml', config);
+  return { am: keep(await startAlertmanager(options)), file: options.configFile };
 }
 
 const MINIMAL = 'route:\n  receiver: none\nreceivers:\n  - name: none\n';

@@ -1,30 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startPrometheus, type RunningPrometheus } from '../src/index.js';
+import { servers } from './support/servers.js';
 
-const started: RunningPrometheus[] = [];
-const dirs: string[] = [];
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'layerwatch-prometheus-'));
-  dirs.push(dir);
-  return dir;
-}
-
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((server) => server.stop()));
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
+const { tempDir, keep, withConfig } = servers('prometheus');
 
 async function start(config: string): Promise<{ prometheus: RunningPrometheus; file: string }> {
-  const dir = await tempDir();
-  const file = join(dir, 'prometheus.yml');
-  await writeFile(file, config);
-  const prometheus = await startPrometheus({ dataDir: join(dir, 'data'), configFile: file });
-  started.push(prometheus);
-  return { prometheus, file };
+  const options = await withConfig('prometheus.yml', config);
+  return { prometheus: keep(await startPrometheus(options)), file: options.configFile };
 }
 
 describe('startPrometheus', () => {
