@@ -4,21 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startComposition, withNeeds, type RunningComposition } from '../src/compose.js';
+import { PART_NAMES } from '../src/part.js';
 
 describe('withNeeds', () => {
   it('adds what each part needs, in start order', () => {
     expect(withNeeds(['remediation'])).toEqual(['sim', 'remediation']);
-    expect(withNeeds(['pluginHost'])).toEqual([
-      'redis',
-      'postgres',
-      'sim',
-      'probes',
-      'gpuNode',
-      'remediation',
-      'alertmanager',
-      'prometheus',
-      'pluginHost',
-    ]);
+    // The preview host needs every other part: all of them, in the declared order.
+    expect(withNeeds(['pluginHost'])).toEqual(PART_NAMES);
   });
 
   it('lets a stand-in webhook receiver replace remediation behind Alertmanager', () => {

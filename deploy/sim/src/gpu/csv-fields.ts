@@ -11,135 +11,73 @@ export interface CsvField {
   value(gpu: GpuReading): string;
 }
 
-const mib = (n: number): string => `${n} MiB`;
-const mhz = (n: number): string => `${n} MHz`;
+/** nvidia-smi's unit in a header cell (`memory.used [MiB]`) and after each value. */
+type Unit = '%' | 'MiB' | 'MHz' | 'W' | '';
 
 /** What the stand-in says its driver is: plainly not a real one. */
 export const DRIVER_VERSION = '570.0.0-simulated';
 
-const version: CsvField = {
-  header: 'driver_version',
-  help: 'The version of the installed NVIDIA display driver.',
-  value: () => DRIVER_VERSION,
-};
+/** `[field, unit, help, value]`: one row per simulated field; the value without its unit. */
+type FieldRow = readonly [string, Unit, string, (g: GpuReading) => string | number];
 
-const pcieGen: (header: string) => CsvField = (header) => ({
-  header,
-  help: 'The current PCI-E link generation.',
-  value: (g) => String(g.spec.pcie.gen),
-});
+const percent = (ratio: number): number => Math.round(ratio * 100);
+const ROWS: readonly FieldRow[] = [
+  ['index', '', 'Zero based index of the GPU.', (g) => g.spec.index],
+  ['uuid', '', 'Globally unique identifier of the GPU.', (g) => g.spec.uuid],
+  ['name', '', 'The product name of the GPU.', (g) => g.spec.name],
+  ['driver_version', '', 'The version of the installed driver.', () => DRIVER_VERSION],
+  ['kmd_version', '', 'The version of the installed driver.', () => DRIVER_VERSION],
+  ['pci.bus_id', '', 'PCI bus id.', (g) => g.spec.busId],
+  ['pstate', '', 'Performance state.', (g) => `P${g.pstate}`],
+  ['mig.mode.current', '', 'MIG mode.', () => 'Disabled'],
+  ['fan.speed', '%', 'Fan speed (none on an SXM board).', () => '[N/A]'],
+  ['utilization.gpu', '%', 'Percent of time a kernel ran.', (g) => percent(g.utilizationGpu)],
+  [
+    'utilization.memory',
+    '%',
+    'Percent of time memory was busy.',
+    (g) => percent(g.utilizationMemory),
+  ],
+  ['memory.total', 'MiB', 'Total memory.', (g) => g.spec.memoryTotalMiB],
+  ['memory.used', 'MiB', 'Used memory.', (g) => g.memoryUsedMiB],
+  ['memory.free', 'MiB', 'Free memory.', (g) => g.spec.memoryTotalMiB - g.memoryUsedMiB],
+  ['temperature.gpu', '', 'Core temperature, Celsius.', (g) => g.temperatureGpu],
+  ['temperature.memory', '', 'HBM temperature, Celsius.', (g) => g.temperatureMemory],
+  ['power.draw', 'W', 'Power draw.', (g) => g.powerDrawW.toFixed(2)],
+  ['power.limit', 'W', 'Power limit.', (g) => g.spec.powerLimitW.toFixed(2)],
+  ['clocks.current.graphics', 'MHz', 'Current graphics clock.', (g) => g.clocksMHz.graphics],
+  ['clocks.current.sm', 'MHz', 'Current SM clock.', (g) => g.clocksMHz.sm],
+  ['clocks.current.memory', 'MHz', 'Current memory clock.', (g) => g.clocksMHz.memory],
+  [
+    'clocks.current.video',
+    'MHz',
+    'Current video clock.',
+    (g) => Math.round(g.clocksMHz.graphics * 0.9),
+  ],
+  ['clocks.max.graphics', 'MHz', 'Maximum graphics clock.', (g) => g.spec.maxClockMHz.graphics],
+  ['clocks.max.sm', 'MHz', 'Maximum SM clock.', (g) => g.spec.maxClockMHz.sm],
+  ['clocks.max.memory', 'MHz', 'Maximum memory clock.', (g) => g.spec.maxClockMHz.memory],
+  [
+    'pcie.link.gen.current',
+    '',
+    'Current PCI-E generation (deprecated name).',
+    (g) => g.spec.pcie.gen,
+  ],
+  ['pcie.link.gen.gpucurrent', '', 'Current PCI-E link generation.', (g) => g.spec.pcie.gen],
+  ['pcie.link.gen.max', '', 'Maximum PCI-E link generation.', (g) => g.spec.pcie.gen],
+  ['pcie.link.width.current', '', 'Current PCI-E link width.', (g) => g.spec.pcie.width],
+];
 
-export const CSV_FIELDS: Readonly<Record<string, CsvField>> = {
-  index: {
-    header: 'index',
-    help: 'Zero based index of the GPU.',
-    value: (g) => String(g.spec.index),
-  },
-  uuid: {
-    header: 'uuid',
-    help: 'Globally unique identifier of the GPU.',
-    value: (g) => g.spec.uuid,
-  },
-  name: { header: 'name', help: 'The product name of the GPU.', value: (g) => g.spec.name },
-  driver_version: version,
-  kmd_version: { ...version, header: 'kmd_version' },
-  'pci.bus_id': { header: 'pci.bus_id', help: 'PCI bus id.', value: (g) => g.spec.busId },
-  pstate: { header: 'pstate', help: 'Performance state.', value: (g) => `P${g.pstate}` },
-  'mig.mode.current': { header: 'mig.mode.current', help: 'MIG mode.', value: () => 'Disabled' },
-  'fan.speed': { header: 'fan.speed [%]', help: 'Fan speed.', value: () => '[N/A]' },
-  'utilization.gpu': {
-    header: 'utilization.gpu [%]',
-    help: 'Percent of time a kernel was running.',
-    value: (g) => `${Math.round(g.utilizationGpu * 100)} %`,
-  },
-  'utilization.memory': {
-    header: 'utilization.memory [%]',
-    help: 'Percent of time memory was read or written.',
-    value: (g) => `${Math.round(g.utilizationMemory * 100)} %`,
-  },
-  'memory.total': {
-    header: 'memory.total [MiB]',
-    help: 'Total memory.',
-    value: (g) => mib(g.spec.memoryTotalMiB),
-  },
-  'memory.used': {
-    header: 'memory.used [MiB]',
-    help: 'Used memory.',
-    value: (g) => mib(g.memoryUsedMiB),
-  },
-  'memory.free': {
-    header: 'memory.free [MiB]',
-    help: 'Free memory.',
-    value: (g) => mib(g.spec.memoryTotalMiB - g.memoryUsedMiB),
-  },
-  'temperature.gpu': {
-    header: 'temperature.gpu',
-    help: 'Core temperature.',
-    value: (g) => String(g.temperatureGpu),
-  },
-  'temperature.memory': {
-    header: 'temperature.memory',
-    help: 'HBM memory temperature.',
-    value: (g) => String(g.temperatureMemory),
-  },
-  'power.draw': {
-    header: 'power.draw [W]',
-    help: 'Power draw.',
-    value: (g) => `${g.powerDrawW.toFixed(2)} W`,
-  },
-  'power.limit': {
-    header: 'power.limit [W]',
-    help: 'Power limit.',
-    value: (g) => `${g.spec.powerLimitW.toFixed(2)} W`,
-  },
-  'clocks.current.graphics': {
-    header: 'clocks.current.graphics [MHz]',
-    help: 'Current graphics clock.',
-    value: (g) => mhz(g.clocksMHz.graphics),
-  },
-  'clocks.current.sm': {
-    header: 'clocks.current.sm [MHz]',
-    help: 'Current SM clock.',
-    value: (g) => mhz(g.clocksMHz.sm),
-  },
-  'clocks.current.memory': {
-    header: 'clocks.current.memory [MHz]',
-    help: 'Current memory clock.',
-    value: (g) => mhz(g.clocksMHz.memory),
-  },
-  'clocks.current.video': {
-    header: 'clocks.current.video [MHz]',
-    help: 'Current video clock.',
-    value: (g) => mhz(Math.round(g.clocksMHz.graphics * 0.9)),
-  },
-  'clocks.max.graphics': {
-    header: 'clocks.max.graphics [MHz]',
-    help: 'Maximum graphics clock.',
-    value: (g) => mhz(g.spec.maxClockMHz.graphics),
-  },
-  'clocks.max.sm': {
-    header: 'clocks.max.sm [MHz]',
-    help: 'Maximum SM clock.',
-    value: (g) => mhz(g.spec.maxClockMHz.sm),
-  },
-  'clocks.max.memory': {
-    header: 'clocks.max.memory [MHz]',
-    help: 'Maximum memory clock.',
-    value: (g) => mhz(g.spec.maxClockMHz.memory),
-  },
-  'pcie.link.gen.current': pcieGen('pcie.link.gen.current'),
-  'pcie.link.gen.gpucurrent': pcieGen('pcie.link.gen.gpucurrent'),
-  'pcie.link.gen.max': {
-    header: 'pcie.link.gen.max',
-    help: 'Maximum PCI-E link generation.',
-    value: (g) => String(g.spec.pcie.gen),
-  },
-  'pcie.link.width.current': {
-    header: 'pcie.link.width.current',
-    help: 'The current PCI-E link width.',
-    value: (g) => String(g.spec.pcie.width),
-  },
-};
+export const CSV_FIELDS: Readonly<Record<string, CsvField>> = Object.fromEntries(
+  ROWS.map(([field, unit, help, value]) => [
+    field,
+    {
+      header: unit === '' ? field : `${field} [${unit}]`,
+      help,
+      value: (g: GpuReading) => (unit === '' ? String(value(g)) : `${value(g)} ${unit}`),
+    },
+  ]),
+);
 
 /** What a GPU that fell off the bus prints in place of every value but its identity. */
 export const UNREADABLE_VALUE = '[Unknown Error]';
