@@ -31,6 +31,14 @@ export function increase(metric: string, ...matchers: readonly (string | undefin
   return `increase(${series(metric, ...matchers)}[${RATE_INTERVAL}])`;
 }
 
+/**
+ * `expr or vector(0)`: a panel counting events that have not happened shows 0, not
+ * "No data" (as the mixins do); no data then only ever means the panel's query is wrong.
+ */
+export function orZero(expr: string): string {
+  return `${expr}\nor\nvector(0)`;
+}
+
 /** `sum by (a, b) (expr)`, or `sum(expr)` without labels. */
 export function sumBy(labels: readonly string[], expr: string): string {
   return labels.length === 0 ? `sum(${expr})` : `sum by (${labels.join(', ')}) (${expr})`;

@@ -14,6 +14,8 @@ export interface DashboardQuery {
   readonly raw: string;
   /** As sent to Prometheus. */
   readonly expr: string;
+  /** What the panel says in place of "No data" (no rows of a table: nothing is wrong). */
+  readonly noValue?: string;
 }
 
 /** What Grafana puts in for its built-ins at a 1-second scrape and a 5-minute range. */
@@ -43,6 +45,7 @@ interface Json {
   readonly query?: unknown;
   readonly builtIn?: number;
   readonly targets?: readonly Json[];
+  readonly fieldConfig?: { readonly defaults?: { readonly noValue?: string } };
 }
 
 /** `label_values(selector, label)` → the selector, which Grafana sends as `match[]`. */
@@ -57,12 +60,14 @@ export function dashboardQueries(built: readonly BuiltDashboard[]): DashboardQue
   const out: DashboardQuery[] = [];
   for (const { dashboard } of built) {
     const title = dashboard.title ?? dashboard.uid ?? '?';
-    const add = (panel: string, refId: string, raw: string): void => {
-      out.push({ dashboard: title, panel, refId, raw, expr: interpolate(raw) });
+    const add = (panel: string, refId: string, raw: string, noValue?: string): void => {
+      const expr = interpolate(raw);
+      out.push({ dashboard: title, panel, refId, raw, expr, ...(noValue && { noValue }) });
     };
     for (const panel of (dashboard.panels ?? []) as readonly Json[]) {
       for (const target of panel.targets ?? []) {
-        add(panel.title ?? '?', target.refId ?? '?', target.expr ?? '');
+        const noValue = panel.fieldConfig?.defaults?.noValue;
+        add(panel.title ?? '?', target.refId ?? '?', target.expr ?? '', noValue);
       }
     }
     for (const annotation of (dashboard.annotations.list ?? []) as readonly Json[]) {

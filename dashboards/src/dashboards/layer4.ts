@@ -2,7 +2,7 @@
 import type { DashboardSpec } from '../dashboard.js';
 import { EXPORTED } from '../metrics.js';
 import { badFrom, timeseriesPanel, type PanelBuilder } from '../panels.js';
-import { quantile, rate, series, sumBy } from '../promql.js';
+import { orZero, quantile, rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
 import { exporterPanel, latencyLine, layerDashboard, layerExporter } from './layer-parts.js';
 
@@ -66,7 +66,7 @@ function trafficAndErrors(s: DashboardSettings): PanelBuilder[] {
       unit: 'reqps',
       queries: [
         {
-          expr: requests(['http_response_status_code'], 'http_response_status_code=~"5.."'),
+          expr: orZero(requests(['http_response_status_code'], 'http_response_status_code=~"5.."')),
           legend: '{{http_response_status_code}} {{http_route}}',
         },
       ],

@@ -16,7 +16,7 @@ import {
   timeseriesPanel,
   type PanelBuilder,
 } from '../panels.js';
-import { byClusterOrNone, byVariable, quantile, rate, series, sumBy } from '../promql.js';
+import { byClusterOrNone, byVariable, orZero, quantile, rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
 
 export function sloOverview(s: DashboardSettings): DashboardSpec {
@@ -146,9 +146,11 @@ function crossLayerCalls(s: DashboardSettings): PanelBuilder[] {
       unit: 'ops',
       queries: [
         {
-          expr: sumBy(
-            ['from_layer', 'to_layer', 'error_type'],
-            rate(EXPORTED.crossLayerErrors, s.exporters),
+          expr: orZero(
+            sumBy(
+              ['from_layer', 'to_layer', 'error_type'],
+              rate(EXPORTED.crossLayerErrors, s.exporters),
+            ),
           ),
           legend: '{{from_layer}} → {{to_layer}} {{error_type}}',
         },

@@ -17,7 +17,7 @@ import {
   UP_DOWN,
   type PanelBuilder,
 } from '../panels.js';
-import { byVariable, quantile, rate, series, sumBy } from '../promql.js';
+import { byVariable, orZero, quantile, rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
 
 export function systemHealth(s: DashboardSettings): DashboardSpec {
@@ -169,6 +169,7 @@ function firingAlerts(s: DashboardSettings): PanelBuilder[] {
         'remediation actions.',
       unit: 'none',
       queries: [tableRows(firingAlertsExpr(s))],
+      noValue: 'No alert is firing',
       alerts: [WATCHDOG],
       span: 24,
     }),
@@ -212,7 +213,9 @@ function probeTimingsAndFailures(s: DashboardSettings): PanelBuilder[] {
       unit: 'ops',
       queries: [
         {
-          expr: sumBy(['module', 'reason'], rate('layerwatch_probe_failures_total', s.probes)),
+          expr: orZero(
+            sumBy(['module', 'reason'], rate('layerwatch_probe_failures_total', s.probes)),
+          ),
           legend: '{{module}} {{reason}}',
         },
       ],

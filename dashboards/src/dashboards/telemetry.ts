@@ -148,6 +148,7 @@ function mismatchedOrUnreadableFiles(s: DashboardSettings): PanelBuilder {
       tableRows(`${series('layerwatch_telemetry_checksum_match', s.probes)} == 0`),
       tableRows(`${series('layerwatch_telemetry_file_readable', s.probes)} == 0`),
     ],
+    noValue: 'Every file matches the ledger and reads whole',
     alerts: ['LayerwatchTelemetryChecksumMismatch', 'LayerwatchTelemetryEvidenceUnreadable'],
     span: 24,
   });

@@ -106,7 +106,11 @@ export function webpackConfig(options: { production: boolean; today?: string }):
         ],
       }),
     ],
-    resolve: { extensions: ['.js', '.jsx', '.ts', '.tsx'] },
+    resolve: {
+      extensions: ['.js', '.jsx', '.ts', '.tsx'],
+      // src/overview is also built for Node (NodeNext wants `.js` on relative imports).
+      extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
+    },
     performance: { hints: false },
   };
 }

@@ -1,4 +1,4 @@
-import { THRESHOLDS } from '../generated/thresholds';
+import { THRESHOLDS } from '../generated/thresholds.js';
 
 /**
  * The overview as data: one row per layer, each with the runbook's thresholds as checks.
