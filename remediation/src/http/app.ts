@@ -8,7 +8,7 @@ import { fail, type Outcome } from '../engine/outcome.js';
 import { printable } from '../input/storable.js';
 import { authenticate, verifyAndParse } from './auth-middleware.js';
 import type { ServiceContext } from './context.js';
-import { auditAndSend, locals } from './request.js';
+import { auditAndSend, deny, locals } from './request.js';
 import { actionRoutes } from './routes-actions.js';
 import { auditRoutes } from './routes-audit.js';
 import { webhookRoutes } from './routes-webhook.js';
@@ -84,11 +84,11 @@ function errorHandler(ctx: ServiceContext): ErrorRequestHandler {
         'body_too_large',
         `request body is over the ${ctx.config.limits.bodyBytes}-byte limit`,
       );
-      await auditAndSend(ctx, req, res, outcome, 'denied');
+      await deny(ctx, req, res, outcome);
       return;
     }
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      await auditAndSend(ctx, req, res, bodyError(error as Error, status, type, req), 'denied');
+      await deny(ctx, req, res, bodyError(error as Error, status, type, req));
       return;
     }
     ctx.log('internal error', { error: String(error), path: req.path });

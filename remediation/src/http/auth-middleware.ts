@@ -4,7 +4,7 @@ import { actingUserFrom } from '../auth/grafana-context.js';
 import { fail } from '../engine/outcome.js';
 import { checkStorable, printable } from '../input/storable.js';
 import type { ServiceContext } from './context.js';
-import { auditAndSend, locals, requestPath, sourceIp } from './request.js';
+import { auditAndSend, deny, locals, requestPath, sourceIp } from './request.js';
 
 const TOKEN_MESSAGES = {
   missing_token: 'no bearer token: send "Authorization: Bearer <token>"',
@@ -24,13 +24,7 @@ export function authenticate(ctx: ServiceContext): RequestHandler {
     const check = ctx.tokens.check(req.get('authorization'));
     if (!check.ok) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="layerwatch-remediation"');
-      await auditAndSend(
-        ctx,
-        req,
-        res,
-        fail(401, check.reason, TOKEN_MESSAGES[check.reason]),
-        'denied',
-      );
+      await deny(ctx, req, res, fail(401, check.reason, TOKEN_MESSAGES[check.reason]));
       return;
     }
     const actingUser = actingUserFrom(req.get('x-grafana-context'));
@@ -65,13 +59,7 @@ export function verifyAndParse(ctx: ServiceContext): RequestHandler {
         signature: req.get(SIGNATURE_HEADER),
       });
       if (!check.ok) {
-        await auditAndSend(
-          ctx,
-          req,
-          res,
-          fail(401, check.reason, SIGNATURE_MESSAGES[check.reason]),
-          'denied',
-        );
+        await deny(ctx, req, res, fail(401, check.reason, SIGNATURE_MESSAGES[check.reason]));
         return;
       }
     }
@@ -84,7 +72,7 @@ export function verifyAndParse(ctx: ServiceContext): RequestHandler {
           'invalid_json',
           `request body is not valid JSON: ${(error as Error).message}`,
         );
-        await auditAndSend(ctx, req, res, outcome, 'denied');
+        await deny(ctx, req, res, outcome);
         return;
       }
     }

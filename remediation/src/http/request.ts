@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
+import { z } from 'zod/v4';
 import type { Caller } from '../engine/caller.js';
-import type { Outcome } from '../engine/outcome.js';
+import { fail, type Outcome } from '../engine/outcome.js';
 import { writeRecord } from '../engine/record.js';
 import { redactUrl } from '../input/redact.js';
 import type { ServiceContext } from './context.js';
@@ -75,4 +76,56 @@ export async function auditAndSend(
   if (typeof reason === 'string' && outcome.status >= 400) ctx.metrics.denials.inc({ reason });
   res.setHeader('X-Layerwatch-Audit-Id', written.id);
   send(res, outcome);
+}
+
+/** Records and answers a request refused before any route ran. */
+export function deny(
+  ctx: ServiceContext,
+  req: Request,
+  res: Response,
+  outcome: Outcome,
+): Promise<void> {
+  return auditAndSend(ctx, req, res, outcome, 'denied');
+}
+
+/** A paged list's query fields: `limit` (1 to 500, 50 by default), the `cursor` a page gave. */
+export const PAGE_QUERY = {
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z
+    .string()
+    .regex(/^[0-9]{1,15}$/, 'a cursor from a previous page')
+    .optional(),
+};
+
+/** Where the store starts a page: below the seq or id that `?cursor=` names. */
+export function below(cursor: string | undefined): number | undefined {
+  return cursor === undefined ? undefined : Number(cursor);
+}
+
+/** `nextCursor` (from the last item) when a page is full, so the client asks for the next. */
+export function nextPage<T>(
+  items: readonly T[],
+  limit: number,
+  cursor: (last: T) => string | number,
+): { nextCursor?: string | number } {
+  const last = items[items.length - 1];
+  return items.length === limit && last !== undefined ? { nextCursor: cursor(last) } : {};
+}
+
+/**
+ * The query as `schema` parses it; undefined once a 400 naming the first bad field has been
+ * recorded and sent.
+ */
+export async function parseQuery<T>(
+  ctx: ServiceContext,
+  req: Request,
+  res: Response,
+  schema: z.ZodType<T>,
+): Promise<T | undefined> {
+  const parsed = schema.safeParse(req.query);
+  if (parsed.success) return parsed.data;
+  const i = parsed.error.issues[0];
+  const message = `${i?.path.join('.') || 'query'}: ${i?.message}`;
+  await auditAndSend(ctx, req, res, fail(400, 'invalid_query', message), 'read');
+  return undefined;
 }

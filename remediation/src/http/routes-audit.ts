@@ -4,7 +4,7 @@ import { AUDIT_OUTCOMES } from '../audit/types.js';
 import { roleAtLeast } from '../auth/tokens.js';
 import { fail } from '../engine/outcome.js';
 import type { ServiceContext } from './context.js';
-import { auditAndSend, locals } from './request.js';
+import { auditAndSend, below, locals, nextPage, PAGE_QUERY, parseQuery } from './request.js';
 
 const query = z
   .object({
@@ -13,11 +13,7 @@ const query = z
     outcome: z.enum(AUDIT_OUTCOMES).optional(),
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z
-      .string()
-      .regex(/^[0-9]{1,15}$/, 'a cursor from a previous page')
-      .optional(),
+    ...PAGE_QUERY,
   })
   .strict();
 
@@ -29,14 +25,8 @@ export function auditRoutes(ctx: ServiceContext): Router {
   const router = Router();
 
   router.get('/api/v1/audit', async (req, res) => {
-    const parsed = query.safeParse(req.query);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      const outcome = fail(400, 'invalid_query', `${i?.path.join('.') || 'query'}: ${i?.message}`);
-      await auditAndSend(ctx, req, res, outcome, 'read');
-      return;
-    }
-    const q = parsed.data;
+    const q = await parseQuery(ctx, req, res, query);
+    if (!q) return;
     const records = await ctx.store.queryAudit({
       action: q.action,
       actor: q.actor,
@@ -44,13 +34,9 @@ export function auditRoutes(ctx: ServiceContext): Router {
       from: utc(q.from),
       to: utc(q.to),
       limit: q.limit,
-      beforeSeq: q.cursor === undefined ? undefined : Number(q.cursor),
+      beforeSeq: below(q.cursor),
     });
-    const last = records[records.length - 1];
-    const body = {
-      records,
-      ...(records.length === q.limit && last ? { nextCursor: String(last.seq) } : {}),
-    };
+    const body = { records, ...nextPage(records, q.limit, (r) => String(r.seq)) };
     await auditAndSend(ctx, req, res, { status: 200, body }, 'read');
   });
 

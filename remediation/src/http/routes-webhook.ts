@@ -2,16 +2,12 @@ import { Router } from 'express';
 import { z } from 'zod/v4';
 import { fail } from '../engine/outcome.js';
 import type { ServiceContext } from './context.js';
-import { auditAndSend, locals } from './request.js';
+import { auditAndSend, below, locals, nextPage, PAGE_QUERY, parseQuery } from './request.js';
 
 const pagesQuery = z
   .object({
     status: z.enum(['firing', 'resolved']).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z
-      .string()
-      .regex(/^[0-9]{1,15}$/, 'a cursor from a previous page')
-      .optional(),
+    ...PAGE_QUERY,
   })
   .strict();
 
@@ -36,26 +32,14 @@ export function webhookRoutes(ctx: ServiceContext): Router {
   });
 
   router.get('/api/v1/pages', async (req, res) => {
-    const parsed = pagesQuery.safeParse(req.query);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      await auditAndSend(
-        ctx,
-        req,
-        res,
-        fail(400, 'invalid_query', `${i?.path.join('.') || 'query'}: ${i?.message}`),
-        'read',
-      );
-      return;
-    }
-    const q = parsed.data;
+    const q = await parseQuery(ctx, req, res, pagesQuery);
+    if (!q) return;
     const pages = await ctx.store.listPages({
       status: q.status,
       limit: q.limit,
-      beforeId: q.cursor === undefined ? undefined : Number(q.cursor),
+      beforeId: below(q.cursor),
     });
-    const last = pages[pages.length - 1];
-    const body = { pages, ...(pages.length === q.limit && last ? { nextCursor: last.id } : {}) };
+    const body = { pages, ...nextPage(pages, q.limit, (p) => p.id) };
     await auditAndSend(ctx, req, res, { status: 200, body }, 'read');
   });
   return router;
