@@ -1,4 +1,5 @@
 import { afterEach } from 'vitest';
+import type { Clock } from '../src/clock.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../src/index.js';
 
 /** Every test gets its own simulator on free loopback ports, stopped after the test. */
@@ -43,4 +44,24 @@ export async function noAnswerWithin(url: string, ms: number): Promise<boolean> 
   } catch (error) {
     return error instanceof Error && error.name === 'TimeoutError';
   }
+}
+
+/**
+ * A fake clock for the simulator: time runs `factor` times faster than the real one (so
+ * workloads move minutes on in a second) and chance comes from a seeded generator
+ * (mulberry32), so every run of a test draws the same values.
+ */
+export function fastClock(factor: number, seed = 1): Clock {
+  const start = Date.now();
+  let state = seed >>> 0;
+  return {
+    now: () => start + (Date.now() - start) * factor,
+    random: () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    },
+  };
 }
