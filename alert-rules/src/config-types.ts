@@ -30,12 +30,22 @@ export type AlertKey =
   | 'probeConfigReloadFailed'
   | 'layerExporterAbsent'
   | 'redisQueueGrowing'
+  | 'taskQueueWaitHigh'
+  | 'validationGateRejecting'
   | 'postgresNotReady'
   | 'gpuSaturated'
   | 'gpuIdleWhileJobsQueue'
   | 'gpuCollectorDown'
   | 'gpuDataStale'
   | 'gpuNodeDown'
+  | 'gpuEccUncorrectable'
+  | 'gpuNeedsReset'
+  | 'gpuXidFatal'
+  | 'gpuXidNeedsReset'
+  | 'gpuXidApplication'
+  | 'gpuHardwareSlowdown'
+  | 'gpuPcieLinkDegraded'
+  | 'gpuUnreadable'
   | 'checksumMismatch'
   | 'evidenceUnreadable'
   | 'orphanExports'
@@ -150,7 +160,20 @@ export interface AlertRulesConfig {
     readonly gpuIdleRatio: number;
     readonly gpuIdleQueueDepth: number;
     readonly gpuStaleAfter: Duration;
+    /** How long an ECC error or an XID keeps its alert firing after it was logged. */
+    readonly gpuEventWindow: Duration;
+    /** A PCIe generation below its max counts only at this P-state or busier (idle GPUs downshift). */
+    readonly gpuPcieBusyPstate: number;
     readonly readinessFailuresToHalt: number;
+    /** p95 of `layerwatch_task_queue_wait_duration_seconds` above this pages (a bucket bound). */
+    readonly taskQueueWaitSeconds: number;
+    /** The window of that p95's rate. */
+    readonly taskQueueWaitWindow: Duration;
+    /** Share of enhancements the validation gate rejects above which it alerts. */
+    readonly validationRejectRatio: number;
+    /** Fewer enhancements than this in the window page nobody (two of three is no trend). */
+    readonly validationMinEnhancements: number;
+    readonly validationWindow: Duration;
   };
   readonly alerts: Readonly<Record<AlertKey, AlertSettings>>;
   readonly slos: readonly SloSettings[];

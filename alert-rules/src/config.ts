@@ -58,7 +58,14 @@ export const DEFAULT_CONFIG: AlertRulesConfig = {
     gpuIdleRatio: 0.1,
     gpuIdleQueueDepth: 10,
     gpuStaleAfter: '5m',
+    gpuEventWindow: '15m',
+    gpuPcieBusyPstate: 2,
     readinessFailuresToHalt: 2,
+    taskQueueWaitSeconds: 30,
+    taskQueueWaitWindow: '5m',
+    validationRejectRatio: 0.5,
+    validationMinEnhancements: 20,
+    validationWindow: '10m',
   },
   alerts: {
     probeDown: { for: '2m', priority: 'P1', actions: [] }, // priority and actions per layer
@@ -80,6 +87,16 @@ export const DEFAULT_CONFIG: AlertRulesConfig = {
       priority: 'P1',
       actions: ['scale-deployment', 'restart-deployment', 'silence'],
     },
+    taskQueueWaitHigh: {
+      for: '5m',
+      priority: 'P1',
+      actions: ['scale-deployment', 'restart-deployment', 'silence'],
+    },
+    validationGateRejecting: {
+      for: '10m',
+      priority: 'P2',
+      actions: ['rollback-evolution', 'silence'],
+    },
     postgresNotReady: { for: '1m', priority: 'P0', actions: ['restart-deployment', 'silence'] },
     gpuSaturated: {
       for: '15m',
@@ -94,6 +111,15 @@ export const DEFAULT_CONFIG: AlertRulesConfig = {
     gpuCollectorDown: { for: '5m', priority: 'P2', actions: ['delete-pod', 'silence'] },
     gpuDataStale: { for: '5m', priority: 'P3', actions: ['delete-pod', 'silence'] },
     gpuNodeDown: { for: '2m', priority: 'P1', actions: ['silence'] },
+    // GPU health (issue 17): cordon-gpu-node / drain-gpu-node join these when remediation has them.
+    gpuEccUncorrectable: { for: '0s', priority: 'P1', actions: ['silence'] },
+    gpuNeedsReset: { for: '5m', priority: 'P1', actions: ['silence'] },
+    gpuXidFatal: { for: '0s', priority: 'P0', actions: ['silence'] },
+    gpuXidNeedsReset: { for: '0s', priority: 'P1', actions: ['silence'] },
+    gpuXidApplication: { for: '0s', priority: 'P3', actions: ['silence'] },
+    gpuHardwareSlowdown: { for: '10m', priority: 'P2', actions: ['silence'] },
+    gpuPcieLinkDegraded: { for: '15m', priority: 'P3', actions: ['silence'] },
+    gpuUnreadable: { for: '2m', priority: 'P0', actions: ['silence'] },
     checksumMismatch: { for: '2m', priority: 'P1', actions: ['silence'] },
     evidenceUnreadable: { for: '5m', priority: 'P2', actions: ['silence'] },
     orphanExports: { for: '15m', priority: 'P2', actions: ['silence'] },

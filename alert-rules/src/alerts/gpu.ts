@@ -1,6 +1,7 @@
 /**
  * Layer 8 (GPU nodes): saturated, idle while tasks queue, collector down, stale data, node
- * down. Alertmanager mutes a node's other GPU alerts while the node is down.
+ * down, and the GPU's own health (gpu-health.ts, gpu-xid.ts). Alertmanager mutes a node's
+ * other GPU alerts while the node is down.
  */
 import { alert, matchers, ruleGroup } from '../builders.js';
 import { by, on } from '../cluster.js';
@@ -8,6 +9,9 @@ import type { AlertRulesConfig } from '../config-types.js';
 import { duration, seconds } from '../duration.js';
 import { seriesLiteral } from '../promql-series.js';
 import type { RuleGroup, TestedAlert } from '../types.js';
+import { gpuHealthAlerts, gpuHealthChecks } from './gpu-health.js';
+import { GPU, gpuSeries, NODE } from './gpu-scenario.js';
+import { gpuXidAlerts, gpuXidChecks } from './gpu-xid.js';
 import { probeSeries, scenario, span } from './scenario.js';
 
 /** The alerts a down node mutes (see the Alertmanager inhibition rules). */
@@ -21,12 +25,12 @@ export function gpuAlerts(config: AlertRulesConfig): RuleGroup {
       gpuCollectorDown(config),
       gpuDataStale(config),
       gpuNodeDown(config),
+      ...gpuHealthAlerts(config),
+      ...gpuXidAlerts(config),
     ],
+    checks: [...gpuHealthChecks(config), ...gpuXidChecks(config)],
   });
 }
-
-const NODE = { layer: '8', node: 'gpu-node-1' };
-const GPU = { ...NODE, uuid: '6d8e4c1a-0b7e-4d5f-9a51-2f0f2b1c9e11', index: '0' };
 const REDIS_QUEUE = {
   layer: 'shared',
   name: 'redis',
@@ -34,15 +38,6 @@ const REDIS_QUEUE = {
   module: 'redis_queue',
   queue: 'agent-tasks',
 };
-
-function gpuSeries(
-  config: AlertRulesConfig,
-  metric: string,
-  labels: Record<string, string>,
-  values: string,
-) {
-  return { series: seriesLiteral(metric, config.selectors.gpu, labels), values };
-}
 
 function gpuSaturated(config: AlertRulesConfig): TestedAlert {
   const settings = config.alerts.gpuSaturated;
