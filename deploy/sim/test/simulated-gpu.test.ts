@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -88,6 +88,19 @@ describe('the simulated GPU node (no GPU on this machine)', () => {
     expect((await nvidiaSmi(path, '-q', '-x')).stdout).toContain(
       '<dram_uncorrectable>1</dram_uncorrectable>',
     );
+  });
+
+  it('writes an injected XID 79 to its kernel log, as NVRM prints it, and loses the GPU', async () => {
+    const sim = await startTestSim({ gpuDir: join(dir, 'e') });
+    await send('POST', `${sim.services.agent.url}/-/gpu`, { gpu: 3, mode: 'xid-79' });
+    const log = await readFile(sim.gpu!.kernelLogPath, 'utf8');
+    expect(log).toMatch(
+      /kernel: NVRM: Xid \(PCI:0000:48:00\): 79, pid=<unknown>, name=<unknown>, GPU has fallen off the bus\.\n$/,
+    );
+    const csv = (
+      await nvidiaSmi(sim.gpu!.nvidiaSmiPath, '--query-gpu=index,power.draw', '--format=csv')
+    ).stdout;
+    expect(csv).toContain('3, [Unknown Error]');
   });
 
   it('names the field and the valid values of a bad GPU fault', async () => {

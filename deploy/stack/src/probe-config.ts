@@ -10,7 +10,8 @@ import { parseDocument, stringify } from 'yaml';
  * simulated node's stand-in, its series labelled `node="simulated-gpu-node"`.
  */
 export type GpuSource =
-  { readonly kind: 'real' } | { readonly kind: 'simulated'; readonly nvidiaSmiPath: string };
+  | { readonly kind: 'real' }
+  | { readonly kind: 'simulated'; readonly nvidiaSmiPath: string; readonly kernelLogPath: string };
 
 /**
  * The GPU node daemon's config: no probe targets, the GPU collector only, every `interval`
@@ -27,7 +28,15 @@ export async function writeGpuNodeProbeConfig(
     enabled: true,
     interval: every,
     node,
-    ...(gpu.kind === 'simulated' && { nvidia_smi_path: gpu.nvidiaSmiPath }),
+    // Tests: the health pass every two intervals (never per scrape), its timeout one.
+    ...(interval !== undefined && {
+      health_interval: `${2 * interval}s`,
+      health_timeout: `${interval}s`,
+    }),
+    ...(gpu.kind === 'simulated' && {
+      nvidia_smi_path: gpu.nvidiaSmiPath,
+      kernel_log: { source: 'file', file: gpu.kernelLogPath },
+    }),
   };
   return writeConfig(
     join(dir, 'gpu-node'),

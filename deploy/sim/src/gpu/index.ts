@@ -1,4 +1,4 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import { DRIVER_VERSION } from './csv-fields.js';
@@ -19,6 +19,8 @@ export { parseGpuFault, type GpuFaultRequest } from './faults.js';
 export interface SimulatedGpuNode {
   /** The stand-in `nvidia-smi` to point the GPU collector at. */
   readonly nvidiaSmiPath: string;
+  /** The node's kernel log, where an injected XID appears (the health pass's `file` source). */
+  readonly kernelLogPath: string;
   /** Each GPU's fault, by index. */
   faults(): readonly GpuFaultMode[];
   /** Sets one GPU's fault; the next tick (and the next nvidia-smi run) shows it. */
@@ -66,17 +68,26 @@ export async function startSimulatedGpuNode(
   };
   await tick();
   const nvidiaSmiPath = join(options.dir, 'nvidia-smi');
+  const kernelLogPath = join(options.dir, 'kern.log');
   await mkdir(options.dir, { recursive: true });
   await writeFile(nvidiaSmiPath, standInScript(files.dir));
   await chmod(nvidiaSmiPath, 0o755);
+  await writeFile(kernelLogPath, '');
   const timer = setInterval(() => void tick(), options.tickMs ?? 1000);
   timer.unref();
   return {
     nvidiaSmiPath,
+    kernelLogPath,
     faults: () => [...faults],
     async setFault({ gpu, mode }) {
       // An injected uncorrectable error is counted once, and stays counted after `ok`.
       if (mode === 'ecc-uncorrectable') counters[gpu]!.eccUncorrectable += 1;
+      if (mode === 'xid-79') {
+        await appendFile(
+          kernelLogPath,
+          xidLine(SIMULATED_GPUS[gpu]!.busId, new Date(options.clock.now())),
+        );
+      }
       faults[gpu] = mode;
       options.log(`simulated GPU ${gpu}: fault set to ${mode}`);
       await tick();
@@ -84,4 +95,10 @@ export async function startSimulatedGpuNode(
     last: () => last,
     stop: () => clearInterval(timer),
   };
+}
+
+/** A kernel log line as rsyslog writes the driver's XID 79 (bus id `0000:18:00`, as NVRM prints it). */
+function xidLine(busId: string, at: Date): string {
+  const pci = busId.replace(/^0000(\w{4}:\w{2}:\w{2})\.\d$/, '$1');
+  return `${at.toISOString()} simulated-gpu-node kernel: NVRM: Xid (PCI:${pci}): 79, pid=<unknown>, name=<unknown>, GPU has fallen off the bus.\n`;
 }

@@ -36,7 +36,12 @@ export const SIMULATED_GPUS: readonly GpuSpec[] = [0, 1, 2, 3].map((index) => ({
   phase: index * 1.7,
 }));
 
-export const GPU_FAULT_MODES = ['ok', 'hot', 'off-bus', 'ecc-uncorrectable'] as const;
+/**
+ * `hot`: full load at 93 °C with a hardware thermal slowdown; `off-bus`: the driver lost the
+ * GPU; `xid-79`: the same, announced by an XID 79 in the kernel log; `ecc-uncorrectable`: one
+ * more uncorrectable DRAM error (counted, and a row remap pending).
+ */
+export const GPU_FAULT_MODES = ['ok', 'hot', 'off-bus', 'xid-79', 'ecc-uncorrectable'] as const;
 export type GpuFaultMode = (typeof GPU_FAULT_MODES)[number];
 
 /** One GPU's error counters: they only grow (an injected error stays counted, as on a GPU). */
@@ -83,7 +88,7 @@ export function readGpu(
   const clockShare = hot ? 0.6 : 0.85 + util * 0.15;
   return {
     spec,
-    readable: fault !== 'off-bus',
+    readable: fault !== 'off-bus' && fault !== 'xid-79',
     utilizationGpu: Math.round(util * 100) / 100,
     utilizationMemory: Math.round(util * 0.7 * 100) / 100,
     memoryUsedMiB: Math.round(spec.memoryTotalMiB * (0.1 + util * 0.75)),

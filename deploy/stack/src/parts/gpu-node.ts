@@ -17,7 +17,11 @@ export const gpuNodePart: PartSpec = {
   async start({ options, host, ports, state }) {
     const simulated = need(state, 'sim', 'gpuNode').gpu;
     const gpu: GpuSource = simulated
-      ? { kind: 'simulated', nvidiaSmiPath: simulated.nvidiaSmiPath }
+      ? {
+          kind: 'simulated',
+          nvidiaSmiPath: simulated.nvidiaSmiPath,
+          kernelLogPath: simulated.kernelLogPath,
+        }
       : { kind: 'real' };
     const node = simulated ? SIMULATED_GPU_NODE : hostname();
     const daemon = await startDaemon({
