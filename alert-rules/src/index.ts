@@ -27,4 +27,4 @@ export {
 } from './outputs.js';
 export { expectedFiles, listFiles } from './expected-files.js';
 export { prometheusConfig, type PrometheusSetup } from './prometheus-config.js';
-export { packageRoot, packagePath } from './paths.js';
+export { findPackageRoot, packageRoot, packagePath } from './paths.js';

@@ -33,25 +33,13 @@ export function prometheusConfig(config: AlertRulesConfig, setup: PrometheusSetu
       static_configs: [{ targets: [...setup.probes] }],
     },
   ];
-  if (setup.layers && setup.layers.length > 0) {
-    jobs.push({
-      job_name: config.jobs.layers,
-      honor_labels: true,
-      static_configs: setup.layers.map((l) => ({
-        targets: [l.target],
-        labels: { layer: l.layer },
-      })),
-    });
+  const layers = setup.layers ?? [];
+  if (layers.length > 0) {
+    jobs.push(labelledJob(config.jobs.layers, layers, (l) => ({ layer: l.layer })));
   }
-  if (setup.gpuNodes && setup.gpuNodes.length > 0) {
-    jobs.push({
-      job_name: config.jobs.gpuNodes,
-      honor_labels: true,
-      static_configs: setup.gpuNodes.map((n) => ({
-        targets: [n.target],
-        labels: { node: n.node },
-      })),
-    });
+  const gpuNodes = setup.gpuNodes ?? [];
+  if (gpuNodes.length > 0) {
+    jobs.push(labelledJob(config.jobs.gpuNodes, gpuNodes, (n) => ({ node: n.node })));
   }
   return toYaml(
     {
@@ -66,4 +54,17 @@ export function prometheusConfig(config: AlertRulesConfig, setup: PrometheusSetu
     },
     ['Written by Layerwatch for a Prometheus that runs alert-rules/generated rules.'],
   );
+}
+
+/** A job whose every target carries its own labels (`layer`, `node`), as its series do. */
+function labelledJob<T extends { readonly target: string }>(
+  jobName: string,
+  targets: readonly T[],
+  labels: (target: T) => Record<string, string>,
+): Record<string, unknown> {
+  return {
+    job_name: jobName,
+    honor_labels: true,
+    static_configs: targets.map((t) => ({ targets: [t.target], labels: labels(t) })),
+  };
 }

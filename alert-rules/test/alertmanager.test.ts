@@ -1,24 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   GENERATED,
   alertmanagerYaml,
-  buildRuleGroups,
   packagePath,
   readPagerSecrets,
-  resolveConfig,
   routeCases,
 } from '../src/index.js';
+import { config, groups, scratchFolder } from './support/fixtures.js';
 import { runTool } from './support/tools.js';
 
-const config = resolveConfig();
-const groups = buildRuleGroups(config);
 const committed = packagePath(GENERATED.alertmanager);
-let scratch: string;
+const scratch = scratchFolder('am');
 
 const SECRETS_ENV = {
   LAYERWATCH_PAGERDUTY_ROUTING_KEY: 'pd-routing-key',
@@ -30,13 +25,6 @@ const SECRETS_ENV = {
   LAYERWATCH_EMAIL_SMARTHOST: 'smtp.example.com:587',
   LAYERWATCH_DEADMAN_URL: 'https://hc-ping.example/uuid',
 };
-
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'layerwatch-am-'));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
 
 describe('the committed alertmanager.yml', () => {
   it('passes amtool check-config', () => {
@@ -78,7 +66,7 @@ describe('the committed alertmanager.yml', () => {
 
 describe('rendered at deploy time with pager secrets', () => {
   it('adds every configured pager by priority and still passes amtool check-config', async () => {
-    const file = join(scratch, 'alertmanager.yml');
+    const file = scratch.file('alertmanager.yml');
     await writeFile(
       file,
       alertmanagerYaml(config, groups, readPagerSecrets(SECRETS_ENV, undefined)),
@@ -101,7 +89,7 @@ describe('rendered at deploy time with pager secrets', () => {
   });
 
   it('reads a secrets file, and the environment wins over it', async () => {
-    const file = join(scratch, 'secrets.yml');
+    const file = scratch.file('secrets.yml');
     await writeFile(
       file,
       'slack:\n  webhook_url: https://from-file.example\npagerduty:\n  routing_key: file-key\n',
@@ -120,7 +108,7 @@ describe('rendered at deploy time with pager secrets', () => {
   });
 
   it('refuses unknown keys in the secrets file', async () => {
-    const file = join(scratch, 'typo.yml');
+    const file = scratch.file('typo.yml');
     await writeFile(file, 'slack:\n  webhook: https://x.example\n');
     expect(() => readPagerSecrets({}, file)).toThrow(
       `secrets file ${file}: unknown key slack.webhook;`,

@@ -1,19 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments, parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listFiles } from '../src/expected-files.js';
-import {
-  GENERATED,
-  alertRules,
-  buildRuleGroups,
-  packagePath,
-  resolveConfig,
-} from '../src/index.js';
+import { GENERATED, alertRules, packagePath } from '../src/index.js';
 import type { PromtoolTestFile } from '../src/promtool-tests.js';
+import { groups, scratchFolder } from './support/fixtures.js';
 import { runTool } from './support/tools.js';
 
 const testsDir = packagePath(GENERATED.testsDir);
@@ -21,18 +15,11 @@ const ruleFiles = (await listFiles(packagePath(GENERATED.rulesDir))).filter((f) 
   f.endsWith('.rules.yaml'),
 );
 const testFiles = (await listFiles(testsDir)).filter((f) => f.endsWith('.test.yaml'));
-let scratch: string;
-
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'layerwatch-rules-'));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
+const scratch = scratchFolder('rules');
 
 describe('promtool', () => {
   it('check rules: every rule file is clean (no lint findings)', () => {
-    expect(ruleFiles.length).toBe(buildRuleGroups(resolveConfig()).length);
+    expect(ruleFiles.length).toBe(groups.length);
     const result = runTool('promtool', ['check', 'rules', ...ruleFiles]);
     expect(result.output.match(/SUCCESS: \d+ rules found/g)).toHaveLength(ruleFiles.length);
     expect(result.output).not.toMatch(/lint|duplicate|WARNING/i);
@@ -43,15 +30,15 @@ describe('promtool', () => {
     const docs = parseAllDocuments(await readFile(packagePath(GENERATED.prometheusRule), 'utf8'));
     const objects = docs.map((doc) => doc.toJS() as { kind: string; spec: { groups: unknown[] } });
     expect(objects.every((o) => o.kind === 'PrometheusRule')).toBe(true);
-    const groups = objects.flatMap((o) => o.spec.groups);
+    const operatorGroups = objects.flatMap((o) => o.spec.groups);
     const fromFiles = [];
     for (const file of ruleFiles) {
       fromFiles.push(...(parse(await readFile(file, 'utf8')) as { groups: unknown[] }).groups);
     }
-    expect(groups).toEqual(expect.arrayContaining(fromFiles));
-    expect(groups).toHaveLength(fromFiles.length);
-    const extracted = join(scratch, 'from-operator.yaml');
-    await writeFile(extracted, JSON.stringify({ groups }));
+    expect(operatorGroups).toEqual(expect.arrayContaining(fromFiles));
+    expect(operatorGroups).toHaveLength(fromFiles.length);
+    const extracted = scratch.file('from-operator.yaml');
+    await writeFile(extracted, JSON.stringify({ groups: operatorGroups }));
     const result = runTool('promtool', ['check', 'rules', extracted]);
     expect(result.status, result.output).toBe(0);
   });
@@ -81,7 +68,7 @@ describe('coverage of the promtool tests', () => {
       tests.push(...(parse(await readFile(file, 'utf8')) as PromtoolTestFile).tests);
     }
     const uncovered: string[] = [];
-    for (const rule of alertRules(buildRuleGroups(resolveConfig()))) {
+    for (const rule of alertRules(groups)) {
       const covered = tests.some((test) => {
         const checks = test.alert_rule_test ?? [];
         const firing = checks.find(

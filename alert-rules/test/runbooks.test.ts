@@ -1,15 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import {
-  alertNames,
-  alertRules,
-  buildRuleGroups,
-  packagePath,
-  resolveConfig,
-} from '../src/index.js';
+import { alertNames, alertRules, packagePath } from '../src/index.js';
+import { config, groups } from './support/fixtures.js';
 
-const config = resolveConfig();
-const groups = buildRuleGroups(config);
 const dir = packagePath('runbooks');
 const pages = (await readdir(dir)).filter((f) => f.endsWith('.md') && f !== 'README.md');
 const SECTIONS = ['## Meaning', '## Impact', '## Diagnosis', '## Mitigation'];
