@@ -1,0 +1,116 @@
+/**
+ * The simulated GPU node's faults page through the real loop (#16 item 3, #17 item 6): the
+ * stack composed as `make up` composes it (1-second intervals; no GPU here, so the
+ * simulator's node and its stand-in nvidia-smi), Prometheus running the generated GPU rules
+ * (their `for:` shortened), Alertmanager paging a webhook receiver. Each fault is injected on
+ * its own GPU through the simulator's fault switch and must page its alert for that GPU.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GpuFaultMode, RunningSimulator } from '@layerwatch/sim';
+import { SIMULATED_GPU_NODE, SIMULATED_GPUS } from '@layerwatch/sim';
+import { startComposition, type RunningComposition } from '@layerwatch/stack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  FAST_ALERTMANAGER,
+  startWebhookReceiver,
+  waitFor,
+  type WebhookAlert,
+  type WebhookReceiver,
+} from './support/alerting.js';
+import { instantQuery } from './support/dashboard-queries.js';
+
+let root: string;
+let receiver: WebhookReceiver;
+let composition: RunningComposition;
+let sim: RunningSimulator;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'layerwatch-gpu-faults-'));
+  receiver = await startWebhookReceiver();
+  composition = await startComposition(['prometheus'], {
+    dir: root,
+    ports: 'free',
+    intervalSeconds: 1,
+    logLevel: 'silent',
+    webhookUrl: receiver.url,
+    rules: {
+      ...FAST_ALERTMANAGER,
+      alerts: {
+        gpuHardwareSlowdown: { for: '2s' },
+        gpuUnreadable: { for: '2s' },
+      },
+    },
+  });
+  sim = composition.state.sim!;
+  // The health pass has run and Prometheus has its counters at 0: an increase can be seen.
+  const prometheus = composition.state.prometheus!.url;
+  await waitFor(
+    'the GPU health series in Prometheus',
+    async () => {
+      const ecc = await instantQuery(
+        prometheus,
+        'nvidia_smi_ecc_errors_uncorrected_volatile_total',
+      );
+      return ecc.series >= SIMULATED_GPUS.length ? true : undefined; // one per location
+    },
+    60_000,
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await composition?.stop();
+  await receiver?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+/** The `uuid` label, as nvidia_gpu_exporter writes it: without nvidia-smi's `GPU-`. */
+const uuidLabel = (gpu: number): string => SIMULATED_GPUS[gpu]!.uuid.replace(/^GPU-/, '');
+
+function firing(alertname: string, uuid: string): WebhookAlert | undefined {
+  return receiver.payloads
+    .flatMap((p) => p.alerts)
+    .find(
+      (a) =>
+        a.status === 'firing' && a.labels['alertname'] === alertname && a.labels['uuid'] === uuid,
+    );
+}
+
+async function inject(gpu: number, mode: GpuFaultMode, alertname: string): Promise<WebhookAlert> {
+  const started = Date.now();
+  const response = await fetch(`${sim.services.agent.url}/-/gpu`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ gpu, mode }),
+  });
+  expect(response.status).toBe(200);
+  const uuid = uuidLabel(gpu);
+  const page = await waitFor(`${alertname} for GPU ${gpu}`, () => firing(alertname, uuid), 45_000);
+  console.log(`GPU ${gpu} ${mode} → ${alertname} paged in ${Date.now() - started} ms`);
+  return page;
+}
+
+describe('simulated GPU faults page through Prometheus and Alertmanager', () => {
+  it('an uncorrectable ECC error pages P1 for that GPU on the simulated node', async () => {
+    const page = await inject(0, 'ecc-uncorrectable', 'LayerwatchGpuEccUncorrectableErrors');
+    expect(page.labels).toMatchObject({ priority: 'P1', layer: '8', node: SIMULATED_GPU_NODE });
+  });
+
+  it('a hot GPU pages its hardware thermal slowdown (P2)', async () => {
+    const page = await inject(1, 'hot', 'LayerwatchGpuHardwareSlowdown');
+    expect(page.labels).toMatchObject({ priority: 'P2', reason: 'hw_thermal_slowdown' });
+  });
+
+  it('an XID 79 pages the lost GPU at once (P0)', async () => {
+    const page = await inject(3, 'xid-79', 'LayerwatchGpuXidFatal');
+    expect(page.labels).toMatchObject({ priority: 'P0', node: SIMULATED_GPU_NODE });
+  });
+
+  it('leaves the healthy GPU unpaged', () => {
+    const pagedGpu2 = receiver.payloads
+      .flatMap((p) => p.alerts)
+      .filter((a) => a.labels['uuid'] === uuidLabel(2));
+    expect(pagedGpu2).toEqual([]);
+  });
+});
