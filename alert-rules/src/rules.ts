@@ -2,6 +2,7 @@
 import { datastoreAlerts } from './alerts/datastores.js';
 import { readinessAlerts, telemetryAlerts } from './alerts/factory.js';
 import { gpuAlerts } from './alerts/gpu.js';
+import { layerSignalAlerts } from './alerts/layer-signals.js';
 import { metaAlerts } from './alerts/meta.js';
 import { probeAlerts } from './alerts/probes.js';
 import type { AlertRulesConfig } from './config-types.js';
@@ -12,6 +13,7 @@ export function buildRuleGroups(config: AlertRulesConfig): RuleGroup[] {
   return [
     probeAlerts(config),
     datastoreAlerts(config),
+    layerSignalAlerts(config),
     gpuAlerts(config),
     telemetryAlerts(config),
     readinessAlerts(config),
