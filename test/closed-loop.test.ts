@@ -6,6 +6,11 @@ import { startLoop, type RunningLoop } from '@layerwatch/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './support/alerting.js';
 import { LoopClient, type InboxPage } from './support/loop-client.js';
+import {
+  GPU_SECTION_NOTE,
+  GPU_SECTION_TITLE,
+  gpuMetricFamilies,
+} from './support/gpu-metrics-doc.js';
 import { familyTable, metricFamilies, type MetricFamily } from './support/metric-families.js';
 
 /**
@@ -195,7 +200,7 @@ describe('fault → probe → Prometheus → Alertmanager → remediation → re
       ],
       [
         'Probe daemon (`/metrics`: scheduled probes, collectors, self-metrics)',
-        'With the checksum and readiness collectors on; the GPU collector’s `nvidia_smi_*` series (named as nvidia_gpu_exporter names them) appear on machines with `nvidia-smi`.',
+        'With the checksum and readiness collectors on; the GPU collector’s series (its `nvidia_smi_*` ones named as nvidia_gpu_exporter names them) are in the GPU section below.',
         metricFamilies(await text(`${daemon.url}/metrics`)).filter(standard),
       ],
       [
@@ -208,6 +213,8 @@ describe('fault → probe → Prometheus → Alertmanager → remediation → re
         '',
         metricFamilies(await text(`${remediation.url}/metrics`)).filter(standard),
       ],
+      // The loop has no GPU: stand-in nvidia-smi scripts (test/support/gpu-metrics-doc.ts).
+      [GPU_SECTION_TITLE, GPU_SECTION_NOTE, await gpuMetricFamilies()],
     ];
     const doc = [
       '# Metric reference',
