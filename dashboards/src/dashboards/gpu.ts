@@ -19,6 +19,7 @@ import {
 } from '../panels.js';
 import { byVariable, series } from '../promql.js';
 import { durationSeconds, type DashboardSettings } from '../settings.js';
+import { gpuHealth } from './gpu-health.js';
 
 /** Legend of a per-GPU series. */
 const PER_GPU = '{{node}} GPU {{index}}';
@@ -29,12 +30,14 @@ export function gpuResources(s: DashboardSettings): DashboardSpec {
     title: 'Layerwatch / GPU and resources (layer 8)',
     description:
       'Layer 8: utilisation, memory, temperature and power of every GPU per node, from the ' +
-      'GPU collector, and allocation and cost from the exporters.',
+      'GPU collector; its health (ECC, reset-pending rows, XIDs, clock event reasons, PCIe); ' +
+      'and allocation and cost from the exporters.',
     tags: ['layer-8', 'gpu'],
     variables: ['node'],
     panels: [
       ...utilization(s),
       ...memoryHeatAndPower(s),
+      ...gpuHealth(s),
       ...allocationAndCost(s),
       ...collectorAndInventory(s),
     ],

@@ -170,6 +170,44 @@ function sharedChecks(): Check[] {
   ];
 }
 
+/** The health pass beside utilisation: lost GPUs, new uncorrectable ECC errors, resets due. */
+function gpuHealthChecks(): Check[] {
+  const gpu = THRESHOLDS.gpu;
+  const none = (what: string) => (v: number) => (v === 0 ? 'none' : `${v} ${what}`);
+  const reset = ['remapped_rows_failure', 'remapped_rows_pending', 'retired_pages_pending']
+    .map((m) => `(nvidia_smi_${m}${sel(gpu)} == 1)`)
+    .join(' or ');
+  return [
+    {
+      key: 'gpu-unreadable',
+      label: 'GPUs nvidia-smi cannot read',
+      query: `count(nvidia_smi_gpu_readable${sel(gpu)} == 0) or vector(0)`,
+      pick: single,
+      target: '0',
+      format: none('lost'),
+      evaluate: atMost(0),
+    },
+    {
+      key: 'gpu-ecc',
+      label: 'Uncorrectable ECC errors (1 h)',
+      query: `sum(increase(nvidia_smi_ecc_errors_uncorrected_volatile_total${sel(gpu)}[1h])) or vector(0)`,
+      pick: single,
+      target: '0',
+      format: (v) => (v === 0 ? 'none' : String(Math.round(v))),
+      evaluate: atMost(0),
+    },
+    {
+      key: 'gpu-reset',
+      label: 'GPUs waiting for a reset',
+      query: `count(${reset}) or vector(0)`,
+      pick: single,
+      target: '0',
+      format: none('to reset'),
+      evaluate: (v) => (v > 0 ? 'warning' : 'ok'),
+    },
+  ];
+}
+
 function gpuRow(): LayerRow {
   const { gpuSaturatedRatio, gpuIdleRatio } = THRESHOLDS;
   return {
@@ -185,6 +223,7 @@ function gpuRow(): LayerRow {
         format: (v) => formatPercent(v, 0),
         evaluate: (v) => (v > gpuSaturatedRatio ? 'critical' : v < gpuIdleRatio ? 'warning' : 'ok'),
       },
+      ...gpuHealthChecks(),
       {
         key: 'gpu-collector',
         label: 'GPU collector',

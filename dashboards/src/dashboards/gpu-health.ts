@@ -1,0 +1,121 @@
+/**
+ * The GPU dashboard's health row: what pages before a GPU dies, from the health pass
+ * (`nvidia-smi -q -x`) and the kernel log's XIDs: ECC errors, rows to remap and pages to
+ * retire, clock event reasons, XIDs, the PCIe link and whether nvidia-smi can read the GPU.
+ */
+import {
+  flag,
+  instant,
+  statePanel,
+  statPanel,
+  timeseriesPanel,
+  type PanelBuilder,
+} from '../panels.js';
+import { byVariable, increase, orZero, series, sumBy } from '../promql.js';
+import type { DashboardSettings } from '../settings.js';
+
+const PER_GPU = '{{node}} GPU {{index}}';
+
+/** A GPU whose rows or pages wait for a reset, or whose row remapping failed. */
+const NEEDS_RESET = ['remapped_rows_failure', 'remapped_rows_pending', 'retired_pages_pending'];
+
+export function gpuHealth(s: DashboardSettings): PanelBuilder[] {
+  const gpu = [s.gpu, byVariable('node')] as const;
+  const needsReset = NEEDS_RESET.map((m) => `(${series(`nvidia_smi_${m}`, ...gpu)} == 1)`);
+  return [
+    statPanel(s, {
+      title: 'GPUs nvidia-smi cannot read',
+      description:
+        'GPUs the driver lost (fallen off the bus, no device handle, ERR! values): 0 is healthy. Their other series stop, never read 0.',
+      unit: 'none',
+      queries: [instant(orZero(`count(${series('nvidia_smi_gpu_readable', ...gpu)} == 0)`))],
+      alerts: ['LayerwatchGpuUnreadable', 'LayerwatchGpuXidFatal'],
+      thresholds: { base: 'green', steps: [{ value: 1, color: 'red' }] },
+      span: 12,
+    }),
+    statPanel(s, {
+      title: 'GPUs waiting for a reset',
+      description:
+        'GPUs with rows to remap or pages to retire at the next reset, or whose row remapping failed: drain, then reset.',
+      unit: 'none',
+      queries: [instant(orZero(`count(${needsReset.join(' or ')})`))],
+      alerts: ['LayerwatchGpuNeedsReset'],
+      thresholds: { base: 'green', steps: [{ value: 1, color: 'red' }] },
+      span: 12,
+    }),
+    timeseriesPanel(s, {
+      title: 'Uncorrectable ECC errors',
+      description:
+        'New uncorrectable ECC errors per GPU and location (SRAM, DRAM) since the last reset: any is a page.',
+      unit: 'short',
+      queries: [
+        {
+          expr: orZero(
+            sumBy(
+              ['node', 'index', 'location'],
+              increase('nvidia_smi_ecc_errors_uncorrected_volatile_total', ...gpu),
+            ),
+          ),
+          legend: `${PER_GPU} {{location}}`,
+        },
+      ],
+      alerts: ['LayerwatchGpuEccUncorrectableErrors'],
+      min: 0,
+      span: 12,
+    }),
+    timeseriesPanel(s, {
+      title: 'XID errors',
+      description:
+        'XIDs the driver logged per node and code (from the kernel log): 79 and 95 mean a lost GPU, 48/63/64/74/94 a reset, 13/31/43 an application fault.',
+      unit: 'short',
+      queries: [
+        {
+          expr: orZero(sumBy(['node', 'xid'], increase('nvidia_smi_xid_errors_total', ...gpu))),
+          legend: '{{node}} XID {{xid}}',
+        },
+      ],
+      alerts: [
+        'LayerwatchGpuXidFatal',
+        'LayerwatchGpuXidNeedsReset',
+        'LayerwatchGpuXidApplication',
+      ],
+      min: 0,
+      span: 12,
+    }),
+    statePanel(s, {
+      title: 'Clock event reasons',
+      description:
+        'Why each GPU runs below its top clock, over time: hardware thermal or power-brake slowdowns page; idle and software caps are expected.',
+      unit: 'none',
+      queries: [
+        {
+          expr: `${series('nvidia_smi_clocks_event_reason_active', ...gpu)} == 1`,
+          legend: `${PER_GPU} {{reason}}`,
+        },
+      ],
+      alerts: ['LayerwatchGpuHardwareSlowdown'],
+      ...flag({ 1: ['active', 'orange'] }),
+      span: 12,
+    }),
+    timeseriesPanel(s, {
+      title: 'PCIe link against its maximum',
+      description:
+        'Current PCIe link width and generation of each GPU as a share of its maximum: below 1 the link trained down (an idle GPU lowers its generation to save power).',
+      unit: 'percentunit',
+      queries: [
+        {
+          expr: `${series('nvidia_smi_pcie_link_width_current', ...gpu)}\n/\n${series('nvidia_smi_pcie_link_width_max', ...gpu)}`,
+          legend: `width ${PER_GPU}`,
+        },
+        {
+          expr: `${series('nvidia_smi_pcie_link_gen_current', ...gpu)}\n/\n${series('nvidia_smi_pcie_link_gen_max', ...gpu)}`,
+          legend: `generation ${PER_GPU}`,
+        },
+      ],
+      alerts: ['LayerwatchGpuPcieLinkDegraded'],
+      min: 0,
+      max: 1,
+      span: 12,
+    }),
+  ];
+}
