@@ -20,7 +20,16 @@ const PER_GPU = '{{node}} GPU {{index}}';
 const NEEDS_RESET = ['remapped_rows_failure', 'remapped_rows_pending', 'retired_pages_pending'];
 
 export function gpuHealth(s: DashboardSettings): PanelBuilder[] {
-  const gpu = [s.gpu, byVariable('node')] as const;
+  return [...lostAndResetDue(s), ...errors(s), ...slowdownsAndLink(s)];
+}
+
+function gpusOfNodes(s: DashboardSettings): readonly [string, string] {
+  return [s.gpu, byVariable('node')];
+}
+
+/** Counts that are 0 on a healthy node: GPUs lost, GPUs due a reset. */
+function lostAndResetDue(s: DashboardSettings): PanelBuilder[] {
+  const gpu = gpusOfNodes(s);
   const needsReset = NEEDS_RESET.map((m) => `(${series(`nvidia_smi_${m}`, ...gpu)} == 1)`);
   return [
     statPanel(s, {
@@ -43,6 +52,13 @@ export function gpuHealth(s: DashboardSettings): PanelBuilder[] {
       thresholds: { base: 'green', steps: [{ value: 1, color: 'red' }] },
       span: 12,
     }),
+  ];
+}
+
+/** New uncorrectable ECC errors and XIDs: each one is a page. */
+function errors(s: DashboardSettings): PanelBuilder[] {
+  const gpu = gpusOfNodes(s);
+  return [
     timeseriesPanel(s, {
       title: 'Uncorrectable ECC errors',
       description:
@@ -82,6 +98,13 @@ export function gpuHealth(s: DashboardSettings): PanelBuilder[] {
       min: 0,
       span: 12,
     }),
+  ];
+}
+
+/** Why clocks are held down, and whether the PCIe link trained down. */
+function slowdownsAndLink(s: DashboardSettings): PanelBuilder[] {
+  const gpu = gpusOfNodes(s);
+  return [
     statePanel(s, {
       title: 'Clock event reasons',
       description:
