@@ -1,15 +1,15 @@
 import React from 'react';
 import { Alert, Button, LoadingPlaceholder } from '@grafana/ui';
 import { NoAnswerError } from '../api/http';
+import type { Loaded } from '../hooks/useLoader';
 import { testIds } from '../testIds';
 
 interface Props {
-  loading: boolean;
-  error?: Error;
-  empty: boolean;
-  emptyText: string;
-  hasData: boolean;
-  onRetry: () => void;
+  /** The page's load: its error, whether it runs, whether data came, and Retry. */
+  loaded: Loaded<unknown>;
+  /** Data came, with nothing in it: `emptyText` instead of the children. @default false */
+  empty?: boolean;
+  emptyText?: string;
   children: React.ReactNode;
 }
 
@@ -32,7 +32,9 @@ function ErrorBox({ error, onRetry }: { error: Error; onRetry: () => void }) {
 }
 
 /** Loading, error and empty states, the same on every page; data stays visible on a failed refresh. */
-export function PageState({ loading, error, empty, emptyText, hasData, onRetry, children }: Props) {
+export function PageState({ loaded, empty = false, emptyText, children }: Props) {
+  const { loading, error, reload: onRetry } = loaded;
+  const hasData = Boolean(loaded.data);
   return (
     <>
       {error && <ErrorBox error={error} onRetry={onRetry} />}

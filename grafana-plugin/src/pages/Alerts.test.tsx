@@ -4,10 +4,11 @@ import userEvent from '@testing-library/user-event';
 import { setBackendSrv } from '@grafana/runtime';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NO_ANSWER, standInBackend, type Answer, type Call } from '../test-backend';
+import { rollbackAction } from '../test-fixtures';
 import { pastDeadline, renderPage } from '../test-render';
 import { asRole } from '../test-user';
 import { testIds } from '../testIds';
-import type { ActionInfo, AmAlert } from '../types';
+import type { AmAlert } from '../types';
 import { Alerts } from './Alerts';
 
 const probeDown: AmAlert = {
@@ -23,18 +24,7 @@ const probeDown: AmAlert = {
   status: { state: 'active', silencedBy: [], inhibitedBy: [] },
 };
 
-const rollback: ActionInfo = {
-  name: 'rollback-evolution',
-  title: 'Roll back evolution',
-  description: 'POST /api/evolution/rollback on layer 7',
-  kind: 'http',
-  destructive: true,
-  requiresConfirmation: true,
-  roles: ['operator', 'admin'],
-  cooldownSeconds: 60,
-  paramsSchema: { type: 'object', properties: {} },
-  allowed: true,
-};
+const rollback = rollbackAction({ type: 'object', properties: {} });
 
 /** Alertmanager's and the remediation API's answers, by which of the two was asked. */
 function backends(alertmanager: Answer, remediation: Answer) {

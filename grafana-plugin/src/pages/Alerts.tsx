@@ -1,9 +1,11 @@
 import React from 'react';
-import { Alert, Badge, Button, Stack, Text } from '@grafana/ui';
+import { Alert, Badge } from '@grafana/ui';
 import { listAlerts } from '../api/alertmanager';
 import { listActions } from '../api/remediation';
 import { useSettings } from '../components/AppContext';
+import { PageHeader } from '../components/PageHeader';
 import { PageState } from '../components/PageState';
+import { priorityColor } from '../components/StateBadge';
 import { AlertItem } from '../components/alerts/AlertItem';
 import { useLoader } from '../hooks/useLoader';
 import { testIds } from '../testIds';
@@ -52,33 +54,15 @@ export function Alerts() {
   const groups = loaded.data ? groupByPriority(loaded.data.alerts) : [];
   return (
     <div data-testid={testIds.alerts.container}>
-      <Stack justifyContent="space-between" alignItems="center">
-        <Text element="p" color="secondary">
-          Firing alerts from Alertmanager, by priority. Open one for its runbook and actions.
-        </Text>
-        <Button
-          icon="sync"
-          variant="secondary"
-          size="sm"
-          onClick={loaded.reload}
-          disabled={loaded.loading}
-        >
-          Refresh
-        </Button>
-      </Stack>
+      <PageHeader loaded={loaded}>
+        Firing alerts from Alertmanager, by priority. Open one for its runbook and actions.
+      </PageHeader>
       {loaded.data?.actionsError && (
         <Alert title="Remediation actions unavailable" severity="warning">
           {loaded.data.actionsError.message}
         </Alert>
       )}
-      <PageState
-        loading={loaded.loading}
-        error={loaded.error}
-        hasData={!!loaded.data}
-        empty={groups.length === 0}
-        emptyText="No alert is firing."
-        onRetry={loaded.reload}
-      >
+      <PageState loaded={loaded} empty={groups.length === 0} emptyText="No alert is firing.">
         {groups.map((g) => (
           <section
             key={g.priority}
@@ -87,10 +71,7 @@ export function Alerts() {
           >
             <h3>
               {g.priority}{' '}
-              <Badge
-                color={g.priority === 'P0' ? 'red' : g.priority === 'P1' ? 'orange' : 'blue'}
-                text={`${g.alerts.length} firing`}
-              />
+              <Badge color={priorityColor(g.priority)} text={`${g.alerts.length} firing`} />
             </h3>
             {g.alerts.map((a) => (
               <AlertItem

@@ -42,14 +42,7 @@ export function Audit() {
           setFilters(draft);
         }}
       />
-      <PageState
-        loading={loaded.loading}
-        error={loaded.error}
-        hasData={!!loaded.data}
-        empty={records.length === 0}
-        emptyText="No audit record matches."
-        onRetry={loaded.reload}
-      >
+      <PageState loaded={loaded} empty={records.length === 0} emptyText="No audit record matches.">
         <AuditTable records={records} />
         {more.error && (
           <Alert title="Could not load more" severity="error">

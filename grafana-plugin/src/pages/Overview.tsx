@@ -1,11 +1,13 @@
 import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Button, Stack, Text, useStyles2 } from '@grafana/ui';
+import { useStyles2 } from '@grafana/ui';
 import { instantQuery, prometheusDatasource } from '../api/prometheus';
 import { useSettings } from '../components/AppContext';
+import { PageHeader } from '../components/PageHeader';
 import { PageState } from '../components/PageState';
 import { StateBadge } from '../components/StateBadge';
+import { TableHead } from '../components/TableHead';
 import { useLoader } from '../hooks/useLoader';
 import {
   allChecks,
@@ -53,28 +55,10 @@ export function Overview() {
 
   return (
     <div data-testid={testIds.overview.container}>
-      <Stack justifyContent="space-between" alignItems="center">
-        <Text element="p" color="secondary">
-          Each layer against the runbook's thresholds, from Prometheus, every {refreshMs / 1000} s.
-        </Text>
-        <Button
-          icon="sync"
-          variant="secondary"
-          size="sm"
-          onClick={loaded.reload}
-          disabled={loaded.loading}
-        >
-          Refresh
-        </Button>
-      </Stack>
-      <PageState
-        loading={loaded.loading}
-        error={loaded.error}
-        hasData={!!loaded.data}
-        empty={false}
-        emptyText=""
-        onRetry={loaded.reload}
-      >
+      <PageHeader loaded={loaded}>
+        Each layer against the runbook's thresholds, from Prometheus, every {refreshMs / 1000} s.
+      </PageHeader>
+      <PageState loaded={loaded}>
         <div className={styles.grid}>
           {rows.map((row) => (
             <LayerCard key={row.layer} row={row} results={loaded.data!} />
@@ -126,14 +110,7 @@ function LayerCard({ row, results }: { row: LayerRow; results: Results }) {
         </div>
       )}
       <table className={styles.table}>
-        <thead>
-          <tr>
-            <th scope="col">Threshold</th>
-            <th scope="col">Now</th>
-            <th scope="col">Target</th>
-            <th scope="col">State</th>
-          </tr>
-        </thead>
+        <TableHead headings={['Threshold', 'Now', 'Target', 'State']} />
         <tbody>
           {checks.map(({ check, state: s, value, error }) => (
             <tr

@@ -5,6 +5,8 @@ import { Badge, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import { listPages } from '../api/remediation';
 import { useSettings } from '../components/AppContext';
 import { PageState } from '../components/PageState';
+import { priorityColor } from '../components/StateBadge';
+import { TableHead } from '../components/TableHead';
 import { useLoader } from '../hooks/useLoader';
 import { testIds } from '../testIds';
 
@@ -13,6 +15,18 @@ const FILTERS = [
   { label: 'Firing', value: 'firing' as const },
   { label: 'Resolved', value: 'resolved' as const },
   { label: 'All', value: 'all' as const },
+];
+
+const HEADINGS = [
+  'Priority',
+  'Alert',
+  'Layer',
+  'Status',
+  'Started',
+  'Received',
+  'Deliveries',
+  'Receiver',
+  'Summary',
 ];
 
 /** The on-call inbox: what the remediation service received from Alertmanager's webhook. */
@@ -35,35 +49,14 @@ export function Pages() {
         aria-label="Page status"
       />
       <PageState
-        loading={loaded.loading}
-        error={loaded.error}
-        hasData={!!loaded.data}
+        loaded={loaded}
         empty={pages.length === 0}
         emptyText={
           filter === 'firing' ? 'No page is firing: the inbox is clear.' : 'No page received.'
         }
-        onRetry={loaded.reload}
       >
         <table className={styles.table}>
-          <thead>
-            <tr>
-              {[
-                'Priority',
-                'Alert',
-                'Layer',
-                'Status',
-                'Started',
-                'Received',
-                'Deliveries',
-                'Receiver',
-                'Summary',
-              ].map((h) => (
-                <th key={h} scope="col">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead headings={HEADINGS} />
           <tbody>
             {pages.map((p) => (
               <tr
@@ -73,10 +66,7 @@ export function Pages() {
                 data-status={p.status}
               >
                 <td>
-                  <Badge
-                    color={p.priority === 'P0' ? 'red' : p.priority === 'P1' ? 'orange' : 'blue'}
-                    text={p.priority}
-                  />
+                  <Badge color={priorityColor(p.priority)} text={p.priority} />
                 </td>
                 <td>{p.alertname}</td>
                 <td>{p.layer ?? '–'}</td>

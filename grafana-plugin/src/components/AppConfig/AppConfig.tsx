@@ -13,21 +13,48 @@ interface FieldsProps {
   set: (change: Partial<ConfigForm>) => void;
 }
 
+/** A URL or a UID: one text setting, stored trimmed. */
+function TextField({
+  form,
+  set,
+  name,
+  label,
+  description,
+  id,
+}: FieldsProps & {
+  name: 'remediationUrl' | 'alertmanagerUrl' | 'prometheusUid';
+  label: string;
+  description?: string;
+  id: string;
+}) {
+  const onChange = (value: string) => {
+    const change: Partial<ConfigForm> = {};
+    change[name] = value.trim();
+    set(change);
+  };
+  return (
+    <Field label={label} description={description} htmlFor={id}>
+      <Input
+        id={id}
+        data-testid={testIds.config[name]}
+        value={form[name]}
+        onChange={(e) => onChange(e.currentTarget.value)}
+      />
+    </Field>
+  );
+}
+
 function RemediationFields({ form, set }: FieldsProps) {
   return (
     <FieldSet label="Remediation API">
-      <Field
+      <TextField
+        form={form}
+        set={set}
+        name="remediationUrl"
         label="URL"
         description="Reached only through the plugin proxy route."
-        htmlFor="lw-remediation-url"
-      >
-        <Input
-          id="lw-remediation-url"
-          data-testid={testIds.config.remediationUrl}
-          value={form.remediationUrl}
-          onChange={(e) => set({ remediationUrl: e.currentTarget.value.trim() })}
-        />
-      </Field>
+        id="lw-remediation-url"
+      />
       <Field
         label="Token"
         description="Stored encrypted in secureJsonData; the proxy adds it as a bearer token."
@@ -49,22 +76,20 @@ function RemediationFields({ form, set }: FieldsProps) {
 function AlertingFields({ form, set }: FieldsProps) {
   return (
     <FieldSet label="Alerting and metrics">
-      <Field label="Alertmanager URL" htmlFor="lw-alertmanager-url">
-        <Input
-          id="lw-alertmanager-url"
-          data-testid={testIds.config.alertmanagerUrl}
-          value={form.alertmanagerUrl}
-          onChange={(e) => set({ alertmanagerUrl: e.currentTarget.value.trim() })}
-        />
-      </Field>
-      <Field label="Prometheus data source UID" htmlFor="lw-prometheus-uid">
-        <Input
-          id="lw-prometheus-uid"
-          data-testid={testIds.config.prometheusUid}
-          value={form.prometheusUid}
-          onChange={(e) => set({ prometheusUid: e.currentTarget.value.trim() })}
-        />
-      </Field>
+      <TextField
+        form={form}
+        set={set}
+        name="alertmanagerUrl"
+        label="Alertmanager URL"
+        id="lw-alertmanager-url"
+      />
+      <TextField
+        form={form}
+        set={set}
+        name="prometheusUid"
+        label="Prometheus data source UID"
+        id="lw-prometheus-uid"
+      />
       <Field label="Refresh every (seconds)" htmlFor="lw-refresh">
         <Input
           id="lw-refresh"

@@ -3,24 +3,16 @@ import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { setBackendSrv } from '@grafana/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
-import { standInBackend } from '../../test-backend';
+import { standInBackend, type Answer, type Call } from '../../test-backend';
+import { rollbackAction } from '../../test-fixtures';
 import { asRole } from '../../test-user';
 import { testIds } from '../../testIds';
-import type { ActionInfo } from '../../types';
 import { ActionButton } from './ActionButton';
 
-const rollback: ActionInfo = {
-  name: 'rollback-evolution',
-  title: 'Roll back evolution',
-  description: 'POST /api/evolution/rollback on layer 7',
-  kind: 'http',
-  destructive: true,
-  requiresConfirmation: true,
-  roles: ['operator', 'admin'],
-  cooldownSeconds: 60,
-  paramsSchema: { type: 'object', properties: { generation: { type: 'integer', minimum: 0 } } },
-  allowed: true,
-};
+const rollback = rollbackAction({
+  type: 'object',
+  properties: { generation: { type: 'integer', minimum: 0 } },
+});
 
 const plan = {
   action: 'rollback-evolution',
@@ -36,6 +28,15 @@ const plan = {
 };
 
 afterEach(() => asRole('Viewer'));
+
+/** The remediation API stand-in: `plan` for the dry run, `execution` for the run itself. */
+function planThenExecution(execution: Answer): Call[] {
+  const { srv, calls } = standInBackend((call) =>
+    call.url.endsWith('/dry-run') ? { status: 200, data: plan } : execution,
+  );
+  setBackendSrv(srv);
+  return calls;
+}
 
 /** Grafana's Button keeps a disabled button focusable (aria-disabled) when it has a tooltip. */
 function expectDisabled(button: HTMLElement) {
@@ -76,21 +77,16 @@ describe('ActionButton disabled (remediation API stand-in)', () => {
 describe('ActionButton runs (remediation API stand-in)', () => {
   it('shows the dry-run, asks for the target name, then runs with the confirmation token and an idempotency key', async () => {
     asRole('Editor');
-    const { srv, calls } = standInBackend((call) =>
-      call.url.endsWith('/dry-run')
-        ? { status: 200, data: plan }
-        : {
-            status: 200,
-            data: {
-              executionId: 'e1',
-              status: 'succeeded',
-              result: { generation: 4 },
-              auditId: 'a2',
-              replayed: false,
-            },
-          },
-    );
-    setBackendSrv(srv);
+    const calls = planThenExecution({
+      status: 200,
+      data: {
+        executionId: 'e1',
+        status: 'succeeded',
+        result: { generation: 4 },
+        auditId: 'a2',
+        replayed: false,
+      },
+    });
     const user = userEvent.setup();
     render(<ActionButton action={rollback} context={{ layer: '7' }} />);
     await user.click(screen.getByTestId(testIds.action.button('rollback-evolution')));
@@ -117,19 +113,14 @@ describe('ActionButton runs (remediation API stand-in)', () => {
 
   it("shows the API's refusal to the user (cooldown)", async () => {
     asRole('Editor');
-    const { srv } = standInBackend((call) =>
-      call.url.endsWith('/dry-run')
-        ? { status: 200, data: plan }
-        : {
-            status: 409,
-            data: {
-              error: 'rollback-evolution ran 10 s ago; its cooldown is 60 s',
-              reason: 'cooldown',
-              retryAfterSeconds: 50,
-            },
-          },
-    );
-    setBackendSrv(srv);
+    planThenExecution({
+      status: 409,
+      data: {
+        error: 'rollback-evolution ran 10 s ago; its cooldown is 60 s',
+        reason: 'cooldown',
+        retryAfterSeconds: 50,
+      },
+    });
     const user = userEvent.setup();
     render(<ActionButton action={rollback} context={{}} />);
     await user.click(screen.getByTestId(testIds.action.button('rollback-evolution')));

@@ -3,6 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import { testIds } from '../../testIds';
+import { TableHead } from '../TableHead';
 import type { DryRunResult } from '../../types';
 
 function show(v: unknown): string {
@@ -22,14 +23,7 @@ export function PlanView({ plan }: { plan: DryRunResult }) {
       {plan.plan.changes.length > 0 && (
         <table className={styles.table}>
           <caption className={styles.caption}>Changes</caption>
-          <thead>
-            <tr>
-              <th scope="col">What</th>
-              <th scope="col">Target</th>
-              <th scope="col">From</th>
-              <th scope="col">To</th>
-            </tr>
-          </thead>
+          <TableHead headings={['What', 'Target', 'From', 'To']} />
           <tbody>
             {plan.plan.changes.map((c, i) => (
               <tr key={i}>

@@ -43,16 +43,15 @@ function AcknowledgeButton({
   );
 }
 
-/** The alert's actions as the remediation API offers them; one it does not offer says so. */
-export function AlertActions({
-  alert,
-  actions,
-  onChanged,
-}: {
+/** An alert, the actions the remediation API offers, and what to do once one ran. */
+export interface AlertProps {
   alert: AmAlert;
   actions?: ActionInfo[];
   onChanged: () => void;
-}) {
+}
+
+/** The alert's actions as the remediation API offers them; one it does not offer says so. */
+export function AlertActions({ alert, actions, onChanged }: AlertProps) {
   const names = alertActions(alert);
   const byName = new Map((actions ?? []).map((a) => [a.name, a]));
   const silence = names.includes('silence') ? byName.get('silence') : undefined;

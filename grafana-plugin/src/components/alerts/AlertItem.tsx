@@ -3,9 +3,9 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, useStyles2 } from '@grafana/ui';
 import { testIds } from '../../testIds';
-import type { ActionInfo, AmAlert } from '../../types';
+import type { AmAlert } from '../../types';
 import { Runbook } from '../Runbook';
-import { AlertActions } from './AlertActions';
+import { AlertActions, type AlertProps } from './AlertActions';
 
 /** The alert's one line: name, layer, severity, acknowledged, summary, since when. */
 function AlertSummary({ alert }: { alert: AmAlert }) {
@@ -28,15 +28,7 @@ function AlertSummary({ alert }: { alert: AmAlert }) {
 }
 
 /** One firing alert; opened, its description, actions and runbook. */
-export function AlertItem({
-  alert,
-  actions,
-  onChanged,
-}: {
-  alert: AmAlert;
-  actions?: ActionInfo[];
-  onChanged: () => void;
-}) {
+export function AlertItem({ alert, actions, onChanged }: AlertProps) {
   const styles = useStyles2(getStyles);
   const [open, setOpen] = useState(false);
   const detailsId = `lw-alert-details-${alert.fingerprint}`;

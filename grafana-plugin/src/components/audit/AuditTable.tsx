@@ -4,6 +4,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, useStyles2 } from '@grafana/ui';
 import { testIds } from '../../testIds';
 import type { AuditRecord } from '../../types';
+import { TableHead } from '../TableHead';
 
 const HEADERS = [
   '#',
@@ -55,15 +56,7 @@ export function AuditTable({ records }: { records: AuditRecord[] }) {
   const styles = useStyles2(getStyles);
   return (
     <table className={styles.table}>
-      <thead>
-        <tr>
-          {HEADERS.map((h) => (
-            <th key={h} scope="col">
-              {h}
-            </th>
-          ))}
-        </tr>
-      </thead>
+      <TableHead headings={HEADERS} />
       <tbody>
         {records.map((r) => (
           <AuditRow key={r.id} record={r} />
