@@ -21,7 +21,7 @@ export const GPU_SECTION_NOTE =
  * The GPU collector's families, from the real collectors on stand-in nvidia-smi scripts:
  * the CSV pass on two-gpus.csv and not-available.csv, the health pass on health-faults.xml,
  * health-throttle-reasons.xml (retired pages) and health-unreadable.xml (the `reason`
- * label), with kern.log as the kernel log.
+ * label), with kern.log as the kernel log and nvlink-status.txt / nvlink-errors.txt.
  */
 export async function gpuMetricFamilies(): Promise<MetricFamily[]> {
   const dir = await mkdtemp(join(tmpdir(), 'layerwatch-gpu-doc-'));
@@ -51,7 +51,14 @@ export async function gpuMetricFamilies(): Promise<MetricFamily[]> {
       'health-throttle-reasons.xml',
       'health-unreadable.xml',
     ]) {
-      const fake = await writeFakeNvidiaSmi(dir, { kind: 'print', file: join(ownFixtures, xml) });
+      const fake = await writeFakeNvidiaSmi(dir, {
+        kind: 'driver',
+        help: join(ownFixtures, 'help-query-gpu.txt'),
+        csv: join(ownFixtures, 'two-gpus.csv'),
+        xml: join(ownFixtures, xml),
+        nvlinkStatus: join(ownFixtures, 'nvlink-status.txt'),
+        nvlinkErrors: join(ownFixtures, 'nvlink-errors.txt'),
+      });
       const settings = {
         nvidia_smi_path: fake.path,
         health_interval: 60_000,

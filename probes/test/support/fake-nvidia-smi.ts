@@ -20,6 +20,7 @@ export type FakeBehaviour =
     }
   /**
    * Answers as a driver does, by mode: `--help-query-gpu` prints `help`, `-q` prints `xml`,
+   * `nvlink -s` / `nvlink -e` print `nvlinkStatus` / `nvlinkErrors` (or exit 1 without),
    * `--query-gpu=…` prints `csv`, unless the query names a field in `rejects`: then it
    * says `Field "<name>" is not a valid field to query.` and exits 2, as nvidia-smi does.
    */
@@ -28,6 +29,8 @@ export type FakeBehaviour =
       readonly help: string;
       readonly csv: string;
       readonly xml?: string;
+      readonly nvlinkStatus?: string;
+      readonly nvlinkErrors?: string;
       readonly rejects?: readonly string[];
     }
   /** Prints the start of a header, starts a `sleep 60` child (pid in `<dir>/sleep.pid`), waits. */
@@ -102,6 +105,7 @@ function driverScript(driver: Extract<FakeBehaviour, { kind: 'driver' }>): strin
     'case "$1" in',
     `--help-query-gpu) cat ${sh(driver.help)} ;;`,
     `-q) cat ${sh(driver.xml ?? '/dev/null')} ;;`,
+    `nvlink) case "$2" in -s) ${printOr(driver.nvlinkStatus)} ;; *) ${printOr(driver.nvlinkErrors)} ;; esac ;;`,
     '--query-gpu=*)',
     '  case ",${1#--query-gpu=}," in',
     ...rejections,
@@ -110,6 +114,13 @@ function driverScript(driver: Extract<FakeBehaviour, { kind: 'driver' }>): strin
     '*) printf \'unknown mode %s\\n\' "$1"; exit 1 ;;',
     'esac',
   ].join('\n');
+}
+
+/** `cat FILE`, or what a driver without that mode does. */
+function printOr(file: string | undefined): string {
+  return file === undefined
+    ? "echo 'Invalid combination of input arguments.'; exit 1"
+    : `cat ${sh(file)}`;
 }
 
 /** Single-quotes a string for sh. */

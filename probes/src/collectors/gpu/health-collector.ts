@@ -8,9 +8,11 @@ import {
   type GpuIdentity,
   writeGpuHealthSeries,
   writeHealthPassSeries,
+  writeNvlinkSeries,
   writeXidSeries,
 } from './health-series.js';
 import { parseNvidiaSmiXml } from './health-xml.js';
+import { type NvlinkGpu, readNvlink } from './nvlink.js';
 import { onceLog } from './once-log.js';
 import { runNvidiaSmi } from './run-nvidia-smi.js';
 import type { NodeLabels } from './series.js';
@@ -36,6 +38,7 @@ export function createGpuHealthCollector(settings: HealthPassSettings, logger: L
   /** Every GPU any run listed, by bus id: a GPU later lost keeps its uuid and index. */
   const known = new Map<string, GpuIdentity>();
   let lastGood: readonly GpuHealth[] = [];
+  let lastNvlink: readonly NvlinkGpu[] = [];
   let lastSuccessSeconds: number | undefined;
 
   const readGpus = async (signal: AbortSignal): Promise<{ up: boolean; gpus: GpuHealth[] }> => {
@@ -80,11 +83,18 @@ export function createGpuHealthCollector(settings: HealthPassSettings, logger: L
     const identified = gpus.map((gpu) => identify(gpu, known));
     if (up) {
       lastGood = identified;
+      lastNvlink = await readNvlink(path, signal, settings.health_timeout);
       lastSuccessSeconds = Date.now() / 1000;
     }
     const durationSeconds = (performance.now() - started) / 1000;
     writeHealthPassSeries({ up, durationSeconds, lastSuccessSeconds }, node, metrics);
     writeGpuHealthSeries(identified, node, metrics);
+    const lost = new Set(identified.filter((gpu) => gpu.unreadable).map((gpu) => gpu.uuid));
+    writeNvlinkSeries(
+      lastNvlink.filter((gpu) => !lost.has(gpu.uuid)),
+      node,
+      metrics,
+    );
     const identifyBus = (busId: string): GpuIdentity => known.get(busId) ?? { uuid: '', index: '' };
     writeXidSeries(
       {

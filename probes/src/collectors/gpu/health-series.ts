@@ -1,5 +1,6 @@
 import type { SampleSink } from '../../format/sample-sink.js';
 import type { GpuHealth } from './health-readings.js';
+import type { NvlinkGpu } from './nvlink.js';
 import { type NodeLabels, uuidLabel } from './series.js';
 import type { XidCount, XidEvent } from './xid.js';
 
@@ -48,6 +49,42 @@ export function writeGpuHealthSeries(
       const all = { ...labels, ...field.labels };
       if (field.type === 'counter') metrics.counter(field.metric, field.help, value, all);
       else metrics.gauge(field.metric, field.help, value, all);
+    }
+  }
+}
+
+/** Each NVLink of each GPU that has any: state, speed, error counters (`nvlink -s`, `-e`). */
+export function writeNvlinkSeries(
+  gpus: readonly NvlinkGpu[],
+  node: NodeLabels,
+  metrics: SampleSink,
+): void {
+  for (const gpu of gpus) {
+    const labels = gpuLabels(gpu, node);
+    for (const link of gpu.links) {
+      const linkLabels = { ...labels, link: link.link };
+      metrics.gauge(
+        'nvidia_smi_nvlink_link_active',
+        'Whether an NVLink of the GPU is up (1) or inactive (0).',
+        link.active ? 1 : 0,
+        linkLabels,
+      );
+      if (link.speedBytes !== undefined) {
+        metrics.gauge(
+          'nvidia_smi_nvlink_link_speed_bytes_per_second',
+          'The speed an active NVLink runs at, in bytes per second.',
+          link.speedBytes,
+          linkLabels,
+        );
+      }
+      for (const [type, count] of link.errors) {
+        metrics.counter(
+          'nvidia_smi_nvlink_errors_total',
+          'NVLink errors since the driver loaded, by type (replay, recovery, crc, …).',
+          count,
+          { ...linkLabels, type },
+        );
+      }
     }
   }
 }

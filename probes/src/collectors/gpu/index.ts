@@ -11,6 +11,7 @@ export { CLOCK_EVENT_REASONS, HEALTH_FIELDS, type HealthField } from './health-f
 export { canonicalBusId, isAbsentText, readXmlValue, unreadableReason } from './health-values.js';
 export { parseNvidiaSmiXml, type ParsedXml, type XmlGpu } from './health-xml.js';
 export { fileLog, journalctlLog, type KernelLog, kernelLog } from './kernel-log.js';
+export { type NvlinkGpu, type NvlinkLink, parseNvlink, readNvlink } from './nvlink.js';
 export { createGpuCollectors, resolveGpuPaths } from './passes.js';
 export { parseXidLine, type XidEvent, XidTally } from './xid.js';
 export { type GpuReading, type ParsedGpus, parseNvidiaSmiCsv } from './csv.js';
