@@ -4,7 +4,6 @@
  * retire, clock event reasons, XIDs, the PCIe link and whether nvidia-smi can read the GPU.
  */
 import {
-  flag,
   instant,
   statePanel,
   statPanel,
@@ -112,12 +111,12 @@ function slowdownsAndLink(s: DashboardSettings): PanelBuilder[] {
       unit: 'none',
       queries: [
         {
-          expr: `${series('nvidia_smi_clocks_event_reason_active', ...gpu)} == 1`,
+          expr: series('nvidia_smi_clocks_event_reason_active', ...gpu),
           legend: `${PER_GPU} {{reason}}`,
         },
       ],
       alerts: ['LayerwatchGpuHardwareSlowdown'],
-      ...flag({ 1: ['active', 'orange'] }),
+      mappings: { 0: ['not active', 'green'], 1: ['active', 'orange'] },
       span: 12,
     }),
     timeseriesPanel(s, {
