@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from '@layerwatch/sim';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDaemon, type RunningDaemon } from '../src/server/daemon.js';
+import type { RunningDaemon } from '../src/server/daemon.js';
+import { startTestDaemon } from './support/daemon.js';
 import { promtoolCheckMetrics } from './support/promtool.js';
 
 let sim: RunningSimulator;
@@ -60,13 +60,7 @@ function metricValue(exposition: string, series: string): number | undefined {
 beforeAll(async () => {
   sim = await startSimulator({ ports: { agent: 0, scheduler: 0, refinement: 0, evolution: 0 } });
   dir = await mkdtemp(join(tmpdir(), 'layerwatch-daemon-'));
-  configFile = join(dir, 'probes.yml');
-  await writeFile(configFile, configYaml(sim));
-  daemon = await startDaemon({
-    configFile,
-    listen: '127.0.0.1:0',
-    logger: pino({ level: 'silent' }),
-  });
+  ({ daemon, configFile } = await startTestDaemon(dir, configYaml(sim)));
 });
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpTarget, type HttpTarget } from './support/http-target.js';
-import { probeOnce, sampleValue, testModule } from './support/probe-module.js';
+import { probeOnce, sampleValue, samplesLike, testModule } from './support/probe-module.js';
 import {
   testCertificates,
   type TestCertificateFiles,
@@ -22,12 +22,15 @@ describe('http prober over real HTTP', () => {
   it('succeeds on 200 and writes blackbox_exporter series', async () => {
     const run = await probeOnce(http2xx, `${plain.url}/ok`);
     expect(run.outcome).toEqual({ success: true });
-    expect(sampleValue(run, 'probe_http_status_code')).toBe(200);
-    expect(sampleValue(run, 'probe_http_content_length')).toBe(35);
-    expect(sampleValue(run, 'probe_http_uncompressed_body_length')).toBe(35);
-    expect(sampleValue(run, 'probe_http_ssl')).toBe(0);
-    expect(sampleValue(run, 'probe_http_redirects')).toBe(0);
-    expect(sampleValue(run, 'probe_ip_protocol')).toBe(4);
+    const expected = {
+      probe_http_status_code: 200,
+      probe_http_content_length: 35,
+      probe_http_uncompressed_body_length: 35,
+      probe_http_ssl: 0,
+      probe_http_redirects: 0,
+      probe_ip_protocol: 4,
+    };
+    expect(samplesLike(run, expected)).toEqual(expected);
     for (const phase of ['resolve', 'connect', 'tls', 'processing', 'transfer']) {
       expect(sampleValue(run, 'probe_http_duration_seconds', { phase })).toBeGreaterThanOrEqual(0);
     }

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createReadinessCollector } from '../src/collectors/readiness/index.js';
 import { parseReadinessFile } from '../src/collectors/readiness/readiness-file.js';
 import type { Collector } from '../src/collectors/types.js';
-import { startDaemon } from '../src/server/daemon.js';
+import { startTestDaemon } from './support/daemon.js';
 import { promtoolCheckMetrics } from './support/promtool.js';
 
 let dir: string;
@@ -120,12 +120,10 @@ describe('readiness collector in the daemon', () => {
       join(dir, 'ops_readiness.json'),
       run('2026-11-23T12:00:00Z', 'fail', { consecutive_failures: 2 }),
     );
-    const configFile = join(dir, 'probes.yml');
-    await writeFile(
-      configFile,
+    const { daemon } = await startTestDaemon(
+      dir,
       'modules:\n  http_2xx:\n    prober: http\ncollectors:\n  readiness:\n    enabled: true\n    file: ops_readiness.json\n',
     );
-    const daemon = await startDaemon({ configFile, listen: '127.0.0.1:0', logger: silent });
     try {
       await daemon.collectNow();
       const text = await (await fetch(`${daemon.url}/metrics`)).text();

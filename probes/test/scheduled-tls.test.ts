@@ -1,8 +1,7 @@
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pino } from 'pino';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startDaemon, type RunningDaemon } from '../src/server/daemon.js';
+import type { RunningDaemon } from '../src/server/daemon.js';
+import { startTestDaemon } from './support/daemon.js';
 import { startHttpTarget, type HttpTarget } from './support/http-target.js';
 import { testCertificates, type TestCertificates } from './support/tls-certs.js';
 
@@ -22,9 +21,8 @@ beforeAll(async () => {
   const files = await certs.writeFiles();
   dir = files.dir;
   target = await startHttpTarget(certs.valid, { keepAliveMs: 100 });
-  const configFile = join(dir, 'probes.yml');
-  await writeFile(
-    configFile,
+  ({ daemon } = await startTestDaemon(
+    dir,
     `
 modules:
   https_ca:
@@ -38,12 +36,7 @@ layers:
     targets:
       - { name: agent, target: 'https://127.0.0.1:${target.port}/ok', module: https_ca, schedule: '* * * * * *' }
 `,
-  );
-  daemon = await startDaemon({
-    configFile,
-    listen: '127.0.0.1:0',
-    logger: pino({ level: 'silent' }),
-  });
+  ));
 });
 
 afterAll(async () => {

@@ -27,6 +27,14 @@ export function sampleValue(
   return run.samples.find((s: Sample) => s.name === name && matches(s.labels, labels))?.value;
 }
 
+/** The run's value of each sample `expected` names (no labels), to compare with `expected`. */
+export function samplesLike(
+  run: ProbeRun,
+  expected: Readonly<Record<string, number>>,
+): Record<string, number | undefined> {
+  return Object.fromEntries(Object.keys(expected).map((name) => [name, sampleValue(run, name)]));
+}
+
 function matches(actual: Sample['labels'], wanted: Record<string, string> | undefined): boolean {
   if (!wanted) return true;
   return Object.entries(wanted).every(([key, value]) => actual?.[key] === value);

@@ -1,0 +1,22 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { startDaemon, type RunningDaemon } from '../../src/server/daemon.js';
+
+/**
+ * The probe daemon as the tests run it: `config` written to `<dir>/probes.yml` (paths in it
+ * resolve against `dir`), listening on a free loopback port, logging nothing.
+ */
+export async function startTestDaemon(
+  dir: string,
+  config: string,
+): Promise<{ daemon: RunningDaemon; configFile: string }> {
+  const configFile = join(dir, 'probes.yml');
+  await writeFile(configFile, config);
+  const daemon = await startDaemon({
+    configFile,
+    listen: '127.0.0.1:0',
+    logger: pino({ level: 'silent' }),
+  });
+  return { daemon, configFile };
+}
