@@ -104,11 +104,19 @@ async function withoutData(shown: readonly Shown[]): Promise<string[]> {
     .sort();
 }
 
+/** Places that showed data at some look: a panel over a time range shows what it ever had. */
+const seen = new Set<string>();
+
 async function look(): Promise<number> {
+  const stillEmpty = async (shown: readonly Shown[]): Promise<string[]> => {
+    const nothing = new Set(await withoutData(shown));
+    for (const { where } of shown) if (!nothing.has(where)) seen.add(where);
+    return [...nothing].filter((where) => !seen.has(where));
+  };
   empty = {
-    panels: await withoutData(PANELS),
-    tiles: await withoutData(TILES),
-    rules: await withoutData(RULE_INPUTS.filter((input) => !exempt(input.where))),
+    panels: await stillEmpty(PANELS),
+    tiles: await stillEmpty(TILES),
+    rules: await stillEmpty(RULE_INPUTS.filter((input) => !exempt(input.where))),
   };
   return empty.panels.length + empty.tiles.length + empty.rules.length;
 }
