@@ -5,7 +5,7 @@ import { freePort, startPostgres, type RunningPostgres } from '@layerwatch/local
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { postgresSettingsSchema } from '../src/config/postgres-settings.js';
 import { postgresProber } from '../src/prober/postgres.js';
-import { replyWith, resetOnData, silent, startFakeServer } from './support/fake-server.js';
+import { probeFakeServer, replyWith, resetOnData, silent } from './support/fake-server.js';
 import { runProber, sampleLines, valueOf } from './support/run-prober.js';
 import { testCertificates, type TestCertificateFiles } from './support/tls-certs.js';
 import { expectValidCertificateSeries } from './support/valid-certificate-series.js';
@@ -194,69 +194,52 @@ describe('postgres prober against misbehaving peers', () => {
   });
 
   it('fails with timeout when a fake server accepts and never answers', async () => {
-    const server = await startFakeServer(silent);
-    try {
-      const run = await runProber(postgresProber, settings({ query: true }), server.target, 500);
-      expect(run.outcome).toEqual({ success: false, reason: 'timeout' });
-      expect(run.elapsedMs).toBeLessThan(500 + 2000);
-      expect(sampleLines(run.samples)).toEqual([
-        'probe_postgres_ping_status 2',
-        'probe_postgres_query_success 0',
-        'probe_postgres_ready 0',
-      ]);
-    } finally {
-      await server.close();
-    }
+    const run = await probeFakeServer(postgresProber, settings({ query: true }), silent, 500);
+    expect(run.outcome).toEqual({ success: false, reason: 'timeout' });
+    expect(run.elapsedMs).toBeLessThan(500 + 2000);
+    expect(sampleLines(run.samples)).toEqual([
+      'probe_postgres_ping_status 2',
+      'probe_postgres_query_success 0',
+      'probe_postgres_ready 0',
+    ]);
   });
 
   it('fails with protocol when a fake server answers garbage', async () => {
-    const server = await startFakeServer(replyWith('HTTP/1.1 400 Bad Request\r\n\r\n'));
-    try {
-      const run = await runProber(postgresProber, settings(), server.target);
-      expect(run.outcome).toEqual({ success: false, reason: 'protocol' });
-      expect(sampleLines(run.samples)).toEqual(NO_RESPONSE);
-    } finally {
-      await server.close();
-    }
+    const run = await probeFakeServer(
+      postgresProber,
+      settings(),
+      replyWith('HTTP/1.1 400 Bad Request\r\n\r\n'),
+    );
+    expect(run.outcome).toEqual({ success: false, reason: 'protocol' });
+    expect(sampleLines(run.samples)).toEqual(NO_RESPONSE);
   });
 
   it('fails with rejecting when a fake server answers SQLSTATE 57P03', async () => {
     const answer = errorResponse('57P03', 'the database system is starting up');
-    const server = await startFakeServer(replyWith(answer));
-    try {
-      const run = await runProber(postgresProber, settings({ query: true }), server.target);
-      expect(run.outcome).toEqual({ success: false, reason: 'rejecting' });
-      expect(sampleLines(run.samples)).toEqual([
-        'probe_postgres_ping_status 1',
-        'probe_postgres_query_success 0',
-        'probe_postgres_ready 0',
-      ]);
-      expect(run.logLines.join('\n')).toMatch(/the database system is starting up/);
-    } finally {
-      await server.close();
-    }
+    const run = await probeFakeServer(postgresProber, settings({ query: true }), replyWith(answer));
+    expect(run.outcome).toEqual({ success: false, reason: 'rejecting' });
+    expect(sampleLines(run.samples)).toEqual([
+      'probe_postgres_ping_status 1',
+      'probe_postgres_query_success 0',
+      'probe_postgres_ready 0',
+    ]);
+    expect(run.logLines.join('\n')).toMatch(/the database system is starting up/);
   });
 
   it('is ready when a fake server answers SQLSTATE 53300, as pg_isready is', async () => {
-    const server = await startFakeServer(replyWith(errorResponse('53300', 'too many clients')));
-    try {
-      const run = await runProber(postgresProber, settings(), server.target);
-      expect(run.outcome).toEqual({ success: true });
-      expect(sampleLines(run.samples)).toEqual(READY);
-    } finally {
-      await server.close();
-    }
+    const run = await probeFakeServer(
+      postgresProber,
+      settings(),
+      replyWith(errorResponse('53300', 'too many clients')),
+    );
+    expect(run.outcome).toEqual({ success: true });
+    expect(sampleLines(run.samples)).toEqual(READY);
   });
 
   it('fails with connection_reset when a fake server resets the connection', async () => {
-    const server = await startFakeServer(resetOnData);
-    try {
-      const run = await runProber(postgresProber, settings(), server.target);
-      expect(run.outcome).toEqual({ success: false, reason: 'connection_reset' });
-      expect(sampleLines(run.samples)).toEqual(NO_RESPONSE);
-    } finally {
-      await server.close();
-    }
+    const run = await probeFakeServer(postgresProber, settings(), resetOnData);
+    expect(run.outcome).toEqual({ success: false, reason: 'connection_reset' });
+    expect(sampleLines(run.samples)).toEqual(NO_RESPONSE);
   });
 
   it('makes no attempt on an invalid target', async () => {

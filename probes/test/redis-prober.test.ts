@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { redisSettingsSchema } from '../src/config/redis-settings.js';
 import { redisProber } from '../src/prober/redis.js';
 import { SettingsError } from '../src/prober/types.js';
-import { replyWith, resetOnData, silent, startFakeServer } from './support/fake-server.js';
+import { probeFakeServer, replyWith, resetOnData, silent } from './support/fake-server.js';
 import { runProber, sampleLines, valueOf } from './support/run-prober.js';
 import { testCertificates, type TestCertificateFiles } from './support/tls-certs.js';
 import { expectValidCertificateSeries } from './support/valid-certificate-series.js';
@@ -177,58 +177,41 @@ describe('redis prober against misbehaving peers', () => {
   });
 
   it('fails with timeout when a fake server accepts and never answers', async () => {
-    const server = await startFakeServer(silent);
-    try {
-      const run = await runProber(redisProber, settings(), server.target, 500);
-      expect(run.outcome).toEqual({ success: false, reason: 'timeout' });
-      expect(run.elapsedMs).toBeLessThan(500 + 2000);
-      expect(sampleLines(run.samples)).toEqual(['probe_redis_ping_success 0']);
-    } finally {
-      await server.close();
-    }
+    const run = await probeFakeServer(redisProber, settings(), silent, 500);
+    expect(run.outcome).toEqual({ success: false, reason: 'timeout' });
+    expect(run.elapsedMs).toBeLessThan(500 + 2000);
+    expect(sampleLines(run.samples)).toEqual(['probe_redis_ping_success 0']);
   });
 
   it('fails with protocol when a fake server answers garbage', async () => {
-    const server = await startFakeServer(replyWith('HTTP/1.1 400 Bad Request\r\n\r\n'));
-    try {
-      const run = await runProber(redisProber, settings(), server.target);
-      expect(run.outcome).toEqual({ success: false, reason: 'protocol' });
-      expect(sampleLines(run.samples)).toEqual(['probe_redis_ping_success 0']);
-    } finally {
-      await server.close();
-    }
+    const run = await probeFakeServer(
+      redisProber,
+      settings(),
+      replyWith('HTTP/1.1 400 Bad Request\r\n\r\n'),
+    );
+    expect(run.outcome).toEqual({ success: false, reason: 'protocol' });
+    expect(sampleLines(run.samples)).toEqual(['probe_redis_ping_success 0']);
   });
 
   it('fails with expect_mismatch when a fake server answers PING with something else', async () => {
-    const server = await startFakeServer(replyWith('+NOPE\r\n'));
-    try {
-      const run = await runProber(redisProber, settings(), server.target);
-      expect(run.outcome).toEqual({ success: false, reason: 'expect_mismatch' });
-      expect(run.logLines.join('\n')).toMatch(/PING answered "NOPE", expected PONG/);
-    } finally {
-      await server.close();
-    }
+    const run = await probeFakeServer(redisProber, settings(), replyWith('+NOPE\r\n'));
+    expect(run.outcome).toEqual({ success: false, reason: 'expect_mismatch' });
+    expect(run.logLines.join('\n')).toMatch(/PING answered "NOPE", expected PONG/);
   });
 
   it('fails with rejecting when a fake server is still loading its dataset', async () => {
-    const server = await startFakeServer(replyWith('-LOADING Redis is loading the dataset\r\n'));
-    try {
-      const run = await runProber(redisProber, settings(), server.target);
-      expect(run.outcome).toEqual({ success: false, reason: 'rejecting' });
-      expect(run.logLines.join('\n')).toMatch(/PING answered LOADING/);
-    } finally {
-      await server.close();
-    }
+    const run = await probeFakeServer(
+      redisProber,
+      settings(),
+      replyWith('-LOADING Redis is loading the dataset\r\n'),
+    );
+    expect(run.outcome).toEqual({ success: false, reason: 'rejecting' });
+    expect(run.logLines.join('\n')).toMatch(/PING answered LOADING/);
   });
 
   it('fails with connection_reset when a fake server resets the connection', async () => {
-    const server = await startFakeServer(resetOnData);
-    try {
-      const run = await runProber(redisProber, settings(), server.target);
-      expect(run.outcome).toEqual({ success: false, reason: 'connection_reset' });
-    } finally {
-      await server.close();
-    }
+    const run = await probeFakeServer(redisProber, settings(), resetOnData);
+    expect(run.outcome).toEqual({ success: false, reason: 'connection_reset' });
   });
 
   it('fails with invalid_target on a target without a port', async () => {

@@ -1,4 +1,6 @@
 import { createServer, type Socket } from 'node:net';
+import type { Prober } from '../../src/prober/types.js';
+import { runProber, type ProberRun } from './run-prober.js';
 
 /** A TCP server on a free loopback port that misbehaves as `onConnection` says. */
 export interface FakeServer {
@@ -44,4 +46,19 @@ export function replyWith(reply: string | Buffer): (socket: Socket) => void {
 /** Resets the connection (RST) as soon as the client speaks. */
 export function resetOnData(socket: Socket): void {
   socket.once('data', () => socket.resetAndDestroy());
+}
+
+/** One probe of a fake server that misbehaves as `onConnection` says, closed afterwards. */
+export async function probeFakeServer<Settings, Prepared>(
+  prober: Prober<Settings, Prepared>,
+  settings: Settings,
+  onConnection: (socket: Socket) => void,
+  timeoutMs?: number,
+): Promise<ProberRun> {
+  const server = await startFakeServer(onConnection);
+  try {
+    return await runProber(prober, settings, server.target, timeoutMs);
+  } finally {
+    await server.close();
+  }
 }
