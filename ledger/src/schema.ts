@@ -49,6 +49,32 @@ export const batchSchema = z
   .string()
   .regex(BATCH_PATTERN, 'must be the export hour in UTC as YYYY-MM-DDTHH, e.g. 2026-11-23T10');
 
+/**
+ * One issue per item of `list` whose key (`keyOf`) an earlier item already has, at
+ * `<listName>[i].<field>`, naming the first: `duplicates <listName>[j].<field>; <hint>`.
+ */
+export function eachOnce<T>(
+  ctx: z.RefinementCtx,
+  list: readonly T[],
+  listName: string,
+  field: string,
+  keyOf: (item: T) => string,
+  hint: string,
+): void {
+  const seen = new Map<string, number>();
+  list.forEach((item, index) => {
+    const key = keyOf(item);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, index);
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: [listName, index, field],
+        message: `duplicates ${listName}[${first}].${field}; ${hint}`,
+      });
+  });
+}
+
 export const ledgerEntrySchema = z
   .object({
     order_id: orderIdSchema,
@@ -59,20 +85,16 @@ export const ledgerEntrySchema = z
     sign_off: signOffSchema.nullable().optional(),
   })
   .passthrough()
-  .superRefine((entry, ctx) => {
-    const seen = new Map<string, number>();
-    entry.evidence.forEach((file, index) => {
-      const key = posix.normalize(file.path);
-      const first = seen.get(key);
-      if (first === undefined) seen.set(key, index);
-      else
-        ctx.addIssue({
-          code: 'custom',
-          path: ['evidence', index, 'path'],
-          message: `duplicates evidence[${first}].path; cite each file once per entry`,
-        });
-    });
-  });
+  .superRefine((entry, ctx) =>
+    eachOnce(
+      ctx,
+      entry.evidence,
+      'evidence',
+      'path',
+      (file) => posix.normalize(file.path),
+      'cite each file once per entry',
+    ),
+  );
 
 export const ledgerTopSchema = z
   .object({

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   batchSchema,
   describeIssue,
+  eachOnce,
   lexicalPathProblem,
   orderIdSchema,
   pivotSchema,
@@ -103,19 +104,9 @@ const requestSchema = z
     signOff: signOffSchema.nullable().optional(),
   })
   .strict()
-  .superRefine((request, ctx) => {
-    const seen = new Map<string, number>();
-    request.files.forEach((file, index) => {
-      const first = seen.get(file.name);
-      if (first === undefined) seen.set(file.name, index);
-      else
-        ctx.addIssue({
-          code: 'custom',
-          path: ['files', index, 'name'],
-          message: `duplicates files[${first}].name; each file once per export`,
-        });
-    });
-  });
+  .superRefine((request, ctx) =>
+    eachOnce(ctx, request.files, 'files', 'name', (file) => file.name, 'each file once per export'),
+  );
 
 /** Checks a request before anything touches the disk; throws LedgerInputError. */
 export function checkRequest(request: ExportRequest): void {
