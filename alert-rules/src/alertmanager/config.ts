@@ -152,6 +152,51 @@ function deadmanReceiver(secrets: PagerSecrets): Receiver {
   };
 }
 
+/** Where each pager's settings go in a receiver, and what they are for one priority. */
+const PAGERS: {
+  readonly [K in PagerKind]: {
+    readonly key: string;
+    /** Undefined when the pager's secrets are missing: the receiver then leaves it out. */
+    readonly settings: (
+      secrets: PagerSecrets,
+      priority: Priority,
+      severity: 'critical' | 'warning',
+    ) => Record<string, unknown> | undefined;
+  };
+} = {
+  pagerduty: {
+    key: 'pagerduty_configs',
+    settings: ({ pagerduty: p }, _priority, severity) =>
+      p && { routing_key: p.routingKey, ...(p.url ? { url: p.url } : {}), severity },
+  },
+  opsgenie: {
+    key: 'opsgenie_configs',
+    settings: ({ opsgenie: o }, priority) =>
+      o && { api_key: o.apiKey, ...(o.apiUrl ? { api_url: o.apiUrl } : {}), priority },
+  },
+  slack: {
+    key: 'slack_configs',
+    settings: ({ slack }, priority) =>
+      slack && {
+        api_url: slack.webhookUrl,
+        ...(slack.channel ? { channel: slack.channel } : {}),
+        title: `[${priority}] {{ .CommonLabels.alertname }} {{ .CommonLabels.layer }}`,
+        text: '{{ range .Alerts }}{{ .Annotations.description }}\n{{ .Annotations.runbook_url }}\n{{ end }}',
+      },
+  },
+  email: {
+    key: 'email_configs',
+    settings: ({ email: e }) =>
+      e && {
+        to: e.to,
+        from: e.from,
+        smarthost: e.smarthost,
+        ...(e.authUsername ? { auth_username: e.authUsername } : {}),
+        ...(e.authPassword ? { auth_password: e.authPassword } : {}),
+      },
+  },
+};
+
 function pagerReceiver(
   priority: Priority,
   kinds: readonly PagerKind[],
@@ -160,50 +205,9 @@ function pagerReceiver(
   const receiver: Receiver = { name: RECEIVERS.pager(priority) };
   const severity = priority === 'P0' || priority === 'P1' ? 'critical' : 'warning';
   for (const kind of kinds) {
-    if (kind === 'pagerduty' && secrets.pagerduty) {
-      receiver['pagerduty_configs'] = [
-        {
-          routing_key: secrets.pagerduty.routingKey,
-          ...(secrets.pagerduty.url ? { url: secrets.pagerduty.url } : {}),
-          severity,
-          send_resolved: true,
-        },
-      ];
-    }
-    if (kind === 'opsgenie' && secrets.opsgenie) {
-      receiver['opsgenie_configs'] = [
-        {
-          api_key: secrets.opsgenie.apiKey,
-          ...(secrets.opsgenie.apiUrl ? { api_url: secrets.opsgenie.apiUrl } : {}),
-          priority,
-          send_resolved: true,
-        },
-      ];
-    }
-    if (kind === 'slack' && secrets.slack) {
-      receiver['slack_configs'] = [
-        {
-          api_url: secrets.slack.webhookUrl,
-          ...(secrets.slack.channel ? { channel: secrets.slack.channel } : {}),
-          title: `[${priority}] {{ .CommonLabels.alertname }} {{ .CommonLabels.layer }}`,
-          text: '{{ range .Alerts }}{{ .Annotations.description }}\n{{ .Annotations.runbook_url }}\n{{ end }}',
-          send_resolved: true,
-        },
-      ];
-    }
-    if (kind === 'email' && secrets.email) {
-      const e = secrets.email;
-      receiver['email_configs'] = [
-        {
-          to: e.to,
-          from: e.from,
-          smarthost: e.smarthost,
-          ...(e.authUsername ? { auth_username: e.authUsername } : {}),
-          ...(e.authPassword ? { auth_password: e.authPassword } : {}),
-          send_resolved: true,
-        },
-      ];
-    }
+    const pager = PAGERS[kind];
+    const settings = pager.settings(secrets, priority, severity);
+    if (settings) receiver[pager.key] = [{ ...settings, send_resolved: true }];
   }
   return receiver;
 }
