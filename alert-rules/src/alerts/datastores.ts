@@ -27,14 +27,12 @@ function redisQueueGrowing(config: AlertRulesConfig): TestedAlert {
   return alert(config, {
     name: 'LayerwatchRedisQueueGrowing',
     expr: `${series} > ${queueDepth}\nand\nderiv(${series}[${queueGrowthWindow}]) > 0`,
-    for: settings.for,
-    priority: settings.priority,
+    ...settings,
     summary: 'The task queue is long and still growing.',
     description:
       `Queue {{ $labels.queue }} on {{ $labels.target }} (layer {{ $labels.layer }}) holds ` +
       `{{ $value }} tasks, more than ${queueDepth}, and has kept growing for ${settings.for}: ` +
       'the agents take tasks more slowly than they arrive.',
-    actions: settings.actions,
     scenarios: [
       scenario(
         'tasks arrive faster than the agents take them',
@@ -65,14 +63,12 @@ function postgresNotReady(config: AlertRulesConfig): TestedAlert {
   return alert(config, {
     name: 'LayerwatchPostgresNotReady',
     expr: `probe_postgres_ready{${config.selectors.probes}} == 0`,
-    for: settings.for,
-    priority: settings.priority,
+    ...settings,
     summary: 'PostgreSQL does not accept connections.',
     description:
       `PostgreSQL at {{ $labels.target }} (layer {{ $labels.layer }}) has not been ready for ` +
       `${settings.for}: pg_isready's handshake is rejected (starting, shutting down, in ` +
       'recovery) or unanswered. Every layer that writes state is failing.',
-    actions: settings.actions,
     scenarios: [
       scenario(
         'PostgreSQL stops accepting connections',

@@ -38,11 +38,9 @@ function gaugeAlert(config: AlertRulesConfig, spec: GaugeAlert): TestedAlert {
   const full: AlertSpec = {
     name: spec.name,
     expr: `${spec.metric}{${config.selectors.probes}} ${spec.condition}`,
-    for: settings.for,
-    priority: settings.priority,
+    ...settings,
     summary: spec.summary,
     description: spec.description(settings.for),
-    actions: settings.actions,
     scenarios: [
       scenario(
         `${spec.metric} goes from ${healthy} to ${tripped}`,

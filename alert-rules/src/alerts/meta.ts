@@ -52,13 +52,11 @@ function probeDaemonAbsent(config: AlertRulesConfig): TestedAlert {
   return alert(config, {
     name: PROBE_DAEMON_ABSENT,
     expr: noHealthyScrape(config, `job="${job}"`),
-    for: settings.for,
-    priority: settings.priority,
+    ...settings,
     summary: 'Prometheus cannot scrape the probe daemon.',
     description:
       `No target of job ${job} has been scraped successfully for ${settings.for}: every probe, ` +
       'collector and SLO alert is blind until the probe daemon is back.',
-    actions: settings.actions,
     scenarios: [
       scenario('the probe daemon stops answering scrapes', [up({}, `1 1 0x${n}`)], '2m', {}),
       scenario(
@@ -107,14 +105,12 @@ function probeDaemonInstanceDown(config: AlertRulesConfig): TestedAlert {
   return alert(config, {
     name: PROBE_DAEMON_INSTANCE_DOWN,
     expr: `up{job="${job}"} == 0`,
-    for: settings.for,
-    priority: settings.priority,
+    ...settings,
     summary: 'A probe daemon instance cannot be scraped: its targets go unprobed.',
     description:
       `Prometheus has failed to scrape {{ $labels.instance }} of job ${job} for ` +
       `${settings.for}: that probe daemon instance is down, and the targets it probes have no ` +
       'fresh probe_success, so their outages would not page.',
-    actions: settings.actions,
     scenarios: [
       scenario(
         'one of three replicas stops answering while the others keep probing',
@@ -140,14 +136,12 @@ function layerExporterAbsent(config: AlertRulesConfig, layer: LayerSettings): Te
   return alert(config, {
     name: 'LayerwatchLayerExporterAbsent',
     expr: noHealthyScrape(config, `job="${job}",layer="${layer.layer}"`),
-    for: settings.for,
-    priority: settings.priority,
+    ...settings,
     labels: { layer: layer.layer },
     summary: "Prometheus cannot scrape a layer's exporter.",
     description:
       `No /metrics target of layer ${layer.layer} (${layer.title}, job ${job}) has been ` +
       `scraped successfully for ${settings.for}: its request metrics and latency SLOs are blind.`,
-    actions: settings.actions,
     scenarios: [
       scenario(`layer ${layer.layer}: its exporter stops answering`, exporters({}, true), '2m', {}),
       scenario(

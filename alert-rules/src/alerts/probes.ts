@@ -77,15 +77,13 @@ function layerProbesAbsent(config: AlertRulesConfig, layer: LayerSettings): Test
     expr:
       `group ${by(config, ['job'])} (up{job="${job}"} == 1)\n` +
       `unless ${on(config)}\ngroup ${by(config)} (${results})`,
-    for: settings.for,
-    priority: settings.priority,
+    ...settings,
     labels: { layer: layer.layer },
     summary: 'The probe daemon reports no probe results for a layer.',
     description:
       `The probe daemon is up but has reported no probe_success for layer ${layer.layer} ` +
       `(${layer.title}) for ${settings.for}: its targets are missing from the probe config, so ` +
       'an outage of this layer would not alert.',
-    actions: settings.actions,
     scenarios: [
       scenario(
         `layer ${layer.layer}: no targets in the probe config`,
@@ -120,13 +118,11 @@ function configReloadFailed(config: AlertRulesConfig): TestedAlert {
   return alert(config, {
     name: 'LayerwatchProbeConfigReloadFailed',
     expr: `layerwatch_config_last_reload_successful{${config.selectors.probes}} == 0`,
-    for: settings.for,
-    priority: settings.priority,
+    ...settings,
     summary: 'The probe daemon rejected its new config.',
     description:
       'The probe daemon {{ $labels.instance }} failed to load its config file on reload; it ' +
       'keeps probing with the last good config, so the change is not in effect.',
-    actions: settings.actions,
     scenarios: [
       scenario(
         'a reload with an invalid config',
