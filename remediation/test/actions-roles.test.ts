@@ -5,7 +5,7 @@ import { ACTION_DEFAULTS } from '../src/actions/defaults.js';
 import { ACTION_NAMES, ROLES, type ActionName } from '../src/config/schema.js';
 import type { RunningRemediation } from '../src/server.js';
 import { startTestAlertmanager } from './support/alertmanager.js';
-import { startKubeStandIn, type KubeStandIn } from './support/kube-standin.js';
+import { addAgentDeployment, startKubeStandIn, type KubeStandIn } from './support/kube-standin.js';
 import { actionsAs, api, baseConfig, startService, tempDir } from './support/service.js';
 
 /** Valid params for every action, against the simulator, the stand-in and Alertmanager. */
@@ -39,12 +39,7 @@ describe('every role × action, over real HTTP (SQLite, simulator, Alertmanager,
     sim = await startSimulator({ ports: { agent: 0, scheduler: 0, refinement: 0, evolution: 0 } });
     am = await startTestAlertmanager(dir.dir);
     kube = await startKubeStandIn();
-    kube.deployments.set('layerwatch/agent', {
-      replicas: 2,
-      selector: { app: 'agent' },
-      annotations: {},
-      generation: 1,
-    });
+    addAgentDeployment(kube, 1);
     kube.pods.set('layerwatch/agent-abc12', { app: 'agent' });
     service = await startService(
       baseConfig(

@@ -2,24 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAlertmanager } from '@layerwatch/local';
 import type { RunningRemediation } from '../src/server.js';
 import { startTestAlertmanager } from './support/alertmanager.js';
-import { startBackend, type BackendStandIn } from './support/backend-standin.js';
 import { actionsAs, api, baseConfig, startService } from './support/service.js';
-import { STORE_NAMES, startStores } from './support/stores.js';
+import { STORE_NAMES, storesAndBackend } from './support/stores.js';
 
 /** Issue 18, items 3–5: no silence that mutes everything; auto-runs from the stored state. */
-let stores: Awaited<ReturnType<typeof startStores>>;
-let backend: BackendStandIn;
+const started = storesAndBackend('guards');
 let am: RunningAlertmanager;
 beforeAll(async () => {
-  stores = await startStores('guards');
-  backend = await startBackend();
-  am = await startTestAlertmanager(stores.dir);
+  am = await startTestAlertmanager(started.stores.dir);
 });
-afterAll(async () => {
-  await am?.stop();
-  await backend?.stop();
-  await stores?.stop();
-});
+afterAll(() => am?.stop());
 
 const MUTE_ALL = ['.*', '.+', '(.*)', '^.*$', '.*.*', '.*|x', '.{0,}', '[\\s\\S]*'];
 
@@ -45,8 +37,8 @@ describe.each(STORE_NAMES)('on %s', (name) => {
   beforeAll(async () => {
     service = await startService(
       baseConfig(
-        stores.fresh[name](),
-        { sim: { services: { agent: { url: backend.url, layer: '4' } } }, alertmanagerUrl: am.url },
+        started.stores.fresh[name](),
+        { ...started.backends, alertmanagerUrl: am.url },
         {
           actions: { 'set-batching': { cooldownSeconds: 2 } },
           webhook: {
@@ -103,11 +95,11 @@ describe.each(STORE_NAMES)('on %s', (name) => {
   });
 
   it('never auto-runs for an instance whose resolved came before a late firing copy', async () => {
-    const before = backend.puts().length;
+    const before = started.backend.puts().length;
     const startsAt = '2026-04-01T00:00:00Z';
     expect(await hook(alert('resolved', startsAt))).toEqual([]);
     expect(await hook(alert('firing', startsAt))).toEqual([]);
-    expect(backend.puts().length).toBe(before);
+    expect(started.backend.puts().length).toBe(before);
   });
 
   it('retries an auto-run refused by the cooldown on the next delivery, and runs it once', async () => {
@@ -118,11 +110,11 @@ describe.each(STORE_NAMES)('on %s', (name) => {
     expect(await hook(alert('firing', startsAt))).toMatchObject([refused]);
     expect(await hook(alert('firing', startsAt))).toMatchObject([refused]);
     await new Promise((r) => setTimeout(r, 2100));
-    const before = backend.puts().length;
+    const before = started.backend.puts().length;
     expect(await hook(alert('firing', startsAt))).toMatchObject([
       { status: 200, outcome: 'succeeded' },
     ]);
     expect(await hook(alert('firing', startsAt))).toEqual([]);
-    expect(backend.puts().slice(before)).toEqual([5]);
+    expect(started.backend.puts().slice(before)).toEqual([5]);
   });
 });

@@ -1,31 +1,17 @@
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRemediation } from '../src/server.js';
-import { startBackend, type BackendStandIn } from './support/backend-standin.js';
 import { actionsAs, TOKENS, api, baseConfig, startService } from './support/service.js';
-import { STORE_NAMES, startStores } from './support/stores.js';
+import { STORE_NAMES, storesAndBackend } from './support/stores.js';
 
 /** Issue 18, items 6 and 7: NUL bytes, bad encodings, `__proto__`, tokens in the query. */
-let stores: Awaited<ReturnType<typeof startStores>>;
-let backend: BackendStandIn;
-beforeAll(async () => {
-  stores = await startStores('hostile');
-  backend = await startBackend();
-});
-afterAll(async () => {
-  await backend?.stop();
-  await stores?.stop();
-});
+const started = storesAndBackend('hostile');
 
 describe.each(STORE_NAMES)('on %s', (name) => {
   let service: RunningRemediation;
   const operator = actionsAs('operator', () => service.url);
   beforeAll(async () => {
-    service = await startService(
-      baseConfig(stores.fresh[name](), {
-        sim: { services: { agent: { url: backend.url, layer: '4' } } },
-      }),
-    );
+    service = await startService(baseConfig(started.stores.fresh[name](), started.backends));
   });
   afterAll(() => service?.stop());
 

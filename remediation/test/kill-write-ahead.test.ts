@@ -1,30 +1,20 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseConfig } from '../src/config/load.js';
 import { openStore } from '../src/store/open.js';
 import type { AuditRecord } from '../src/audit/types.js';
-import { startBackend, type BackendStandIn } from './support/backend-standin.js';
 import { startChild } from './support/child.js';
 import { TOKENS, baseConfig } from './support/service.js';
-import { STORE_NAMES, startStores } from './support/stores.js';
+import { STORE_NAMES, storesAndBackend } from './support/stores.js';
 
 /**
  * Issue 18, item 2: 1,000 executions against a stand-in backend that logs every call, the
  * service killed with SIGKILL again and again mid-burst. Every call the backend saw must
  * have its intent record; after the last restart, no intent is left without an outcome.
  */
-let stores: Awaited<ReturnType<typeof startStores>>;
-let backend: BackendStandIn;
-beforeAll(async () => {
-  stores = await startStores('kill');
-  backend = await startBackend();
-});
-afterAll(async () => {
-  await backend?.stop();
-  await stores?.stop();
-});
+const started = storesAndBackend('kill');
 
 const ACTIONS = 1000;
 
@@ -33,18 +23,14 @@ describe.each(STORE_NAMES)('on %s', (name) => {
     'finds 0 executions without an intent record over 1,000 actions and repeated SIGKILLs',
     { timeout: 120_000 },
     async () => {
-      const store = stores.fresh[name]();
-      const file = join(stores.dir, `${name}-kill.yml`);
-      const input = baseConfig(
-        store,
-        { sim: { services: { agent: { url: backend.url, layer: '4' } } } },
-        {
-          actions: { 'set-batching': { cooldownSeconds: 0 } },
-          limits: { maxConcurrentActions: 64 },
-        },
-      );
+      const store = started.stores.fresh[name]();
+      const file = join(started.stores.dir, `${name}-kill.yml`);
+      const input = baseConfig(store, started.backends, {
+        actions: { 'set-batching': { cooldownSeconds: 0 } },
+        limits: { maxConcurrentActions: 64 },
+      });
       await writeFile(file, stringify(input));
-      const before = backend.puts().length;
+      const before = started.backend.puts().length;
       let sent = 0;
       let kills = 0;
       while (sent < ACTIONS) {
@@ -96,7 +82,7 @@ describe.each(STORE_NAMES)('on %s', (name) => {
           }
           after = rows[rows.length - 1]?.seq ?? after;
         }
-        const calls = backend.puts().slice(before);
+        const calls = started.backend.puts().slice(before);
         // Each batch size was sent once per round of 1,000: count calls per size against intents.
         const intentCount = new Map<number, number>();
         for (const i of intents) {

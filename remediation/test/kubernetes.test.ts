@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRemediation } from '../src/server.js';
-import { startKubeStandIn, type KubeStandIn } from './support/kube-standin.js';
+import { addAgentDeployment, startKubeStandIn, type KubeStandIn } from './support/kube-standin.js';
 import { actionsAs, baseConfig, startService, tempDir } from './support/service.js';
 
 describe('Kubernetes executor against a Kubernetes API stand-in', () => {
@@ -14,12 +14,7 @@ describe('Kubernetes executor against a Kubernetes API stand-in', () => {
   beforeAll(async () => {
     dir = await tempDir('kube');
     kube = await startKubeStandIn();
-    kube.deployments.set('layerwatch/agent', {
-      replicas: 2,
-      selector: { app: 'agent' },
-      annotations: {},
-      generation: 4,
-    });
+    addAgentDeployment(kube, 4);
     kube.pods.set('layerwatch/agent-7f9c-x1', { app: 'agent', 'pod-template-hash': '7f9c' });
     kube.pods.set('layerwatch/postgres-0', { app: 'postgres' });
     service = await startService(

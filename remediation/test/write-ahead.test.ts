@@ -1,38 +1,24 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { AuditRecord } from '../src/audit/types.js';
 import type { RunningRemediation } from '../src/server.js';
-import { startBackend, type BackendStandIn } from './support/backend-standin.js';
 import { startChild } from './support/child.js';
 import { actionsAs, api, baseConfig, startService } from './support/service.js';
-import { STORE_NAMES, startStores, type StoreInput } from './support/stores.js';
+import { STORE_NAMES, storesAndBackend, type StoreInput } from './support/stores.js';
 
 /**
  * Issue 18, items 1 and 2: no action without its audit record, whatever others send. The
  * stand-in backend logs every call it receives, so "executed" is counted outside the service.
  */
-let stores: Awaited<ReturnType<typeof startStores>>;
-let backend: BackendStandIn;
-beforeAll(async () => {
-  stores = await startStores('write-ahead');
-  backend = await startBackend(999);
-});
-afterAll(async () => {
-  await backend?.stop();
-  await stores?.stop();
-});
+const started = storesAndBackend('write-ahead', 999);
 
 const config = (store: StoreInput, maxConcurrentActions = 64) =>
-  baseConfig(
-    store,
-    { sim: { services: { agent: { url: backend.url, layer: '4' } } } },
-    {
-      actions: { 'set-batching': { cooldownSeconds: 0 } },
-      limits: { maxConcurrentActions, actionTimeoutSeconds: 30 },
-    },
-  );
+  baseConfig(store, started.backends, {
+    actions: { 'set-batching': { cooldownSeconds: 0 } },
+    limits: { maxConcurrentActions, actionTimeoutSeconds: 30 },
+  });
 
 async function records(url: string, query: string): Promise<AuditRecord[]> {
   const res = await api(url, 'viewer', 'GET', `/api/v1/audit?limit=500&${query}`);
@@ -45,10 +31,10 @@ const deep = (levels: number) =>
 
 describe.each(STORE_NAMES)('on %s', (name) => {
   it('one client sending poison while eight execute: backend calls equal audit records, every poison a 400', async () => {
-    const store = stores.fresh[name]();
+    const store = started.stores.fresh[name]();
     const service: RunningRemediation = await startService(config(store));
     const operator = actionsAs('operator', () => service.url);
-    const callsBefore = backend.puts().length;
+    const callsBefore = started.backend.puts().length;
     try {
       let running = true;
       const executes = Array.from({ length: 8 }, async (_, w) => {
@@ -89,7 +75,7 @@ describe.each(STORE_NAMES)('on %s', (name) => {
       expect(answers.length).toBeGreaterThanOrEqual(poisons.length);
       expect(new Set(answers)).toEqual(new Set([400]));
 
-      const puts = backend.puts().slice(callsBefore);
+      const puts = started.backend.puts().slice(callsBefore);
       const intents = await records(service.url, 'action=set-batching&outcome=intent');
       const succeeded = await records(service.url, 'action=set-batching&outcome=succeeded');
       expect(puts.length).toBe(200);
@@ -121,16 +107,16 @@ describe.each(STORE_NAMES)('on %s', (name) => {
   });
 
   it('after a SIGKILL mid-execution, the intent is marked unknown at start, never re-run, and its slot and key are freed', async () => {
-    const store = stores.fresh[name]();
-    const file = join(stores.dir, `${name}-recovery.yml`);
+    const store = started.stores.fresh[name]();
+    const file = join(started.stores.dir, `${name}-recovery.yml`);
     await writeFile(file, stringify(config(store, 1)));
     const { child, url, exited } = startChild(file);
     const base = await url;
-    const before = backend.puts().length;
+    const before = started.backend.puts().length;
     const held = actionsAs('operator', () => base)
       .execute('set-batching', { params: { batchSize: 999 } }, { 'idempotency-key': 'held' })
       .catch(() => undefined);
-    while (backend.puts().length === before) await new Promise((r) => setTimeout(r, 10));
+    while (started.backend.puts().length === before) await new Promise((r) => setTimeout(r, 10));
     child.kill('SIGKILL');
     await exited;
     await held;
@@ -147,7 +133,7 @@ describe.each(STORE_NAMES)('on %s', (name) => {
         reason: 'interrupted',
         executionId: intent?.executionId,
       });
-      expect(backend.puts().slice(before)).toEqual([999]); // never re-run
+      expect(started.backend.puts().slice(before)).toEqual([999]); // never re-run
       // The one slot (maxConcurrentActions 1) and the key are free: the retry runs.
       const retry = await operator.execute(
         'set-batching',

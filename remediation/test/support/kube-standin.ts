@@ -39,6 +39,16 @@ const status = (code: number, message: string) => ({
   code,
 });
 
+/** Layer 4's agent: deployment `layerwatch/agent`, 2 replicas selecting `app: agent`. */
+export function addAgentDeployment(kube: KubeStandIn, generation: number): void {
+  kube.deployments.set('layerwatch/agent', {
+    replicas: 2,
+    selector: { app: 'agent' },
+    annotations: {},
+    generation,
+  });
+}
+
 export async function startKubeStandIn(): Promise<KubeStandIn> {
   const calls: KubeCall[] = [];
   const deployments = new Map<string, Deployment>();

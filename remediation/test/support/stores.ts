@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { startPostgres, type RunningPostgres } from '@layerwatch/local';
+import { afterAll, beforeAll } from 'vitest';
 import type { ConfigInput } from '../../src/config/schema.js';
-import { tempDir } from './service.js';
+import { startBackend, type BackendStandIn } from './backend-standin.js';
+import { tempDir, type Backends } from './service.js';
 
 export type StoreInput = ConfigInput['store'];
 
@@ -36,3 +38,36 @@ export async function startStores(prefix: string) {
 }
 
 export const STORE_NAMES = ['SQLite', 'PostgreSQL'] as const;
+
+/**
+ * For one test file: both stores and a backend stand-in (layer 4's agent), started before
+ * its tests and stopped after them; `hold` as for `startBackend`.
+ */
+export function storesAndBackend(prefix: string, hold?: number) {
+  let stores: Awaited<ReturnType<typeof startStores>> | undefined;
+  let backend: BackendStandIn | undefined;
+  beforeAll(async () => {
+    stores = await startStores(prefix);
+    backend = await startBackend(hold);
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    await stores?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('read the stores and backend inside a test');
+    return value;
+  };
+  return {
+    get stores() {
+      return started(stores);
+    },
+    get backend() {
+      return started(backend);
+    },
+    /** The backend as remediation's one layer service. */
+    get backends(): Backends {
+      return { sim: { services: { agent: { url: started(backend).url, layer: '4' } } } };
+    },
+  };
+}
