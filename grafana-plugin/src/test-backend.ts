@@ -1,4 +1,9 @@
-import type { BackendSrv, BackendSrvRequest, FetchResponse } from '@grafana/runtime';
+import {
+  setBackendSrv,
+  type BackendSrv,
+  type BackendSrvRequest,
+  type FetchResponse,
+} from '@grafana/runtime';
 import { Observable } from 'rxjs';
 
 export interface Call {
@@ -64,4 +69,11 @@ export function standInBackend(answer: (call: Call) => Answer): { srv: BackendSr
       };
     });
   return { srv: { fetch } as unknown as BackendSrv, calls };
+}
+
+/** Installs a stand-in answering `answer` (one answer for every call, or per call) as Grafana's backend service; the calls it records. */
+export function answerWith(answer: Answer | ((call: Call) => Answer)): Call[] {
+  const { srv, calls } = standInBackend(typeof answer === 'function' ? answer : () => answer);
+  setBackendSrv(srv);
+  return calls;
 }

@@ -2,8 +2,12 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 
-// Without vitest globals, Testing Library cannot register its own cleanup.
-afterEach(() => cleanup());
+// Without vitest globals, Testing Library cannot register its own cleanup. A test that
+// fakes timers (a request deadline) gets real ones back after it.
+afterEach(() => {
+  vi.useRealTimers();
+  cleanup();
+});
 
 // jsdom lacks what @grafana/ui reaches for at import time: matchMedia (uPlot), canvas.
 Object.defineProperty(window, 'matchMedia', {

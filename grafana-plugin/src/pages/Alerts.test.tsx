@@ -1,11 +1,10 @@
 import React from 'react';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { setBackendSrv } from '@grafana/runtime';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { NO_ANSWER, standInBackend, type Answer, type Call } from '../test-backend';
+import { answerWith, NO_ANSWER, type Answer, type Call } from '../test-backend';
 import { rollbackAction } from '../test-fixtures';
-import { pastDeadline, renderPage } from '../test-render';
+import { expectLoading, pastDeadline, renderPage } from '../test-render';
 import { asRole } from '../test-user';
 import { testIds } from '../testIds';
 import type { AmAlert } from '../types';
@@ -28,23 +27,17 @@ const rollback = rollbackAction({ type: 'object', properties: {} });
 
 /** Alertmanager's and the remediation API's answers, by which of the two was asked. */
 function backends(alertmanager: Answer, remediation: Answer) {
-  const { srv, calls } = standInBackend((call: Call) =>
+  return answerWith((call: Call) =>
     call.url.includes('/alertmanager/') ? alertmanager : remediation,
   );
-  setBackendSrv(srv);
-  return calls;
 }
 
-afterEach(() => {
-  vi.useRealTimers();
-  asRole('Viewer');
-});
+afterEach(() => asRole('Viewer'));
 
 describe('Alerts page (Alertmanager and remediation API stand-ins)', () => {
   it('says Loading… while Alertmanager has not answered', () => {
     backends(NO_ANSWER, { status: 200, data: { actions: [] } });
-    renderPage(<Alerts />);
-    expect(screen.getByTestId(testIds.state.loading)).toHaveTextContent('Loading…');
+    expectLoading(<Alerts />);
   });
 
   it('says so when no alert is firing (the watchdog does not count)', async () => {

@@ -1,10 +1,9 @@
 import React from 'react';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { setBackendSrv } from '@grafana/runtime';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { NO_ANSWER, standInBackend, type Answer } from '../test-backend';
-import { pastDeadline, renderPage } from '../test-render';
+import { describe, expect, it, vi } from 'vitest';
+import { answerWith, NO_ANSWER, type Answer } from '../test-backend';
+import { expectLoading, pastDeadline, renderPage } from '../test-render';
 import { testIds } from '../testIds';
 import type { AuditRecord } from '../types';
 import { Audit } from './Audit';
@@ -31,20 +30,13 @@ function record(seq: number, over: Partial<AuditRecord> = {}): AuditRecord {
 
 /** The audit log's and the chain check's answers. */
 function backend(audit: Answer, verify: Answer = { status: 200, data: { ok: true, checked: 2 } }) {
-  const { srv, calls } = standInBackend((call) =>
-    call.url.endsWith('/audit/verify') ? verify : audit,
-  );
-  setBackendSrv(srv);
-  return calls;
+  return answerWith((call) => (call.url.endsWith('/audit/verify') ? verify : audit));
 }
-
-afterEach(() => vi.useRealTimers());
 
 describe('Audit page (remediation API stand-in)', () => {
   it('says Loading… while the audit log has not answered', () => {
     backend(NO_ANSWER);
-    renderPage(<Audit />);
-    expect(screen.getByTestId(testIds.state.loading)).toHaveTextContent('Loading…');
+    expectLoading(<Audit />);
   });
 
   it('says so when no record matches', async () => {
@@ -108,11 +100,7 @@ describe('Audit page with records (remediation API stand-in)', () => {
     const calls = backend({ status: 200, data: { records: [record(3)], nextCursor: 'c1' } });
     renderPage(<Audit />);
     await screen.findAllByTestId(testIds.audit.row);
-    const { srv, calls: older } = standInBackend(() => ({
-      status: 200,
-      data: { records: [record(2), record(1)] },
-    }));
-    setBackendSrv(srv);
+    const older = answerWith({ status: 200, data: { records: [record(2), record(1)] } });
     await userEvent.setup().click(screen.getByRole('button', { name: 'Older records' }));
     await waitFor(() => expect(screen.getAllByTestId(testIds.audit.row)).toHaveLength(3));
     expect(calls).toHaveLength(2);

@@ -1,11 +1,11 @@
 import React from 'react';
 import { render, screen, waitFor } from '@testing-library/react';
-import { setBackendSrv, setDataSourceSrv, type DataSourceSrv } from '@grafana/runtime';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { setDataSourceSrv, type DataSourceSrv } from '@grafana/runtime';
+import { describe, expect, it, vi } from 'vitest';
 import { SettingsContext, settingsFrom } from '../components/AppContext';
 import { overviewRows } from '../overview/checks';
-import { NO_ANSWER, standInBackend } from '../test-backend';
-import { pastDeadline, renderPage } from '../test-render';
+import { answerWith, NO_ANSWER } from '../test-backend';
+import { expectLoading, pastDeadline, renderPage } from '../test-render';
 import { testIds } from '../testIds';
 import { Overview } from './Overview';
 
@@ -25,17 +25,14 @@ function vector(samples: Array<[Record<string, string>, number]>) {
   };
 }
 
-afterEach(() => vi.useRealTimers());
-
 describe('Overview (Prometheus stand-in)', () => {
   it('says Loading… while Prometheus has not answered', () => {
-    setBackendSrv(standInBackend(() => NO_ANSWER).srv);
-    renderPage(<Overview />);
-    expect(screen.getByTestId(testIds.state.loading)).toHaveTextContent('Loading…');
+    answerWith(NO_ANSWER);
+    expectLoading(<Overview />);
   });
 
   it('shows every layer as no data when Prometheus has no samples', async () => {
-    setBackendSrv(standInBackend(() => ({ status: 200, data: vector([]) })).srv);
+    answerWith({ status: 200, data: vector([]) });
     renderPage(<Overview />);
     for (const { layer } of overviewRows())
       expect(await screen.findByTestId(testIds.overview.layer(layer))).toHaveAttribute(
@@ -46,8 +43,7 @@ describe('Overview (Prometheus stand-in)', () => {
 
   it('names Prometheus when it never answers, and cancels every query', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
-    const { srv, calls } = standInBackend(() => NO_ANSWER);
-    setBackendSrv(srv);
+    const calls = answerWith(NO_ANSWER);
     renderPage(<Overview />);
     await pastDeadline();
     const error = screen.getByTestId(testIds.state.error);
@@ -60,7 +56,7 @@ describe('Overview (Prometheus stand-in)', () => {
 
 describe('Overview with samples (Prometheus stand-in)', () => {
   it('colors each layer by its worst threshold and shows values against targets', async () => {
-    const { srv, calls } = standInBackend((call) => {
+    const calls = answerWith((call) => {
       const query = (call.params as { query: string }).query;
       if (query.startsWith('min by (layer) (probe_success'))
         return {
@@ -82,7 +78,6 @@ describe('Overview with samples (Prometheus stand-in)', () => {
         };
       return { status: 200, data: vector([]) };
     });
-    setBackendSrv(srv);
     render(
       <SettingsContext.Provider value={settingsFrom({ refreshSeconds: 3600 })}>
         <Overview />
@@ -108,11 +103,7 @@ describe('Overview with samples (Prometheus stand-in)', () => {
   });
 
   it('shows the error when Prometheus cannot be reached', async () => {
-    const { srv } = standInBackend(() => ({
-      status: 502,
-      data: { message: 'Bad Gateway: prometheus did not answer' },
-    }));
-    setBackendSrv(srv);
+    answerWith({ status: 502, data: { message: 'Bad Gateway: prometheus did not answer' } });
     render(<Overview />);
     expect(await screen.findByTestId(testIds.state.error)).toHaveTextContent(
       '(HTTP 502): Bad Gateway: prometheus did not answer',

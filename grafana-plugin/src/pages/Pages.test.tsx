@@ -1,11 +1,10 @@
 import React from 'react';
 import { act, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { setBackendSrv } from '@grafana/runtime';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { NO_ANSWER, standInBackend, type Answer } from '../test-backend';
+import { describe, expect, it, vi } from 'vitest';
+import { answerWith, NO_ANSWER } from '../test-backend';
 import { REQUEST_TIMEOUT_MS } from '../constants';
-import { renderPage } from '../test-render';
+import { expectLoading, renderPage } from '../test-render';
 import { testIds } from '../testIds';
 import type { Page } from '../types';
 import { Pages } from './Pages';
@@ -26,23 +25,14 @@ const page: Page = {
   receiver: 'layerwatch-remediation',
 };
 
-function backend(answer: Answer) {
-  const { srv, calls } = standInBackend(() => answer);
-  setBackendSrv(srv);
-  return calls;
-}
-
-afterEach(() => vi.useRealTimers());
-
 describe('Pages page, the on-call inbox (remediation API stand-in)', () => {
   it('says Loading… while the inbox has not answered', () => {
-    backend(NO_ANSWER);
-    renderPage(<Pages />);
-    expect(screen.getByTestId(testIds.state.loading)).toHaveTextContent('Loading…');
+    answerWith(NO_ANSWER);
+    expectLoading(<Pages />);
   });
 
   it('says the inbox is clear when nothing is firing', async () => {
-    const calls = backend({ status: 200, data: { pages: [] } });
+    const calls = answerWith({ status: 200, data: { pages: [] } });
     renderPage(<Pages />);
     expect(await screen.findByTestId(testIds.state.empty)).toHaveTextContent(
       'No page is firing: the inbox is clear.',
@@ -51,7 +41,7 @@ describe('Pages page, the on-call inbox (remediation API stand-in)', () => {
   });
 
   it('shows the failure', async () => {
-    backend({ status: 502, data: { message: 'Bad Gateway: remediation did not answer' } });
+    answerWith({ status: 502, data: { message: 'Bad Gateway: remediation did not answer' } });
     renderPage(<Pages />);
     expect(await screen.findByTestId(testIds.state.error)).toHaveTextContent(
       'Reading the on-call inbox failed (HTTP 502): Bad Gateway: remediation did not answer',
@@ -59,7 +49,7 @@ describe('Pages page, the on-call inbox (remediation API stand-in)', () => {
   });
 
   it('lists the pages received, and all of them under All', async () => {
-    const calls = backend({ status: 200, data: { pages: [page] } });
+    const calls = answerWith({ status: 200, data: { pages: [page] } });
     renderPage(<Pages />);
     const row = await screen.findByTestId(testIds.pages.row);
     expect(row).toHaveAttribute('data-alertname', 'LayerwatchProbeDown');
@@ -71,7 +61,7 @@ describe('Pages page, the on-call inbox (remediation API stand-in)', () => {
   });
 
   it("names Grafana's proxy giving up (504) as the remediation API not answering", async () => {
-    backend({ status: 504, data: '' });
+    answerWith({ status: 504, data: '' });
     renderPage(<Pages />);
     const error = await screen.findByTestId(testIds.state.error);
     expect(error).toHaveAttribute('data-backend', 'The remediation API');
@@ -81,7 +71,7 @@ describe('Pages page, the on-call inbox (remediation API stand-in)', () => {
 
 describe('Pages page against a remediation API that never answers (stand-in)', () => {
   it('cancels the request when the page goes away', () => {
-    const calls = backend(NO_ANSWER);
+    const calls = answerWith(NO_ANSWER);
     const { unmount } = renderPage(<Pages />);
     expect(calls).toHaveLength(1);
     unmount();
@@ -89,7 +79,7 @@ describe('Pages page against a remediation API that never answers (stand-in)', (
   });
 
   it('cancels the request in flight when the filter changes', async () => {
-    const calls = backend(NO_ANSWER);
+    const calls = answerWith(NO_ANSWER);
     renderPage(<Pages />);
     await userEvent.setup().click(screen.getByRole('radio', { name: 'All' }));
     expect(calls.map((c) => c.cancelled)).toEqual([true, false]);
@@ -97,7 +87,7 @@ describe('Pages page against a remediation API that never answers (stand-in)', (
 
   it('still names it when the refresh (5 s) is shorter than the deadline', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
-    const calls = backend(NO_ANSWER);
+    const calls = answerWith(NO_ANSWER);
     renderPage(<Pages />, 5);
     // The 5 s tick finds the first load in flight and leaves it be.
     await act(() => vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS - 100));

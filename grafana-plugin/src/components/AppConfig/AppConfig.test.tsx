@@ -1,10 +1,9 @@
 import React from 'react';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { setBackendSrv } from '@grafana/runtime';
 import type { AppPluginMeta } from '@grafana/data';
 import { describe, expect, it } from 'vitest';
-import { NO_ANSWER, standInBackend, type Answer } from '../../test-backend';
+import { answerWith, NO_ANSWER } from '../../test-backend';
 import { testIds } from '../../testIds';
 import type { AppJsonData } from '../../types';
 import AppConfig, { type AppConfigProps } from './AppConfig';
@@ -16,12 +15,6 @@ function renderConfig(meta: Partial<AppPluginMeta<AppJsonData>>) {
     query: {},
   } as unknown as AppConfigProps;
   return render(<AppConfig {...props} />);
-}
-
-function backend(answer: Answer) {
-  const { srv, calls } = standInBackend(() => answer);
-  setBackendSrv(srv);
-  return calls;
 }
 
 const saved = {
@@ -51,7 +44,7 @@ describe('AppConfig page (Grafana settings API stand-in)', () => {
   });
 
   it('names every wrong field and sends nothing', async () => {
-    const calls = backend({ status: 200, data: {} });
+    const calls = answerWith({ status: 200, data: {} });
     renderConfig({});
     const user = userEvent.setup();
     await user.type(screen.getByTestId(testIds.config.remediationUrl), 'ftp://x');
@@ -64,7 +57,7 @@ describe('AppConfig page (Grafana settings API stand-in)', () => {
   });
 
   it('disables Save while saving, and sends the new token only to secureJsonData', async () => {
-    const calls = backend(NO_ANSWER);
+    const calls = answerWith(NO_ANSWER);
     renderConfig(saved);
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Reset' }));
@@ -84,7 +77,7 @@ describe('AppConfig page (Grafana settings API stand-in)', () => {
   });
 
   it("shows Grafana's refusal to save", async () => {
-    backend({ status: 403, data: { message: 'Permission denied' } });
+    answerWith({ status: 403, data: { message: 'Permission denied' } });
     renderConfig(saved);
     await userEvent.setup().click(screen.getByTestId(testIds.config.submit));
     expect(await screen.findByTestId(testIds.config.error)).toHaveTextContent(

@@ -1,9 +1,8 @@
 import React from 'react';
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { setBackendSrv } from '@grafana/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
-import { standInBackend, type Answer, type Call } from '../../test-backend';
+import { answerWith, type Answer, type Call } from '../../test-backend';
 import { rollbackAction } from '../../test-fixtures';
 import { asRole } from '../../test-user';
 import { testIds } from '../../testIds';
@@ -31,11 +30,9 @@ afterEach(() => asRole('Viewer'));
 
 /** The remediation API stand-in: `plan` for the dry run, `execution` for the run itself. */
 function planThenExecution(execution: Answer): Call[] {
-  const { srv, calls } = standInBackend((call) =>
+  return answerWith((call) =>
     call.url.endsWith('/dry-run') ? { status: 200, data: plan } : execution,
   );
-  setBackendSrv(srv);
-  return calls;
 }
 
 /** Grafana's Button keeps a disabled button focusable (aria-disabled) when it has a tooltip. */

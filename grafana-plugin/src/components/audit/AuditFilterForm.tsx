@@ -5,6 +5,10 @@ import { Button, Field, Input, Stack, useStyles2 } from '@grafana/ui';
 import type { AuditFilters } from '../../api/remediation';
 
 const OUTCOMES = ['', 'allowed', 'denied', 'succeeded', 'failed', 'dry-run'];
+const TEXT_FILTERS = [
+  { key: 'action', label: 'Action' },
+  { key: 'actor', label: 'Actor' },
+] as const;
 
 /** Action, actor and outcome filters; applied on Filter, not on each keystroke. */
 export function AuditFilterForm({ onApply }: { onApply: (filters: AuditFilters) => void }) {
@@ -19,20 +23,15 @@ export function AuditFilterForm({ onApply }: { onApply: (filters: AuditFilters) 
       aria-label="Audit filters"
     >
       <Stack gap={1} alignItems="flex-end" wrap="wrap">
-        <Field label="Action" htmlFor="lw-audit-action">
-          <Input
-            id="lw-audit-action"
-            value={draft.action ?? ''}
-            onChange={(e) => setDraft({ ...draft, action: e.currentTarget.value })}
-          />
-        </Field>
-        <Field label="Actor" htmlFor="lw-audit-actor">
-          <Input
-            id="lw-audit-actor"
-            value={draft.actor ?? ''}
-            onChange={(e) => setDraft({ ...draft, actor: e.currentTarget.value })}
-          />
-        </Field>
+        {TEXT_FILTERS.map(({ key, label }) => (
+          <Field key={key} label={label} htmlFor={`lw-audit-${key}`}>
+            <Input
+              id={`lw-audit-${key}`}
+              value={draft[key] ?? ''}
+              onChange={(e) => setDraft({ ...draft, [key]: e.currentTarget.value })}
+            />
+          </Field>
+        ))}
         <Field label="Outcome" htmlFor="lw-audit-outcome">
           <select
             id="lw-audit-outcome"
