@@ -50,7 +50,7 @@ describe('resolveConfig', () => {
     ],
     [
       { alerts: { gpuSaturated: { actions: ['reboot'] } } },
-      'alert-rules config: alerts.gpuSaturated.actions "reboot" is not an action; known: restart-deployment, scale-deployment, delete-pod, rollback-evolution, set-batching, debug-logging, maintenance-mode, silence',
+      'alert-rules config: alerts.gpuSaturated.actions "reboot" is not an action; known: restart-deployment, scale-deployment, delete-pod, cordon-gpu-node, drain-gpu-node, rollback-evolution, set-batching, debug-logging, maintenance-mode, silence',
     ],
     [
       { alerts: { gpuSaturated: undefined, ledgerUnparseable: null } },

@@ -13,6 +13,8 @@ const PARAMS: Record<ActionName, Record<string, unknown>> = {
   'restart-deployment': { deployment: 'layer4-agent' },
   'scale-deployment': { deployment: 'layer4-agent', replicas: 3 },
   'delete-pod': { deployment: 'layer4-agent', pod: 'agent-abc12' },
+  'cordon-gpu-node': { node: 'gpu-node-1' },
+  'drain-gpu-node': { node: 'gpu-node-1' },
   'rollback-evolution': {},
   'set-batching': { batchSize: 64 },
   'debug-logging': { layer: '4', minutes: 5 },
@@ -41,6 +43,7 @@ describe('every role × action, over real HTTP (SQLite, simulator, Alertmanager,
     kube = await startKubeStandIn();
     addAgentDeployment(kube, 1);
     kube.pods.set('layerwatch/agent-abc12', { app: 'agent' });
+    kube.nodes.set('gpu-node-1', { unschedulable: false, pods: [] });
     service = await startService(
       baseConfig(
         { kind: 'sqlite', path: `${dir.dir}/audit.db` },

@@ -32,6 +32,26 @@ export const ACTION_DEFAULTS: Readonly<Record<ActionName, ActionDefaults>> = {
     cooldownSeconds: 60,
     requiresConfirmation: true,
   },
+  'cordon-gpu-node': {
+    title: 'Cordon GPU node',
+    description:
+      'Marks a registered GPU node unschedulable (kubectl cordon): no new pods land on it; running ones stay.',
+    kind: 'kubernetes',
+    destructive: true,
+    roles: OPS,
+    cooldownSeconds: 30,
+    requiresConfirmation: true,
+  },
+  'drain-gpu-node': {
+    title: 'Drain GPU node',
+    description:
+      'Cordons a registered GPU node, then evicts its pods through the Eviction API (kubectl drain), respecting PodDisruptionBudgets; DaemonSet and mirror pods stay.',
+    kind: 'kubernetes',
+    destructive: true,
+    roles: ['admin'],
+    cooldownSeconds: 120,
+    requiresConfirmation: true,
+  },
   'rollback-evolution': {
     title: 'Roll back evolution',
     description: 'Rolls layer 7 back one generation (or to the given one).',

@@ -1,8 +1,10 @@
 import { z } from 'zod/v4';
 import type { KubernetesConfig } from '../config/schema.js';
 import { ACTION_DEFAULTS } from './defaults.js';
+import { gpuNodeActions } from './gpu-node-actions.js';
 import type { KubernetesClient, ResolvedDeployment } from './kubernetes-client.js';
-import { ActionError, type ActionDefinition } from './types.js';
+import { kube } from './kube-errors.js';
+import type { ActionDefinition } from './types.js';
 
 const podName = z
   .string()
@@ -13,11 +15,18 @@ type Deployment = z.ZodType<string>;
 
 const label = (d: ResolvedDeployment) => `deployment ${d.namespace}/${d.name}`;
 
-/** restart-deployment, scale-deployment and delete-pod over the registry's deployments. */
+/**
+ * restart-deployment, scale-deployment and delete-pod over the registry's deployments;
+ * cordon-gpu-node and drain-gpu-node over its GPU nodes. None without its registry.
+ */
 export function kubernetesActions(
   config: KubernetesConfig,
   client: KubernetesClient,
 ): ActionDefinition[] {
+  return [...deploymentActions(config, client), ...gpuNodeActions(config, client)];
+}
+
+function deploymentActions(config: KubernetesConfig, client: KubernetesClient) {
   const keys = Object.keys(config.deployments);
   if (keys.length === 0) return [];
   const deployment = z.enum(keys as [string, ...string[]]).describe('a deployment of the registry');
@@ -131,26 +140,3 @@ function deletePod(
 }
 
 const RESTART_KEY = 'kubectl.kubernetes.io/restartedAt';
-
-/** Turns the client's ApiException into a message naming the status and the API's reason. */
-async function kube<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof ActionError) throw error;
-    const e = error as { code?: unknown; body?: unknown; message?: string };
-    if (typeof e.code === 'number') {
-      let message = '';
-      try {
-        const body = (typeof e.body === 'string' ? JSON.parse(e.body) : e.body) as {
-          message?: string;
-        };
-        message = body.message ?? '';
-      } catch {
-        message = '';
-      }
-      throw new ActionError(`Kubernetes API answered ${e.code}${message ? `: ${message}` : ''}`);
-    }
-    throw new ActionError(`Kubernetes API unreachable: ${e.message ?? String(error)}`);
-  }
-}

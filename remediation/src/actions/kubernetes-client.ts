@@ -4,6 +4,11 @@ import {
   KubeConfig,
   PatchStrategy,
   setHeaderOptions,
+  Observable,
+  type ConfigurationOptions,
+  type ObservableMiddleware,
+  type RequestContext,
+  type ResponseContext,
   type V1Deployment,
   type V1LabelSelector,
   type V1Pod,
@@ -18,9 +23,13 @@ export interface ResolvedDeployment extends DeploymentConfig {
 
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 
+/** A node's pods are listed in one page of at most this many; a node with more is refused. */
+export const NODE_POD_LIST_LIMIT = 1000;
+
 /**
  * The only Kubernetes calls remediation makes: read/patch a deployment, read/patch its scale
- * subresource, read/delete a pod. `dryRun` sends `dryRun=All`, the server-side dry run.
+ * subresource, read/delete a pod; read/cordon a node, list its pods and evict them.
+ * `dryRun` sends `dryRun=All`, the server-side dry run.
  */
 export class KubernetesClient {
   readonly #apps: AppsV1Api;
@@ -102,10 +111,72 @@ export class KubernetesClient {
     return { phase: target.status?.phase ?? null, node: target.spec?.nodeName ?? null };
   }
 
+  /** Whether the node is cordoned (`spec.unschedulable`). */
+  async unschedulable(node: string, signal: AbortSignal): Promise<boolean> {
+    const found = await this.#core.readNode({ name: node }, callOptions(signal));
+    return found.spec?.unschedulable === true;
+  }
+
+  /** `kubectl cordon`: a strategic merge patch of `spec.unschedulable: true`; the value after. */
+  async cordon(node: string, dryRun: boolean, signal: AbortSignal): Promise<boolean> {
+    const after = await this.#core.patchNode(
+      { name: node, body: { spec: { unschedulable: true } }, ...this.#write(dryRun) },
+      callOptions(signal, PatchStrategy.StrategicMergePatch),
+    );
+    return after.spec?.unschedulable === true;
+  }
+
+  /** The pods bound to the node, in every namespace (one page; more is an ActionError). */
+  async podsOn(node: string, signal: AbortSignal): Promise<V1Pod[]> {
+    const list = await this.#core.listPodForAllNamespaces(
+      { fieldSelector: `spec.nodeName=${node}`, limit: NODE_POD_LIST_LIMIT },
+      callOptions(signal),
+    );
+    if (list.metadata?._continue) {
+      throw new ActionError(
+        `node "${node}" runs more than ${NODE_POD_LIST_LIMIT} pods: drain it with kubectl`,
+      );
+    }
+    return list.items;
+  }
+
+  /**
+   * A policy/v1 Eviction of one pod (`kubectl drain`'s way): the API server answers 429 while
+   * a PodDisruptionBudget forbids it. Never a delete: nothing here bypasses a budget.
+   */
+  async evict(namespace: string, pod: string, dryRun: boolean, signal: AbortSignal) {
+    await this.#core.createNamespacedPodEviction(
+      {
+        name: pod,
+        namespace,
+        body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod, namespace } },
+        ...(dryRun ? { dryRun: 'All' } : {}),
+      },
+      callOptions(signal),
+    );
+  }
+
   #write(dryRun: boolean): { dryRun?: string; fieldManager: string } {
     const fieldManager = this.config.fieldManager;
     return dryRun ? { dryRun: 'All', fieldManager } : { fieldManager };
   }
+}
+
+/**
+ * Request options that abort the call with `signal` (and set a patch's content type). The
+ * object-parameter API takes the generated client's observable middleware, as
+ * `setHeaderOptions` builds it.
+ */
+function callOptions(signal: AbortSignal, contentType?: string): ConfigurationOptions {
+  const middleware: ObservableMiddleware = {
+    pre(context: RequestContext) {
+      context.setSignal(signal);
+      if (contentType) context.setHeaderParam('Content-Type', contentType);
+      return new Observable(Promise.resolve(context));
+    },
+    post: (context: ResponseContext) => new Observable(Promise.resolve(context)),
+  };
+  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
 }
 
 /** Label selector semantics: every matchLabels pair and every matchExpression must hold. */

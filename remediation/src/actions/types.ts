@@ -38,7 +38,18 @@ export interface ActionDefinition<P = unknown> extends ActionDefaults {
   execute(params: P, signal: AbortSignal, actor: string): Promise<Record<string, unknown>>;
 }
 
-/** An executor's error whose message is safe to show the caller (no secrets, no stack). */
+/**
+ * An executor's error whose message is safe to show the caller (no secrets, no stack).
+ * `result` is what the action did before it stopped (a partial drain's pods), answered and
+ * audited with the failure.
+ */
 export class ActionError extends Error {
   override readonly name = 'ActionError';
+
+  constructor(
+    message: string,
+    readonly result?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
 }

@@ -60,6 +60,50 @@ const deployment = z
   .strict()
   .refine((d) => d.minReplicas <= d.maxReplicas, 'minReplicas must not exceed maxReplicas');
 
+/** RFC 1123 subdomain: what Kubernetes accepts as a node's name. */
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * A Kubernetes node's name (a DNS-1123 subdomain, at most 253 characters): the one check
+ * of `kubernetes.gpuNodes` and of the node actions' `node` param, so both say the same.
+ */
+export const nodeName = z
+  .string()
+  .max(253, { error: 'a Kubernetes node name has at most 253 characters', abort: true })
+  .regex(DNS_1123_SUBDOMAIN, {
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not a Kubernetes node name (DNS-1123: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit)`,
+    abort: true,
+  });
+
+/** Each name listed more than once, with its entries: `"a" (entries 0 and 2)`. */
+function duplicates(names: readonly string[]): string[] {
+  return [...new Set(names)]
+    .map((name) => names.flatMap((n, index) => (n === name ? [index] : [])))
+    .filter((at) => at.length > 1)
+    .map((at) => `"${names[at[0] as number]}" (entries ${at.join(' and ')})`);
+}
+
+const gpuNodes = z
+  .array(nodeName)
+  .max(10_000)
+  .refine((nodes) => duplicates(nodes).length === 0, {
+    error: (issue) => `listed twice: ${duplicates(issue.input as string[]).join(', ')}`,
+    // Named even beside an entry that is no node name.
+    when: (payload) => Array.isArray(payload.value),
+  });
+
+const drain = z
+  .object({
+    /** A node with more pods to evict is refused before anything changes. @default 110 (the kubelet's max-pods) */
+    maxPods: z.number().int().min(1).max(1000).default(110),
+    /** Eviction tries per pod while a PodDisruptionBudget answers 429. @default 3 */
+    evictionAttempts: z.number().int().min(1).max(20).default(3),
+    /** Wait between those tries. @default 5 */
+    retrySeconds: z.number().min(0).max(60).default(5),
+  })
+  .strict();
+
 const kubernetes = z
   .object({
     /** `kubeconfig` (the file, KUBECONFIG or ~/.kube/config) or `in-cluster`. */
@@ -68,8 +112,12 @@ const kubernetes = z
     /** Namespace of deployments that name none. @default 'layerwatch' */
     namespace: z.string().min(1).default('layerwatch'),
     fieldManager: z.string().min(1).default('layerwatch-remediation'),
-    /** The registry's deployments: the only ones an action may touch. */
-    deployments: z.record(name, deployment),
+    /** The registry's deployments: the only ones an action may touch. @default {} */
+    deployments: z.record(name, deployment).default({}),
+    /** The GPU nodes cordon-gpu-node and drain-gpu-node may act on, by node name. @default [] */
+    gpuNodes: gpuNodes.default([]),
+    /** Bounds of drain-gpu-node; its time is bounded by `limits.actionTimeoutSeconds`. */
+    drain: drain.default({ maxPods: 110, evictionAttempts: 3, retrySeconds: 5 }),
   })
   .strict();
 
@@ -209,6 +257,7 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type TokenConfig = z.infer<typeof token>;
 export type DeploymentConfig = z.infer<typeof deployment>;
 export type KubernetesConfig = z.infer<typeof kubernetes>;
+export type DrainConfig = z.infer<typeof drain>;
 export type HttpConfig = z.infer<typeof http>;
 export type AutoRule = z.infer<typeof autoRule>;
 export type StoreConfig = z.infer<typeof store>;

@@ -262,9 +262,16 @@ export class Engine {
       return { status: 200, body: { executionId, status: 'succeeded', result, replayed: false } };
     } catch (error) {
       const message = this.#message(error, action.name);
+      const result = error instanceof ActionError ? error.result : undefined;
       return {
         status: 200,
-        body: { executionId, status: 'failed', error: message, replayed: false },
+        body: {
+          executionId,
+          status: 'failed',
+          error: message,
+          ...(result && { result }),
+          replayed: false,
+        },
       };
     } finally {
       timer();

@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
+import { nodeRoute, type StandInNode } from './kube-standin-nodes.js';
 
 /**
  * A stand-in for the Kubernetes API server (none runs on this machine), answering exactly
  * the calls the executor makes: read/patch a deployment, read/patch its scale, read/delete
- * a pod. It keeps state, honours `dryRun=All` and records every call for assertions.
+ * a pod; and, through ./kube-standin-nodes.ts, read/cordon a node, list and evict its pods.
+ * It keeps state, honours `dryRun=All` and records every call for assertions.
  */
 export interface KubeCall {
   readonly method: string;
@@ -27,6 +29,8 @@ export interface KubeStandIn {
   readonly calls: KubeCall[];
   readonly deployments: Map<string, Deployment>;
   readonly pods: Map<string, Record<string, string>>;
+  /** Nodes by name, each with the pods bound to it (the node actions' world). */
+  readonly nodes: Map<string, StandInNode>;
   kubeConfig(): KubeConfig;
   stop(): Promise<void>;
 }
@@ -53,6 +57,7 @@ export async function startKubeStandIn(): Promise<KubeStandIn> {
   const calls: KubeCall[] = [];
   const deployments = new Map<string, Deployment>();
   const pods = new Map<string, Record<string, string>>();
+  const nodes = new Map<string, StandInNode>();
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://x');
@@ -66,7 +71,9 @@ export async function startKubeStandIn(): Promise<KubeStandIn> {
         body,
       });
       const dry = url.searchParams.get('dryRun') === 'All';
-      const [code, answer] = route(req.method ?? '', url.pathname, body, dry);
+      const forNode = nodeRoute(nodes, req.method ?? '', url, body, dry);
+      if (forNode === undefined) return; // a call that never answers
+      const [code, answer] = forNode || route(req.method ?? '', url.pathname, body, dry);
       res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     })();
   });
@@ -125,6 +132,7 @@ export async function startKubeStandIn(): Promise<KubeStandIn> {
     calls,
     deployments,
     pods,
+    nodes,
     kubeConfig() {
       const kc = new KubeConfig();
       kc.loadFromOptions({

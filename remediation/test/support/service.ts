@@ -27,6 +27,9 @@ export function tokenConfig() {
   ];
 }
 
+/** The GPU nodes of every test config with the Kubernetes stand-in (`kubernetes.gpuNodes`). */
+export const GPU_NODES = ['gpu-node-1', 'gpu-node-2', 'gpu-node-3'] as const;
+
 export interface Backends {
   readonly sim?: { services: Record<string, { url: string; layer: string }> };
   readonly alertmanagerUrl?: string;
@@ -62,6 +65,9 @@ export function baseConfig(
               'layer4-agent': { name: 'agent', minReplicas: 1, maxReplicas: 6 },
               'layer7-evolution': { name: 'evolution', minReplicas: 1, maxReplicas: 3 },
             },
+            gpuNodes: [...GPU_NODES],
+            // Tests wait 50 ms, not 5 s, between the evictions a PodDisruptionBudget refuses.
+            drain: { retrySeconds: 0.05 },
           },
         }
       : {}),
