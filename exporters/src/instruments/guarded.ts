@@ -98,49 +98,66 @@ abstract class Guarded<L extends string, O extends string, S extends Series = Se
   }
 }
 
-export class GuardedCounter<L extends string, O extends string = never> extends Guarded<L, O> {
+/**
+ * A counter or a gauge: each measurement goes on to the OpenTelemetry instrument, with the
+ * series' one attributes object, through `forward` (chosen once, at construction).
+ */
+abstract class Forwarding<L extends string, O extends string> extends Guarded<L, O> {
   constructor(
     definition: InstrumentDefinition<L, O>,
-    private readonly instrument: Counter | UpDownCounter,
     limit: number,
     onRefused: () => void,
+    private readonly forward: (value: number, attributes: Attributes, context?: Context) => void,
   ) {
     super(definition, limit, onRefused);
   }
 
   protected createSeries(attributes: Attributes): Series {
     return { attributes };
+  }
+
+  protected measure(value: number, labels: Labels<L, O> | undefined, context?: Context): void {
+    const series = this.series(labels);
+    if (series !== undefined) this.forward(value, series.attributes, context);
+  }
+}
+
+export class GuardedCounter<L extends string, O extends string = never> extends Forwarding<L, O> {
+  constructor(
+    definition: InstrumentDefinition<L, O>,
+    instrument: Counter | UpDownCounter,
+    limit: number,
+    onRefused: () => void,
+  ) {
+    super(definition, limit, onRefused, (value, attributes, context) =>
+      instrument.add(value, attributes, context),
+    );
   }
 
   /** Adds `value` (≥ 0 for counters; an up-down counter takes negatives). */
   add(value: number, ...[labels, context]: LabelArgs<L, O>): void {
-    const series = this.series(labels);
-    if (series !== undefined) this.instrument.add(value, series.attributes, context);
+    this.measure(value, labels, context);
   }
 
   inc(...[labels, context]: LabelArgs<L, O>): void {
-    const series = this.series(labels);
-    if (series !== undefined) this.instrument.add(1, series.attributes, context);
+    this.measure(1, labels, context);
   }
 }
 
-export class GuardedGauge<L extends string, O extends string = never> extends Guarded<L, O> {
+export class GuardedGauge<L extends string, O extends string = never> extends Forwarding<L, O> {
   constructor(
     definition: InstrumentDefinition<L, O>,
-    private readonly instrument: Gauge,
+    instrument: Gauge,
     limit: number,
     onRefused: () => void,
   ) {
-    super(definition, limit, onRefused);
-  }
-
-  protected createSeries(attributes: Attributes): Series {
-    return { attributes };
+    super(definition, limit, onRefused, (value, attributes, context) =>
+      instrument.record(value, attributes, context),
+    );
   }
 
   set(value: number, ...[labels, context]: LabelArgs<L, O>): void {
-    const series = this.series(labels);
-    if (series !== undefined) this.instrument.record(value, series.attributes, context);
+    this.measure(value, labels, context);
   }
 }
 
