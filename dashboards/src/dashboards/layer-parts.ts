@@ -23,11 +23,11 @@ import type { DashboardLayer, DashboardSettings, LatencySlo } from '../settings.
 /** The alert that says a layer's exporter series are gone. */
 export const EXPORTER_ABSENT = 'LayerwatchLayerExporterAbsent';
 
+/** The matchers of one layer's exporter series: the exporters' job, and the layer. */
+export type ExporterMatchers = readonly [string, string];
+
 /** The layer services' exporter series of one layer. */
-export function layerExporter(
-  s: DashboardSettings,
-  layer: DashboardLayer,
-): readonly [string, string] {
+export function layerExporter(s: DashboardSettings, layer: DashboardLayer): ExporterMatchers {
   return [s.exporters, s.layer(layer)];
 }
 
@@ -123,7 +123,8 @@ export interface LayerDashboardSpec {
   /** The description after `Layer 4 (<its title>): `. */
   readonly shows: string;
   readonly latency?: LatencyPanelsSpec;
-  readonly panels: readonly PanelBuilder[];
+  /** The layer's own panels, given the matchers of its exporter series. */
+  readonly panels: (exporter: ExporterMatchers) => readonly PanelBuilder[];
   /** How the endpoints panel reads, and its width. */
   readonly endpoints: { readonly description: string; readonly span: number };
 }
@@ -139,7 +140,7 @@ export function layerDashboard(s: DashboardSettings, spec: LayerDashboardSpec): 
     variables: [],
     panels: [
       ...(spec.latency ? latencyPanels(s, spec.latency) : []),
-      ...spec.panels,
+      ...spec.panels(layerExporter(s, layer)),
       layerEndpoints(s, layer, spec.endpoints),
     ],
   };

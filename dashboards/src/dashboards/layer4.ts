@@ -4,7 +4,15 @@ import { EXPORTED } from '../metrics.js';
 import { badFrom, timeseriesPanel, type PanelBuilder } from '../panels.js';
 import { orZero, quantile, rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
-import { exporterPanel, latencyLine, layerDashboard, layerExporter } from './layer-parts.js';
+import {
+  exporterPanel,
+  latencyLine,
+  layerDashboard,
+  type ExporterMatchers,
+} from './layer-parts.js';
+
+/** Layer 4's exporter series. */
+const m = EXPORTED.layer4;
 
 const LATENCY_SLO = 'execution-latency';
 
@@ -27,7 +35,11 @@ export function layer4Performance(s: DashboardSettings): DashboardSpec {
         `Share of requests answered within ${ms} ms, against the objective of ` +
         `${q * 100} %: below it the error budget burns.`,
     },
-    panels: [...trafficAndErrors(s), ...taskQueue(s), ...runtimeFailures(s)],
+    panels: (exporter) => [
+      ...trafficAndErrors(s),
+      ...taskQueue(s, exporter),
+      ...runtimeFailures(s, exporter),
+    ],
     endpoints: {
       description: "The probe daemon's view of each layer 4 endpoint from outside: up or down.",
       span: 12,
@@ -76,9 +88,7 @@ function trafficAndErrors(s: DashboardSettings): PanelBuilder[] {
 }
 
 /** The task queue: its depth against the line, how long tasks wait, what workers finish. */
-function taskQueue(s: DashboardSettings): PanelBuilder[] {
-  const m = EXPORTED.layer4;
-  const exporter = layerExporter(s, '4');
+function taskQueue(s: DashboardSettings, exporter: ExporterMatchers): PanelBuilder[] {
   const alsoAlerts = ['LayerwatchRedisQueueGrowing'];
   return [
     timeseriesPanel(s, {
@@ -127,9 +137,7 @@ function taskQueue(s: DashboardSettings): PanelBuilder[] {
 }
 
 /** WASM runtime failures, and the circuit breakers that shed calls. */
-function runtimeFailures(s: DashboardSettings): PanelBuilder[] {
-  const m = EXPORTED.layer4;
-  const exporter = layerExporter(s, '4');
+function runtimeFailures(s: DashboardSettings, exporter: ExporterMatchers): PanelBuilder[] {
   return [
     exporterPanel(s, {
       title: 'WASM runtime failures',

@@ -4,7 +4,15 @@ import { EXPORTED } from '../metrics.js';
 import { flag, UP_DOWN, type PanelBuilder } from '../panels.js';
 import { rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
-import { exporterPanel, latencyLine, layerDashboard, layerExporter } from './layer-parts.js';
+import {
+  exporterPanel,
+  latencyLine,
+  layerDashboard,
+  type ExporterMatchers,
+} from './layer-parts.js';
+
+/** Layer 5's exporter series. */
+const m = EXPORTED.layer5;
 
 const LATENCY_SLO = 'optimization-latency';
 
@@ -26,7 +34,7 @@ export function layer5Optimization(s: DashboardSettings): DashboardSpec {
       withinDescription: ({ q, ms }) =>
         `Share of optimisation runs done within ${ms} ms, against the objective of ${q * 100} %.`,
     },
-    panels: [optimizationRuns(s), ...modelsExperimentsAndKpis(s)],
+    panels: (exporter) => [optimizationRuns(s), ...modelsExperimentsAndKpis(s, exporter)],
     endpoints: {
       description:
         "The probe daemon's view of each layer 5 endpoint (health, models, KPIs): up or down.",
@@ -51,9 +59,10 @@ function optimizationRuns(s: DashboardSettings): PanelBuilder {
 }
 
 /** Each model healthy or not, A/B experiments and their split, and the KPI ingestion lag. */
-function modelsExperimentsAndKpis(s: DashboardSettings): PanelBuilder[] {
-  const m = EXPORTED.layer5;
-  const exporter = layerExporter(s, '5');
+function modelsExperimentsAndKpis(
+  s: DashboardSettings,
+  exporter: ExporterMatchers,
+): PanelBuilder[] {
   return [
     exporterPanel(s, {
       kind: 'state',

@@ -4,7 +4,10 @@ import { EXPORTED } from '../metrics.js';
 import type { PanelBuilder } from '../panels.js';
 import { increase, quantile, rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
-import { exporterPanel, layerDashboard, layerExporter } from './layer-parts.js';
+import { exporterPanel, layerDashboard, type ExporterMatchers } from './layer-parts.js';
+
+/** Layer 7's exporter series. */
+const m = EXPORTED.layer7;
 
 export function layer7Evolution(s: DashboardSettings): DashboardSpec {
   return layerDashboard(s, {
@@ -13,7 +16,11 @@ export function layer7Evolution(s: DashboardSettings): DashboardSpec {
     shows:
       'generations to converge, population diversity and fitness, genome deployments, ' +
       'rollbacks and the enhancement validation gate.',
-    panels: [...population(s), ...deploymentsAndRollbacks(s), enhancementGate(s)],
+    panels: (exporter) => [
+      ...population(s, exporter),
+      ...deploymentsAndRollbacks(s, exporter),
+      enhancementGate(s, exporter),
+    ],
     endpoints: {
       description:
         "The probe daemon's view of each layer 7 endpoint (health, population status): up or down.",
@@ -23,9 +30,7 @@ export function layer7Evolution(s: DashboardSettings): DashboardSpec {
 }
 
 /** The search itself: generations to converge, population diversity, best fitness. */
-function population(s: DashboardSettings): PanelBuilder[] {
-  const m = EXPORTED.layer7;
-  const exporter = layerExporter(s, '7');
+function population(s: DashboardSettings, exporter: ExporterMatchers): PanelBuilder[] {
   return [
     exporterPanel(s, {
       title: 'Generations to converge',
@@ -58,9 +63,7 @@ function population(s: DashboardSettings): PanelBuilder[] {
 }
 
 /** Genome deployments by outcome, and rollbacks to an earlier generation. */
-function deploymentsAndRollbacks(s: DashboardSettings): PanelBuilder[] {
-  const m = EXPORTED.layer7;
-  const exporter = layerExporter(s, '7');
+function deploymentsAndRollbacks(s: DashboardSettings, exporter: ExporterMatchers): PanelBuilder[] {
   return [
     exporterPanel(s, {
       title: 'Genome deployments',
@@ -85,9 +88,8 @@ function deploymentsAndRollbacks(s: DashboardSettings): PanelBuilder[] {
 }
 
 /** Enhancements reaching the validation gate: received, accepted, rejected by reason. */
-function enhancementGate(s: DashboardSettings): PanelBuilder {
+function enhancementGate(s: DashboardSettings, exporter: ExporterMatchers): PanelBuilder {
   const c = EXPORTED.common;
-  const exporter = layerExporter(s, '7');
   return exporterPanel(s, {
     title: 'Enhancement validation gate',
     description:
