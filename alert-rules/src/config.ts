@@ -111,15 +111,40 @@ export const DEFAULT_CONFIG: AlertRulesConfig = {
     gpuCollectorDown: { for: '5m', priority: 'P2', actions: ['delete-pod', 'silence'] },
     gpuDataStale: { for: '5m', priority: 'P3', actions: ['delete-pod', 'silence'] },
     gpuNodeDown: { for: '2m', priority: 'P1', actions: ['silence'] },
-    // GPU health (issue 17): cordon-gpu-node / drain-gpu-node join these when remediation has them.
-    gpuEccUncorrectable: { for: '0s', priority: 'P1', actions: ['silence'] },
-    gpuNeedsReset: { for: '5m', priority: 'P1', actions: ['silence'] },
-    gpuXidFatal: { for: '0s', priority: 'P0', actions: ['silence'] },
-    gpuXidNeedsReset: { for: '0s', priority: 'P1', actions: ['silence'] },
+    // GPU health (issue 17): cordon-gpu-node stops new work reaching the node; drain-gpu-node
+    // (cordon, then evict) comes first where the GPU needs a reset or a reboot.
+    gpuEccUncorrectable: {
+      for: '0s',
+      priority: 'P1',
+      actions: ['cordon-gpu-node', 'drain-gpu-node', 'silence'],
+    },
+    gpuNeedsReset: {
+      for: '5m',
+      priority: 'P1',
+      actions: ['drain-gpu-node', 'cordon-gpu-node', 'silence'],
+    },
+    gpuXidFatal: {
+      for: '0s',
+      priority: 'P0',
+      actions: ['drain-gpu-node', 'cordon-gpu-node', 'silence'],
+    },
+    gpuXidNeedsReset: {
+      for: '0s',
+      priority: 'P1',
+      actions: ['drain-gpu-node', 'cordon-gpu-node', 'silence'],
+    },
     gpuXidApplication: { for: '0s', priority: 'P3', actions: ['silence'] },
-    gpuHardwareSlowdown: { for: '10m', priority: 'P2', actions: ['silence'] },
+    gpuHardwareSlowdown: {
+      for: '10m',
+      priority: 'P2',
+      actions: ['cordon-gpu-node', 'silence'],
+    },
     gpuPcieLinkDegraded: { for: '15m', priority: 'P3', actions: ['silence'] },
-    gpuUnreadable: { for: '2m', priority: 'P0', actions: ['silence'] },
+    gpuUnreadable: {
+      for: '2m',
+      priority: 'P0',
+      actions: ['drain-gpu-node', 'cordon-gpu-node', 'silence'],
+    },
     checksumMismatch: { for: '2m', priority: 'P1', actions: ['silence'] },
     evidenceUnreadable: { for: '5m', priority: 'P2', actions: ['silence'] },
     orphanExports: { for: '15m', priority: 'P2', actions: ['silence'] },
