@@ -30,8 +30,9 @@ export const LAYERS = [
   },
   { id: '5', name: 'refinement', services: [{ name: 'refinement', port: 8002 }] },
   { id: '7', name: 'evolution', services: [{ name: 'evolution', port: 8003 }] },
-  // GPU nodes: read through nvidia-smi by the probe daemon's collector, no port of their own.
-  { id: '8', name: 'resources', services: [] },
+  // The GPU resource manager the GPU nodes register with; the nodes themselves are read
+  // through nvidia-smi by the GPU collector, with no port of their own.
+  { id: '8', name: 'resources', services: [{ name: 'resources', port: 8004 }] },
   {
     id: 'shared',
     name: 'shared',
@@ -52,7 +53,7 @@ export interface HttpService {
   readonly port: number;
 }
 
-/** Every HTTP service of layers 4–7, with its layer: the shared stores are not HTTP. */
+/** Every HTTP service of layers 4–8, with its layer: the shared stores are not HTTP. */
 export const HTTP_SERVICES: readonly HttpService[] = LAYERS.flatMap((layer) =>
   layer.id === 'shared'
     ? []

@@ -21,12 +21,13 @@ describe('the vocabulary', () => {
     expect(new Set(ports).size).toBe(ports.length);
   });
 
-  it('lists the HTTP services of layers 4, 5 and 7 with their layer, not the shared stores', () => {
+  it('lists the HTTP services of layers 4, 5, 7 and 8 with their layer, not the shared stores', () => {
     expect(HTTP_SERVICES.map((s) => `${s.layer}/${s.name}:${s.port}`)).toEqual([
       '4/agent:8000',
       '4/scheduler:8001',
       '5/refinement:8002',
       '7/evolution:8003',
+      '8/resources:8004',
     ]);
   });
 

@@ -4,10 +4,11 @@ import { SERVICE_NAMES } from './services/registry.js';
 import type { ServiceName } from './services/types.js';
 import { startSimulator } from './simulator.js';
 
-/** `layerwatch sim`: start the four services, print their URLs, stop on SIGINT/SIGTERM. */
+/** `layerwatch sim`: start the five services, print their URLs, stop on SIGINT/SIGTERM. */
 export const SIM_USAGE =
   'usage: layerwatch sim [--host H] [--agent-port N] [--scheduler-port N] ' +
-  '[--refinement-port N] [--evolution-port N] [--jitter-ms N] [--factory-root DIR]';
+  '[--refinement-port N] [--evolution-port N] [--resources-port N] [--jitter-ms N] ' +
+  '[--factory-root DIR] [--redis HOST:PORT]';
 
 export interface SimCliIo {
   /** Receives the URL lines and usage. @default process.stdout */
@@ -24,8 +25,10 @@ const FLAGS = {
   'scheduler-port': { type: 'string' },
   'refinement-port': { type: 'string' },
   'evolution-port': { type: 'string' },
+  'resources-port': { type: 'string' },
   'jitter-ms': { type: 'string' },
   'factory-root': { type: 'string' },
+  redis: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -56,6 +59,8 @@ export function parseSimArgs(argv: readonly string[]): SimulatorOptions | 'help'
     if (factoryRoot.trim() === '') throw new Error('sim: --factory-root: expected a folder path');
     options.factoryRoot = factoryRoot;
   }
+  // Checked with the other options when the simulator starts.
+  if (values.redis !== undefined) options.redis = values.redis;
   return options;
 }
 

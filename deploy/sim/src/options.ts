@@ -1,12 +1,21 @@
 import { systemClock, type Clock } from './clock.js';
+import { SIMULATED_GPU_NODE, SIMULATED_GPUS } from './gpu/model.js';
 import { DEFAULT_SIM_PORTS, SERVICE_NAMES } from './services/registry.js';
 import type { ServiceName } from './services/types.js';
-import { optionalInt, rejectUnknownKeys, ValidationError, type JsonObject } from './validate.js';
+import {
+  describeValue,
+  optionalInt,
+  rejectUnknownKeys,
+  requireObject,
+  ValidationError,
+  type JsonObject,
+} from './validate.js';
+import type { GpuPool, RedisAddress } from './workload/index.js';
 
 export interface SimulatorOptions {
   /** Interface every service binds to. @default '127.0.0.1' */
   host?: string;
-  /** Port per service; 0 picks a free one. @default DEFAULT_SIM_PORTS (8000..8003) */
+  /** Port per service; 0 picks a free one. @default DEFAULT_SIM_PORTS (8000..8004) */
   ports?: Partial<Record<ServiceName, number>>;
   /** Adds a uniform random 0..N ms to every answer, for soak tests. @default 0 */
   latencyJitterMs?: number;
@@ -30,6 +39,18 @@ export interface SimulatorOptions {
   /** How often the simulated GPUs' readings move. @default 1000 */
   gpuTickMs?: number;
   /**
+   * The GPU node the layer 8 resources service allocates from and records allocation and
+   * cost for: this machine's real node (its name as its GPU collector labels it, and its
+   * GPU count). @default the simulated GPU node (`simulated-gpu-node`, four GPUs)
+   */
+  gpuNode?: { readonly name: string; readonly gpus: number };
+  /**
+   * `host:port` of the platform's Redis: the layer 4 task queue is mirrored into its list
+   * `agent-tasks` every workload tick, so the Redis probe reads what the agents see.
+   * @default none: the queue stays in the simulator's memory
+   */
+  redis?: string;
+  /**
    * Every N ms each service's workload moves on (task queue, optimisations, generations,
    * the validation gate …) and records its domain metrics; 0 turns it off. @default 1000
    */
@@ -49,6 +70,8 @@ export interface ResolvedOptions {
   factoryRoot: string | undefined;
   gpuDir: string | undefined;
   gpuTickMs: number;
+  gpuPool: GpuPool;
+  redis: RedisAddress | undefined;
   host: string;
   ports: Record<ServiceName, number>;
   latencyJitterMs: number;
@@ -115,7 +138,44 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
         100,
         MAX_CROSS_LAYER_INTERVAL_MS,
       ) ?? 1000,
+    gpuPool: resolveGpuPool(options.gpuNode),
+    redis: resolveRedis(options.redis),
   };
+}
+
+export const MAX_GPUS_PER_NODE = 1_024;
+
+function resolveGpuPool(given: SimulatorOptions['gpuNode']): GpuPool {
+  if (given === undefined) {
+    return { node: SIMULATED_GPU_NODE, gpus: SIMULATED_GPUS.length, simulated: true };
+  }
+  const node = requireObject(given, 'gpuNode');
+  rejectUnknownKeys(node, ['name', 'gpus'], 'gpuNode');
+  const name = node['name'];
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new ValidationError(
+      `gpuNode.name: ${describeValue(name)} is not a node name (the \`node\` label of its GPU series)`,
+    );
+  }
+  const gpus = optionalInt(node, 'gpus', 0, MAX_GPUS_PER_NODE);
+  if (gpus === undefined) {
+    throw new ValidationError(
+      `gpuNode.gpus: missing; expected an integer in 0..${MAX_GPUS_PER_NODE}`,
+    );
+  }
+  return { node: name, gpus, simulated: false };
+}
+
+function resolveRedis(given: unknown): RedisAddress | undefined {
+  if (given === undefined) return undefined;
+  const match = typeof given === 'string' ? /^\[?([^\]]+?)\]?:(\d+)$/.exec(given) : null;
+  const port = Number(match?.[2]);
+  if (!match?.[1] || !Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new ValidationError(
+      `redis: ${describeValue(given)} is not host:port with a port in 1..65535, e.g. 127.0.0.1:6379`,
+    );
+  }
+  return { host: match[1], port };
 }
 
 function rejectSharedPorts(ports: Record<ServiceName, number>): void {

@@ -92,6 +92,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     workloads: createWorkloads(
       (name) => required(instrumentations, name),
       (name) => ({ clock, scenario: () => required(faults, name).scenario() }),
+      { gpuPool: resolved.gpuPool, redis: resolved.redis, log: resolved.log },
     ),
     running: [],
     factory: undefined,
@@ -235,6 +236,7 @@ async function stopParts(parts: Parts): Promise<void> {
   parts.traffic?.stop();
   parts.factory?.stop();
   parts.gpu?.stop();
+  await parts.workloads.queueMirror?.settled();
   await Promise.all(parts.running.map(({ server }) => closeServer(server)));
   await parts.stores?.stop();
   await Promise.all([...parts.instrumentations.values()].map((i) => i.shutdown()));

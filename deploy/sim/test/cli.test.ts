@@ -42,17 +42,18 @@ describe('layerwatch sim CLI', () => {
     const lines: string[] = [];
     const stop = new AbortController();
     const ports = ['--agent-port', '0', '--scheduler-port', '0', '--refinement-port', '0'];
-    const running = runSimCli([...ports, '--evolution-port', '0'], {
+    const running = runSimCli([...ports, '--evolution-port', '0', '--resources-port', '0'], {
       out: (line) => lines.push(line),
       err: () => {},
       signal: stop.signal,
     });
-    while (lines.length < 4) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (lines.length < 5) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(lines.map((line) => line.split(/\s+/).slice(0, 3).join(' '))).toEqual([
       'agent layer 4',
       'scheduler layer 4',
       'refinement layer 5',
       'evolution layer 7',
+      'resources layer 8',
     ]);
     const url = lines[0]?.split(/\s+/).at(-1) ?? '';
     expect((await fetch(`${url}/health`)).status).toBe(200);

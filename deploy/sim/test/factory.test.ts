@@ -9,6 +9,7 @@ import {
   startSimulator,
   type RunningSimulator,
 } from '../src/index.js';
+import { FREE_PORTS } from './helpers.js';
 
 let root: string;
 let sim: RunningSimulator;
@@ -38,7 +39,7 @@ const post = (body: unknown) =>
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'layerwatch-factory-'));
   sim = await startSimulator({
-    ports: { agent: 0, scheduler: 0, refinement: 0, evolution: 0 },
+    ports: FREE_PORTS,
     factoryRoot: root,
   });
 });

@@ -107,7 +107,7 @@ describe('fault modes over HTTP', () => {
       'mode: "bogus" is not one of fail, slow, hang, flap, scenario, ok',
     );
     expect(() => sim.setFault('schedular' as never, { mode: 'ok' })).toThrow(
-      'unknown service "schedular"; valid services are agent, scheduler, refinement, evolution (did you mean "scheduler"?)',
+      'unknown service "schedular"; valid services are agent, scheduler, refinement, evolution, resources (did you mean "scheduler"?)',
     );
   });
 

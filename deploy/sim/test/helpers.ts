@@ -9,7 +9,7 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((sim) => sim.stop()));
 });
 
-export const FREE_PORTS = { agent: 0, scheduler: 0, refinement: 0, evolution: 0 };
+export const FREE_PORTS = { agent: 0, scheduler: 0, refinement: 0, evolution: 0, resources: 0 };
 
 export async function startTestSim(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const sim = await startSimulator({ ports: FREE_PORTS, ...options });

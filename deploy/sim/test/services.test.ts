@@ -4,7 +4,7 @@ import { call, send, startTestSim } from './helpers.js';
 describe('service endpoints over HTTP', () => {
   it('answers /health on every service with its name and layer', async () => {
     const sim = await startTestSim();
-    const layers = { agent: '4', scheduler: '4', refinement: '5', evolution: '7' };
+    const layers = { agent: '4', scheduler: '4', refinement: '5', evolution: '7', resources: '8' };
     for (const [name, layer] of Object.entries(layers)) {
       const { url } = sim.services[name as keyof typeof layers];
       const { status, body } = await call(`${url}/health`);

@@ -11,6 +11,7 @@ describe('startSimulator / stop', () => {
       scheduler: 8001,
       refinement: 8002,
       evolution: 8003,
+      resources: 8004,
     });
     for (const endpoint of Object.values(sim.services)) {
       expect(endpoint.port).toBeGreaterThan(0);
@@ -50,13 +51,33 @@ describe('startSimulator / stop', () => {
       'agent: 70000 is not an integer in 0..65535',
     );
     await expect(startSimulator({ ports: { agnet: 1 } as never })).rejects.toThrow(
-      'unknown key "agnet" in ports (services); valid keys are agent, scheduler, refinement, evolution (did you mean "agent"?)',
+      'unknown key "agnet" in ports (services); valid keys are agent, scheduler, refinement, evolution, resources (did you mean "agent"?)',
     );
     await expect(
       startSimulator({ ports: { ...FREE_PORTS, agent: 9100, scheduler: 9100 } }),
     ).rejects.toThrow('ports: agent and scheduler both ask for port 9100');
     await expect(startSimulator({ ports: FREE_PORTS, latencyJitterMs: -5 })).rejects.toThrow(
       'latencyJitterMs: -5 is not an integer in 0..60000',
+    );
+  });
+
+  it('rejects a bad Redis address or GPU node, naming the value and the fix', async () => {
+    const rejects = (options: Parameters<typeof startSimulator>[0]) =>
+      expect(startSimulator({ ports: FREE_PORTS, ...options })).rejects;
+    for (const redis of ['127.0.0.1', 'redis:0', ':6379', 'localhost:70000']) {
+      await rejects({ redis }).toThrow(
+        `redis: ${JSON.stringify(redis)} is not host:port with a port in 1..65535, e.g. 127.0.0.1:6379`,
+      );
+    }
+    await rejects({ redis: 6379 as never }).toThrow('redis: 6379 is not host:port');
+    await rejects({ gpuNode: { name: ' ', gpus: 8 } }).toThrow(
+      'gpuNode.name: " " is not a node name (the `node` label of its GPU series)',
+    );
+    await rejects({ gpuNode: { name: 'gpu-01' } as never }).toThrow(
+      'gpuNode.gpus: missing; expected an integer in 0..1024',
+    );
+    await rejects({ gpuNode: { name: 'gpu-01', gpus: 8, gpu: 1 } as never }).toThrow(
+      'unknown key "gpu" in gpuNode; valid keys are name, gpus (did you mean "gpus"?)',
     );
   });
 

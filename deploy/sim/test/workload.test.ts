@@ -3,6 +3,7 @@ import {
   LAYER4,
   LAYER5,
   LAYER7,
+  LAYER8,
   prometheusLabelsOf,
   prometheusNameOf,
   type InstrumentDefinition,
@@ -21,6 +22,7 @@ const DRIVEN: readonly { readonly layer: string; readonly definitions: readonly 
   { layer: '4', definitions: Object.values(LAYER4) },
   { layer: '5', definitions: Object.values(LAYER5) },
   { layer: '7', definitions: Object.values(LAYER7) },
+  { layer: '8', definitions: Object.values(LAYER8) },
   // The enhancement validation gate (COMMON but for auth failures) is layer 7's, where its
   // dashboard panel looks.
   { layer: '7', definitions: Object.values(COMMON).filter((d) => d !== COMMON.authFailures) },
@@ -52,7 +54,7 @@ function missing(all: Map<ServiceName, Sample[]>): string[] {
 }
 
 describe('workloads (real HTTP, a clock 50× faster than real time)', () => {
-  it('record every layer 4, 5 and 7 instrument of the catalog and the validation gate', async () => {
+  it('record every layer 4, 5, 7 and 8 instrument of the catalog and the validation gate', async () => {
     const sim = await startTestSim({
       clock: fastClock(50),
       workloadIntervalMs: 20,

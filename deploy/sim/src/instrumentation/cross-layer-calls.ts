@@ -19,6 +19,7 @@ export const CROSS_LAYER_PAIRS: readonly {
   { from: 'scheduler', to: 'agent', path: '/health/agents' }, // 4 → 4: dispatch
   { from: 'agent', to: 'refinement', path: '/health/models' }, // 4 → 5: which model to use
   { from: 'agent', to: SHARED, path: '/redis/agent-tasks' }, // 4 → shared: the task queue
+  { from: 'agent', to: 'resources', path: '/api/gpus' }, // 4 → 8: GPUs for the agents' work
   { from: 'refinement', to: 'evolution', path: '/api/population/status' }, // 5 → 7
   { from: 'refinement', to: SHARED, path: '/postgres/kpis' }, // 5 → shared: KPI history
   { from: 'evolution', to: 'refinement', path: '/health/kpi' }, // 7 → 5: fitness inputs

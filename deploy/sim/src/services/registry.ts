@@ -1,6 +1,7 @@
 import { agentService } from './agent.js';
 import { evolutionService } from './evolution.js';
 import { refinementService } from './refinement.js';
+import { resourcesService } from './resources.js';
 import { schedulerService } from './scheduler.js';
 import type { ServiceModule, ServiceName } from './types.js';
 
@@ -10,6 +11,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceModule>> = {
   scheduler: schedulerService,
   refinement: refinementService,
   evolution: evolutionService,
+  resources: resourcesService,
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICES) as readonly ServiceName[];
@@ -19,4 +21,5 @@ export const DEFAULT_SIM_PORTS: Readonly<Record<ServiceName, number>> = {
   scheduler: schedulerService.defaultPort,
   refinement: refinementService.defaultPort,
   evolution: evolutionService.defaultPort,
+  resources: resourcesService.defaultPort,
 };

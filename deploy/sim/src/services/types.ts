@@ -4,7 +4,7 @@ import type { FaultSwitch } from '../fault-switch.js';
 import type { ServiceSettings } from '../settings.js';
 import type { Workloads } from '../workload/index.js';
 
-export type ServiceName = 'agent' | 'scheduler' | 'refinement' | 'evolution';
+export type ServiceName = 'agent' | 'scheduler' | 'refinement' | 'evolution' | 'resources';
 
 /** What one running service shares between the common app and its own routes. */
 export interface ServiceContext {

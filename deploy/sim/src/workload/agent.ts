@@ -4,7 +4,11 @@ import { between, events, pick, skewed, weighted } from './random.js';
 import type { TaskQueue } from './task-queue.js';
 import type { Workload, WorkloadContext } from './types.js';
 
-/** A task still waiting after this long is dropped as failed (deadline_exceeded). */
+/**
+ * A task that waited longer than this is dropped as failed (deadline_exceeded) by the worker
+ * that takes it: as with Celery's `expires`, the deadline is checked on receipt, so while
+ * the workers fall behind the queue keeps growing (and so does the Redis list).
+ */
 export const TASK_DEADLINE_SECONDS = 120;
 
 interface WorkerProfile {
@@ -68,26 +72,12 @@ export class AgentWorkload implements Workload {
 
   tick(seconds: number): void {
     const workers = this.context.scenario() === 'queue-backlog' ? WORKERS.backlog : WORKERS.healthy;
-    this.#expireOverdue();
     this.#budget += workers.tasksPerSecond * seconds;
     while (this.#budget >= 1 && this.#work(workers)) this.#budget -= 1;
     // Idle capacity is not saved up.
     this.#budget = Math.min(this.#budget, 1);
     this.#wasm(seconds);
     for (const breaker of this.#breakers) breaker.tick(seconds);
-  }
-
-  /** Tasks past their deadline leave the queue as failures. */
-  #expireOverdue(): void {
-    const now = this.context.clock.now();
-    const labels = { queue: this.queue.name };
-    for (;;) {
-      const oldest = this.queue.oldest();
-      if (oldest === undefined || now - oldest <= TASK_DEADLINE_SECONDS * 1000) return;
-      this.queue.take();
-      this.metrics.queueWait.record((now - oldest) / 1000, labels);
-      this.metrics.tasksFailed.inc({ ...labels, reason: 'deadline_exceeded' });
-    }
   }
 
   /** One worker takes one task; false when the queue is empty. */
@@ -97,7 +87,12 @@ export class AgentWorkload implements Workload {
     if (enqueuedAt === undefined) return false;
     const labels = { queue: this.queue.name };
     const pickup = between(clock, 0.005, 0.05);
-    this.metrics.queueWait.record((clock.now() - enqueuedAt) / 1000 + pickup, labels);
+    const waited = (clock.now() - enqueuedAt) / 1000 + pickup;
+    this.metrics.queueWait.record(waited, labels);
+    if (waited > TASK_DEADLINE_SECONDS) {
+      this.metrics.tasksFailed.inc({ ...labels, reason: 'deadline_exceeded' });
+      return true;
+    }
     this.metrics.processing.record(skewed(clock, workers.processing), labels);
     if (clock.random() < workers.failureRatio) {
       this.metrics.tasksFailed.inc({ ...labels, reason: weighted(clock, workers.reasons) });

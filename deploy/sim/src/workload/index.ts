@@ -1,4 +1,4 @@
-export { createWorkloads, tickOrder, type Workloads } from './registry.js';
+export { createWorkloads, tickOrder, type Workloads, type WorkloadSetup } from './registry.js';
 export { startTicking, MAX_TICK_SECONDS, type Ticking } from './ticker.js';
 export type { Workload, WorkloadContext } from './types.js';
 export { TaskQueue } from './task-queue.js';
@@ -6,3 +6,5 @@ export { TASK_DEADLINE_SECONDS } from './agent.js';
 export { ARRIVALS_PER_SECOND } from './scheduler.js';
 export { MODELS } from './refinement.js';
 export { POPULATION_SIZE, START_GENERATION, type PopulationStatus } from './evolution.js';
+export { RedisQueueMirror, MAX_PUSH_PER_SYNC, type RedisAddress } from './redis-mirror.js';
+export { USD_PER_GPU_HOUR, type GpuPool, type NodeAllocation } from './resources.js';

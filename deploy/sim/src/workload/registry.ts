@@ -2,7 +2,9 @@ import type { LayerInstrumentation } from '@layerwatch/exporters';
 import type { ServiceName } from '../services/types.js';
 import { AgentWorkload } from './agent.js';
 import { EvolutionWorkload } from './evolution.js';
+import { RedisQueueMirror, type RedisAddress } from './redis-mirror.js';
 import { RefinementWorkload } from './refinement.js';
+import { ResourcesWorkload, type GpuPool } from './resources.js';
 import { SchedulerWorkload } from './scheduler.js';
 import { TaskQueue } from './task-queue.js';
 import type { Workload, WorkloadContext } from './types.js';
@@ -13,15 +15,27 @@ export interface Workloads {
   readonly scheduler: SchedulerWorkload;
   readonly refinement: RefinementWorkload;
   readonly evolution: EvolutionWorkload;
+  readonly resources: ResourcesWorkload;
+  /** Copies the task queue into Redis, when the simulator was given one. */
+  readonly queueMirror: RedisQueueMirror | undefined;
+}
+
+/** What the workloads need beyond their services: the GPU node, and Redis if there is one. */
+export interface WorkloadSetup {
+  readonly gpuPool: GpuPool;
+  readonly redis: RedisAddress | undefined;
+  readonly log: (line: string) => void;
 }
 
 /**
- * The workloads of the four services, each recording through its own service's
- * instrumentation; the layer 4 pair share one task queue.
+ * The workloads of the five services, each recording through its own service's
+ * instrumentation; the layer 4 pair share one task queue, whose backlog also asks the
+ * resources service for GPUs.
  */
 export function createWorkloads(
   instrumentation: (name: ServiceName) => LayerInstrumentation,
   context: (name: ServiceName) => WorkloadContext,
+  setup: WorkloadSetup,
 ): Workloads {
   const queue = new TaskQueue();
   return {
@@ -37,10 +51,24 @@ export function createWorkloads(
       instrumentation('evolution').common,
       context('evolution'),
     ),
+    resources: new ResourcesWorkload(
+      instrumentation('resources').layer8,
+      setup.gpuPool,
+      queue,
+      context('resources'),
+    ),
+    queueMirror: setup.redis && new RedisQueueMirror(queue, setup.redis, setup.log),
   };
 }
 
-/** In tick order: the scheduler enqueues before the agents take. */
+/** In tick order: the scheduler enqueues before the agents take; Redis sees the result. */
 export function tickOrder(workloads: Workloads): Workload[] {
-  return [workloads.scheduler, workloads.agent, workloads.refinement, workloads.evolution];
+  return [
+    workloads.scheduler,
+    workloads.agent,
+    workloads.refinement,
+    workloads.evolution,
+    workloads.resources,
+    ...(workloads.queueMirror ? [workloads.queueMirror] : []),
+  ];
 }
