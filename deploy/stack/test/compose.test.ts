@@ -8,13 +8,13 @@ import { PART_NAMES } from '../src/part.js';
 
 describe('withNeeds', () => {
   it('adds what each part needs, in start order', () => {
-    expect(withNeeds(['remediation'])).toEqual(['sim', 'remediation']);
+    expect(withNeeds(['remediation'])).toEqual(['redis', 'sim', 'remediation']);
     // The preview host needs every other part: all of them, in the declared order.
     expect(withNeeds(['pluginHost'])).toEqual(PART_NAMES);
   });
 
   it('lets a stand-in webhook receiver replace remediation behind Alertmanager', () => {
-    expect(withNeeds(['alertmanager'])).toEqual(['sim', 'remediation', 'alertmanager']);
+    expect(withNeeds(['alertmanager'])).toEqual(['redis', 'sim', 'remediation', 'alertmanager']);
     expect(withNeeds(['alertmanager'], { webhookUrl: 'http://127.0.0.1:1/hook' })).toEqual([
       'alertmanager',
     ]);

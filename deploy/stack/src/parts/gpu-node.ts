@@ -1,7 +1,6 @@
-import { hostname } from 'node:os';
 import { startDaemon } from '@layerwatch/probes';
-import { SIMULATED_GPU_NODE } from '@layerwatch/sim';
 import { pino } from 'pino';
+import { gpuNodeName } from '../gpu-host.js';
 import { need, type PartSpec } from '../part.js';
 import { writeGpuNodeProbeConfig, type GpuSource } from '../probe-config.js';
 
@@ -23,7 +22,7 @@ export const gpuNodePart: PartSpec = {
           kernelLogPath: simulated.kernelLogPath,
         }
       : { kind: 'real' };
-    const node = simulated ? SIMULATED_GPU_NODE : hostname();
+    const node = gpuNodeName(simulated !== undefined);
     const daemon = await startDaemon({
       configFile: await writeGpuNodeProbeConfig(options.dir, gpu, node, options.intervalSeconds),
       listen: `${host}:${ports.gpuNode}`,
