@@ -130,7 +130,7 @@ describe('the configs deploy/docker-compose.yaml mounts, through their real chec
       expect.arrayContaining(['--config', '/etc/layerwatch/probes.yml']),
     );
     const { stdout } = await run('node', [BIN, 'probes', '--check-config', file]);
-    expect(stdout).toMatch(/OK \(\d+ modules, 10 scheduled targets\)/);
+    expect(stdout).toMatch(/OK \(\d+ modules, 12 scheduled targets\)/);
     const config = parse(await readFile(file, 'utf8')) as {
       layers: { targets: { target: string }[] }[];
     };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_CONFIG, packagePath } from '@layerwatch/alert-rules';
 import { defaultConfigPath, loadProbeConfig, loadProbeConfigText } from '@layerwatch/probes';
+import { LAYER_IDS } from '@layerwatch/vocabulary';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import {
@@ -120,7 +121,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     const port = at(service, 'spec', 'ports', 0, 'port') as number;
     const prober = `${service.metadata.name}.${service.metadata.namespace}.svc:${port}`;
     const probes = ofKind(objects, 'Probe');
-    expect(probes.length).toBe(10);
+    expect(probes.length).toBe(12);
     for (const probe of probes) {
       const module = at(probe, 'spec', 'module') as string;
       expect(Object.keys(loaded.config.modules), probe.metadata.name).toContain(module);
@@ -131,7 +132,8 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     const layers = new Set(
       probes.map((p) => at(p, 'spec', 'targets', 'staticConfig', 'labels', 'layer')),
     );
-    expect([...layers].sort()).toEqual(DEFAULT_CONFIG.layers.map((l) => l.layer).sort());
+    // Every layer of the platform; layer 8's probe-down alert is the rules' catch-all.
+    expect([...layers].sort()).toEqual([...LAYER_IDS].sort());
   });
 
   it('mounts the generated ConfigMaps under their hashed names', () => {
