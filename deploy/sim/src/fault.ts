@@ -1,5 +1,5 @@
 import { SCENARIOS, SCENARIO_NAMES, scenariosOf, type ScenarioName } from './scenarios.js';
-import type { ServiceName } from './services/types.js';
+import type { ServiceName } from './services/names.js';
 import {
   closest,
   describeValue,

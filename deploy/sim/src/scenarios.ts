@@ -1,4 +1,4 @@
-import type { ServiceName } from './services/types.js';
+import type { ServiceName } from './services/names.js';
 
 /**
  * Named scenarios: faults of a service's domain signals rather than of its HTTP answers,

@@ -3,8 +3,9 @@ import type { Clock } from '../clock.js';
 import type { FaultSwitch } from '../fault-switch.js';
 import type { ServiceSettings } from '../settings.js';
 import type { Workloads } from '../workload/index.js';
+import type { ServiceName } from './names.js';
 
-export type ServiceName = 'agent' | 'scheduler' | 'refinement' | 'evolution' | 'resources';
+export type { ServiceName } from './names.js';
 
 /** What one running service shares between the common app and its own routes. */
 export interface ServiceContext {

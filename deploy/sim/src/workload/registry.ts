@@ -1,5 +1,5 @@
 import type { LayerInstrumentation } from '@layerwatch/exporters';
-import type { ServiceName } from '../services/types.js';
+import type { ServiceName } from '../services/names.js';
 import { AgentWorkload } from './agent.js';
 import { EvolutionWorkload } from './evolution.js';
 import { RedisQueueMirror, type RedisAddress } from './redis-mirror.js';
