@@ -3,7 +3,7 @@ import type { ServiceName } from '../services/types.js';
 
 /**
  * One simulated service's instrumentation: the same `@layerwatch/exporters` setup a real layer
- * service uses, `/metrics` on its own app (never an own port: four services share the
+ * service uses, `/metrics` on its own app (never an own port: five services share the
  * process). The standard `OTEL_*` variables apply (set OTEL_EXPORTER_OTLP_ENDPOINT to push
  * as well); failures go to the simulator's log.
  */
