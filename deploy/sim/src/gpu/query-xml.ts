@@ -1,3 +1,4 @@
+import { CLOCK_EVENT_REASONS } from '@layerwatch/vocabulary';
 import type { GpuReading } from './model.js';
 
 /**
@@ -5,17 +6,7 @@ import type { GpuReading } from './model.js';
  * a v12 driver lays them out (see ../shared/fixtures/nvidia-smi/xml), newer names
  * (`clocks_event_reasons`). A GPU that fell off the bus prints `[Unknown Error]` values.
  */
-const REASONS = [
-  'gpu_idle',
-  'applications_clocks_setting',
-  'sw_power_cap',
-  'hw_slowdown',
-  'hw_thermal_slowdown',
-  'hw_power_brake_slowdown',
-  'sync_boost',
-  'sw_thermal_slowdown',
-  'display_clocks_setting',
-] as const;
+const REASONS = CLOCK_EVENT_REASONS;
 
 const active = (on: boolean): string => (on ? 'Active' : 'Not Active');
 

@@ -1,3 +1,4 @@
+import { CLOCK_EVENT_REASONS } from '@layerwatch/vocabulary';
 import type { XmlKind } from './health-values.js';
 
 /**
@@ -16,18 +17,8 @@ export interface HealthField {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-/** The clock event reasons, as the XML names them after `clocks_event_reason_`. */
-export const CLOCK_EVENT_REASONS = [
-  'gpu_idle',
-  'applications_clocks_setting',
-  'sw_power_cap',
-  'hw_slowdown',
-  'hw_thermal_slowdown',
-  'hw_power_brake_slowdown',
-  'sw_thermal_slowdown',
-  'sync_boost',
-  'display_clocks_setting',
-] as const;
+/** Re-exported for the collector's users; the list lives in the vocabulary. */
+export { CLOCK_EVENT_REASONS };
 
 /** Counters of time spent in a reason (driver 535+): their XML name → the reason's name. */
 const REASON_COUNTERS: readonly (readonly [string, string])[] = [
