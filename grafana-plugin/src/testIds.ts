@@ -32,6 +32,7 @@ export const testIds = {
     remediationToken: 'lw-config-remediation-token',
     alertmanagerUrl: 'lw-config-alertmanager-url',
     prometheusUid: 'lw-config-prometheus-uid',
+    cluster: 'lw-config-cluster',
     submit: 'lw-config-submit',
     error: 'lw-config-error',
   },

@@ -76,6 +76,24 @@ describe('AppConfig page (Grafana settings API stand-in)', () => {
     });
   });
 
+  it('keeps the cluster regex, refuses one that does not compile, and leaves it out when empty', async () => {
+    const calls = answerWith(NO_ANSWER);
+    renderConfig({ ...saved, jsonData: { ...saved.jsonData, cluster: 'eu-.*' } });
+    const user = userEvent.setup();
+    const cluster = screen.getByTestId(testIds.config.cluster);
+    expect(cluster).toHaveValue('eu-.*');
+    await user.clear(cluster);
+    await user.type(cluster, 'eu-(1');
+    await user.click(screen.getByTestId(testIds.config.submit));
+    expect(screen.getByTestId(testIds.config.error)).toHaveTextContent(
+      'Cluster "eu-(1" is not a regular expression',
+    );
+    expect(calls).toHaveLength(0);
+    await user.clear(cluster);
+    await user.click(screen.getByTestId(testIds.config.submit));
+    expect((calls[0]?.data as { jsonData: object }).jsonData).not.toHaveProperty('cluster');
+  });
+
   it("shows Grafana's refusal to save", async () => {
     answerWith({ status: 403, data: { message: 'Permission denied' } });
     renderConfig(saved);

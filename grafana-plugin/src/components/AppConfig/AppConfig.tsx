@@ -22,7 +22,7 @@ function TextField({
   description,
   id,
 }: FieldsProps & {
-  name: 'remediationUrl' | 'alertmanagerUrl' | 'prometheusUid';
+  name: 'remediationUrl' | 'alertmanagerUrl' | 'prometheusUid' | 'cluster';
   label: string;
   description?: string;
   id: string;
@@ -89,6 +89,14 @@ function AlertingFields({ form, set }: FieldsProps) {
         name="prometheusUid"
         label="Prometheus data source UID"
         id="lw-prometheus-uid"
+      />
+      <TextField
+        form={form}
+        set={set}
+        name="cluster"
+        label="Cluster (regex)"
+        description="The cluster label values the Overview reads, as $cluster on the dashboards; empty for every cluster."
+        id="lw-cluster"
       />
       <Field label="Refresh every (seconds)" htmlFor="lw-refresh">
         <Input

@@ -5,6 +5,8 @@ export interface ConfigForm {
   remediationUrl: string;
   alertmanagerUrl: string;
   prometheusUid: string;
+  /** Regex of the cluster label values the app reads; '' means every cluster. */
+  cluster: string;
   refreshSeconds: string;
   /** A new token; '' keeps the stored one (when `tokenSet`). */
   token: string;
@@ -24,12 +26,23 @@ export function urlProblem(field: string, value: string): string | undefined {
   }
 }
 
+/** Where the cluster regex is wrong, in words (Prometheus's RE2 is close to JS here). */
+export function clusterProblem(value: string): string | undefined {
+  try {
+    new RegExp(`^(?:${value})$`);
+    return undefined;
+  } catch {
+    return `Cluster "${value}" is not a regular expression; write e.g. prod-.* or eu-1|eu-2 (empty: every cluster).`;
+  }
+}
+
 /** Every problem with the form, each a sentence; empty when it can be saved. */
 export function formProblems(form: ConfigForm): string[] {
   const refresh = Number(form.refreshSeconds);
   return [
     urlProblem('Remediation API URL', form.remediationUrl),
     urlProblem('Alertmanager URL', form.alertmanagerUrl),
+    clusterProblem(form.cluster),
     Number.isInteger(refresh) && refresh >= 5
       ? undefined
       : `Refresh "${form.refreshSeconds}" must be a whole number of seconds, 5 or more.`,
@@ -45,5 +58,6 @@ export function jsonDataOf(form: ConfigForm): AppJsonData {
     alertmanagerUrl: form.alertmanagerUrl,
     prometheusUid: form.prometheusUid,
     refreshSeconds: Number(form.refreshSeconds),
+    ...(form.cluster !== '' && { cluster: form.cluster }),
   };
 }

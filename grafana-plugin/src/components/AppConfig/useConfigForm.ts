@@ -13,6 +13,7 @@ export function useConfigForm(meta: PluginMeta<AppJsonData>) {
     remediationUrl: jsonData?.remediationUrl ?? '',
     alertmanagerUrl: jsonData?.alertmanagerUrl ?? '',
     prometheusUid: jsonData?.prometheusUid ?? DEFAULT_PROMETHEUS_UID,
+    cluster: jsonData?.cluster ?? '',
     refreshSeconds: String(jsonData?.refreshSeconds ?? DEFAULT_REFRESH_SECONDS),
     token: '',
     tokenSet: Boolean(secureJsonFields?.['remediationToken']),
