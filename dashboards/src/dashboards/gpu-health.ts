@@ -3,13 +3,7 @@
  * (`nvidia-smi -q -x`) and the kernel log's XIDs: ECC errors, rows to remap and pages to
  * retire, clock event reasons, XIDs, the PCIe link and whether nvidia-smi can read the GPU.
  */
-import {
-  instant,
-  statePanel,
-  statPanel,
-  timeseriesPanel,
-  type PanelBuilder,
-} from '../panels.js';
+import { instant, statePanel, statPanel, timeseriesPanel, type PanelBuilder } from '../panels.js';
 import { byVariable, increase, orZero, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
 
