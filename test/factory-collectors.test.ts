@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon, type RunningDaemon } from '@layerwatch/probes';
-import { startSimulator, type RunningSimulator } from '@layerwatch/sim';
+import { FREE_SIM_PORTS, type RunningSimulator, startSimulator } from '@layerwatch/sim';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promtoolCheckMetrics } from '../probes/test/support/promtool.js';
@@ -38,7 +38,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'layerwatch-factory-loop-'));
   const factoryRoot = join(root, 'factory');
   sim = await startSimulator({
-    ports: { agent: 0, scheduler: 0, refinement: 0, evolution: 0 },
+    ports: FREE_SIM_PORTS,
     factoryRoot,
   });
   const configFile = join(root, 'probes.yml');

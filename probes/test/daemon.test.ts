@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator, type RunningSimulator } from '@layerwatch/sim';
+import { FREE_SIM_PORTS, type RunningSimulator, startSimulator } from '@layerwatch/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningDaemon } from '../src/server/daemon.js';
 import { startTestDaemon } from './support/daemon.js';
@@ -58,7 +58,7 @@ function metricValue(exposition: string, series: string): number | undefined {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ ports: { agent: 0, scheduler: 0, refinement: 0, evolution: 0 } });
+  sim = await startSimulator({ ports: FREE_SIM_PORTS });
   dir = await mkdtemp(join(tmpdir(), 'layerwatch-daemon-'));
   ({ daemon, configFile } = await startTestDaemon(dir, configYaml(sim)));
 });

@@ -1,5 +1,5 @@
 import type { RunningAlertmanager } from '@layerwatch/local';
-import { startSimulator, type RunningSimulator } from '@layerwatch/sim';
+import { FREE_SIM_PORTS, type RunningSimulator, startSimulator } from '@layerwatch/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_DEFAULTS } from '../src/actions/defaults.js';
 import { ACTION_NAMES, ROLES, type ActionName } from '../src/config/schema.js';
@@ -38,7 +38,7 @@ describe('every role × action, over real HTTP (SQLite, simulator, Alertmanager,
 
   beforeAll(async () => {
     dir = await tempDir('roles');
-    sim = await startSimulator({ ports: { agent: 0, scheduler: 0, refinement: 0, evolution: 0 } });
+    sim = await startSimulator({ ports: FREE_SIM_PORTS });
     am = await startTestAlertmanager(dir.dir);
     kube = await startKubeStandIn();
     addAgentDeployment(kube, 1);

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startSimulator, type RunningSimulator } from '@layerwatch/sim';
+import { FREE_SIM_PORTS, type RunningSimulator, startSimulator } from '@layerwatch/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { verifyStore } from '../src/audit/log.js';
@@ -14,7 +14,7 @@ let sim: RunningSimulator;
 let dir: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
   dir = await tempDir('durability');
-  sim = await startSimulator({ ports: { agent: 0, scheduler: 0, refinement: 0, evolution: 0 } });
+  sim = await startSimulator({ ports: FREE_SIM_PORTS });
 });
 afterAll(async () => {
   await sim?.stop();

@@ -1,4 +1,4 @@
-import { startSimulator, type RunningSimulator } from '@layerwatch/sim';
+import { FREE_SIM_PORTS, type RunningSimulator, startSimulator } from '@layerwatch/sim';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ let slow: { url: string; stop(): Promise<void> };
 
 beforeAll(async () => {
   stores = await startStores('stores');
-  sim = await startSimulator({ ports: { agent: 0, scheduler: 0, refinement: 0, evolution: 0 } });
+  sim = await startSimulator({ ports: FREE_SIM_PORTS });
   slow = await startSlowService(1500);
 });
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@layerwatch/local';
-import { startSimulator, type RunningSimulator } from '@layerwatch/sim';
+import { FREE_SIM_PORTS, type RunningSimulator, startSimulator } from '@layerwatch/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRemediation } from '../src/server.js';
 import { parseWebhook } from '../src/webhook/parse.js';
@@ -87,7 +87,7 @@ describe('POST /alertmanager/webhook', () => {
 
   beforeAll(async () => {
     dir = await tempDir('webhook');
-    sim = await startSimulator({ ports: { agent: 0, scheduler: 0, refinement: 0, evolution: 0 } });
+    sim = await startSimulator({ ports: FREE_SIM_PORTS });
     service = await startService(
       // Layer 9's only service is gone: its actions fail.
       baseConfig(

@@ -3,7 +3,7 @@ export type { RunningSimulator, ServiceEndpoint } from './simulator.js';
 export type { SimulatorOptions } from './options.js';
 export type { Clock } from './clock.js';
 export type { ServiceName } from './services/types.js';
-export { DEFAULT_SIM_PORTS, SERVICE_NAMES } from './services/registry.js';
+export { DEFAULT_SIM_PORTS, FREE_SIM_PORTS, SERVICE_NAMES } from './services/registry.js';
 export { FAULT_MODES, FAULT_DEFAULTS, parseFault } from './fault.js';
 export { SCENARIOS, SCENARIO_NAMES, scenariosOf, type ScenarioName } from './scenarios.js';
 export type { Fault, FaultMode, FaultSpec } from './fault.js';

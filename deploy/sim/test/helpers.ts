@@ -1,6 +1,11 @@
 import { afterEach } from 'vitest';
 import type { Clock } from '../src/clock.js';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../src/index.js';
+import {
+  FREE_SIM_PORTS,
+  startSimulator,
+  type RunningSimulator,
+  type SimulatorOptions,
+} from '../src/index.js';
 
 /** Every test gets its own simulator on free loopback ports, stopped after the test. */
 const started: RunningSimulator[] = [];
@@ -9,7 +14,7 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((sim) => sim.stop()));
 });
 
-export const FREE_PORTS = { agent: 0, scheduler: 0, refinement: 0, evolution: 0, resources: 0 };
+export const FREE_PORTS = FREE_SIM_PORTS;
 
 export async function startTestSim(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const sim = await startSimulator({ ports: FREE_PORTS, ...options });

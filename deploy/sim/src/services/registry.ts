@@ -23,3 +23,8 @@ export const DEFAULT_SIM_PORTS: Readonly<Record<ServiceName, number>> = {
   evolution: evolutionService.defaultPort,
   resources: resourcesService.defaultPort,
 };
+
+/** Every service on a free port (tests and benchmarks: never the documented ports). */
+export const FREE_SIM_PORTS: Readonly<Record<ServiceName, number>> = Object.fromEntries(
+  Object.keys(DEFAULT_SIM_PORTS).map((name) => [name, 0]),
+) as Record<ServiceName, number>;
