@@ -95,17 +95,17 @@ describe('simulated GPU faults page through Prometheus and Alertmanager', () => 
   it('an uncorrectable ECC error pages P1 for that GPU on the simulated node', async () => {
     const page = await inject(0, 'ecc-uncorrectable', 'LayerwatchGpuEccUncorrectableErrors');
     expect(page.labels).toMatchObject({ priority: 'P1', layer: '8', node: SIMULATED_GPU_NODE });
-  });
+  }, 60_000);
 
   it('a hot GPU pages its hardware thermal slowdown (P2)', async () => {
     const page = await inject(1, 'hot', 'LayerwatchGpuHardwareSlowdown');
     expect(page.labels).toMatchObject({ priority: 'P2', reason: 'hw_thermal_slowdown' });
-  });
+  }, 60_000);
 
   it('an XID 79 pages the lost GPU at once (P0)', async () => {
     const page = await inject(3, 'xid-79', 'LayerwatchGpuXidFatal');
     expect(page.labels).toMatchObject({ priority: 'P0', node: SIMULATED_GPU_NODE });
-  });
+  }, 60_000);
 
   it('leaves the healthy GPU unpaged', () => {
     const pagedGpu2 = receiver.payloads

@@ -64,7 +64,7 @@ describe('a layer 4 queue backlog pages through the Redis probe', () => {
   it('keeps the Redis list short while the agents keep up', async () => {
     const length = await waitFor('probe_redis_queue_length in Prometheus', queueLength, 30_000);
     expect(length).toBeLessThan(QUEUE_DEPTH);
-  });
+  }, 45_000);
 
   it('grows the Redis list under queue-backlog until LayerwatchRedisQueueGrowing pages', async () => {
     const started = Date.now();
@@ -87,5 +87,5 @@ describe('a layer 4 queue backlog pages through the Redis probe', () => {
     console.log(`queue-backlog → LayerwatchRedisQueueGrowing paged in ${Date.now() - started} ms`);
     expect(page.labels).toMatchObject({ priority: 'P1', queue: TASK_QUEUE, layer: 'shared' });
     expect(await queueLength()).toBeGreaterThan(QUEUE_DEPTH);
-  });
+  }, 90_000);
 });
