@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createGpuCollector,
@@ -10,6 +9,7 @@ import {
 } from '../src/collectors/gpu/index.js';
 import type { Collector } from '../src/collectors/types.js';
 import {
+  failFromNextRun,
   type FakeBehaviour,
   type FakeNvidiaSmi,
   ownFixtures,
@@ -18,6 +18,7 @@ import {
   seriesValue,
   writeFakeNvidiaSmi,
 } from './support/fake-nvidia-smi.js';
+import { loggerInto } from './support/logs.js';
 import { promtoolCheckMetrics } from './support/promtool.js';
 
 const MiB = 1024 * 1024;
@@ -43,10 +44,7 @@ async function start(
   timeout = 2000,
 ): Promise<{ fake: FakeNvidiaSmi; collector: Collector }> {
   const fake = await writeFakeNvidiaSmi(dir, behaviour);
-  const logger = pino(
-    { level: 'debug' },
-    { write: (line: string) => void logs.push(JSON.parse(line)) },
-  );
+  const logger = loggerInto(logs);
   const settings: CsvPassSettings = {
     nvidia_smi_path: fake.path,
     interval: 60_000,
@@ -181,12 +179,7 @@ describe('GPU collector on a stand-in nvidia-smi', () => {
       'layerwatch_gpu_collector_last_success_timestamp_seconds',
     );
 
-    await writeFakeNvidiaSmi(dir, {
-      kind: 'fail',
-      code: 2,
-      stderr: 'Field "x" is not a valid field to query.',
-    });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await failFromNextRun(dir, 2, 'Field "x" is not a valid field to query.');
     await collector.collectNow();
     const failed = collector.render();
     expect(up(failed)).toBe(0);

@@ -1,11 +1,11 @@
 import { appendFile, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGpuHealthCollector, type HealthPassSettings } from '../src/collectors/gpu/index.js';
 import type { Collector } from '../src/collectors/types.js';
 import {
+  failFromNextRun,
   type FakeBehaviour,
   type FakeNvidiaSmi,
   ownFixtures,
@@ -14,6 +14,7 @@ import {
   seriesValue,
   writeFakeNvidiaSmi,
 } from './support/fake-nvidia-smi.js';
+import { loggerInto } from './support/logs.js';
 import { promtoolCheckMetrics } from './support/promtool.js';
 
 const node = { layer: '8', node: 'gpu-node-1' };
@@ -43,10 +44,7 @@ async function start(
   overrides: Partial<HealthPassSettings> = {},
 ): Promise<{ fake: FakeNvidiaSmi; collector: Collector }> {
   const fake = await writeFakeNvidiaSmi(dir, behaviour);
-  const logger = pino(
-    { level: 'debug' },
-    { write: (line: string) => void logs.push(JSON.parse(line)) },
-  );
+  const logger = loggerInto(logs);
   collector = createGpuHealthCollector(
     {
       nvidia_smi_path: fake.path,
@@ -184,12 +182,11 @@ describe('GPU health pass on a stand-in nvidia-smi', () => {
       collector.render(),
       'layerwatch_gpu_health_last_success_timestamp_seconds',
     );
-    await writeFakeNvidiaSmi(dir, {
-      kind: 'fail',
-      code: 9,
-      stderr: "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.",
-    });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await failFromNextRun(
+      dir,
+      9,
+      "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.",
+    );
     await collector.collectNow();
     const text = collector.render();
     expect(value(text, 'layerwatch_gpu_health_up', node)).toBe(0);

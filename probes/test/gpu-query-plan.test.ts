@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createGpuCollector,
@@ -20,6 +19,7 @@ import {
   seriesValue,
   writeFakeNvidiaSmi,
 } from './support/fake-nvidia-smi.js';
+import { loggerInto } from './support/logs.js';
 
 const HELP = join(ownFixtures, 'help-query-gpu.txt');
 const helpText = readFileSync(HELP, 'utf8');
@@ -144,10 +144,7 @@ describe('the CSV pass on a stand-in driver that rejects one field', () => {
   }
 
   function start(path: string): Collector {
-    const logger = pino(
-      { level: 'debug' },
-      { write: (line: string) => void logs.push(JSON.parse(line)) },
-    );
+    const logger = loggerInto(logs);
     const settings = {
       enabled: true,
       nvidia_smi_path: path,

@@ -77,6 +77,15 @@ export async function writeFakeNvidiaSmi(
   };
 }
 
+/**
+ * From its next run on the stand-in exits `code` after writing `stderr`, as a broken driver
+ * does. Waits 20 ms first, so that a success time written by a later run would differ.
+ */
+export async function failFromNextRun(dir: string, code: number, stderr: string): Promise<void> {
+  await writeFakeNvidiaSmi(dir, { kind: 'fail', code, stderr });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 function scriptBody(behaviour: FakeBehaviour, pidFile: string): string {
   switch (behaviour.kind) {
     case 'print': {

@@ -1,7 +1,13 @@
 import type { SampleSink } from '../../format/sample-sink.js';
 import type { GpuHealth } from './health-readings.js';
 import type { NvlinkGpu } from './nvlink.js';
-import { type NodeLabels, uuidLabel } from './series.js';
+import {
+  type NodeLabels,
+  type PassHelp,
+  type PassOutcome,
+  uuidLabel,
+  writePassSeries,
+} from './series.js';
 import type { XidCount, XidEvent } from './xid.js';
 
 type LabelName =
@@ -142,37 +148,20 @@ export function writeXidSeries(xids: XidSeries, node: NodeLabels, metrics: Sampl
   }
 }
 
-export interface HealthPass {
-  readonly up: boolean;
-  readonly durationSeconds: number;
-  readonly lastSuccessSeconds: number | undefined;
-}
-
 /** The health pass's own series, on every run: the GPU series may be from an older one. */
 export function writeHealthPassSeries(
-  pass: HealthPass,
+  pass: PassOutcome,
   node: NodeLabels,
   metrics: SampleSink,
 ): void {
   const labels = { layer: node.layer, node: node.node };
-  metrics.gauge(
-    'layerwatch_gpu_health_up',
-    'Whether the last nvidia-smi -q -x run succeeded and its XML parsed (1) or not (0: the GPU health series are from the last good run).',
-    pass.up ? 1 : 0,
-    labels,
-  );
-  metrics.gauge(
-    'layerwatch_gpu_health_duration_seconds',
-    'How long the last health pass took (kernel log, nvidia-smi -q -x, parsing), in seconds.',
-    pass.durationSeconds,
-    labels,
-  );
-  if (pass.lastSuccessSeconds !== undefined) {
-    metrics.gauge(
-      'layerwatch_gpu_health_last_success_timestamp_seconds',
-      'When the last good nvidia-smi -q -x run finished, in unix seconds: the age of the GPU health series shown.',
-      pass.lastSuccessSeconds,
-      labels,
-    );
-  }
+  writePassSeries('layerwatch_gpu_health', HEALTH_PASS_HELP, pass, labels, metrics);
 }
+
+const HEALTH_PASS_HELP: PassHelp = {
+  up: 'Whether the last nvidia-smi -q -x run succeeded and its XML parsed (1) or not (0: the GPU health series are from the last good run).',
+  duration:
+    'How long the last health pass took (kernel log, nvidia-smi -q -x, parsing), in seconds.',
+  lastSuccess:
+    'When the last good nvidia-smi -q -x run finished, in unix seconds: the age of the GPU health series shown.',
+};

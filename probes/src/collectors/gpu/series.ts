@@ -56,13 +56,40 @@ export function writeGpuSeries(
   }
 }
 
-export interface CollectorHealth {
+/** How a pass of nvidia-smi went: what every pass writes about itself. */
+export interface PassOutcome {
   readonly up: boolean;
   readonly durationSeconds: number;
-  /** GPUs in this run's output; unknown (no sample) when the run failed. */
-  readonly gpus: number | undefined;
   /** When the last successful run finished; none before the first success. */
   readonly lastSuccessSeconds: number | undefined;
+}
+
+/** The help text of a pass's `<prefix>_up`, `_duration_seconds` and `_last_success_timestamp_seconds`. */
+export interface PassHelp {
+  readonly up: string;
+  readonly duration: string;
+  readonly lastSuccess: string;
+}
+
+/** A pass's own series under `prefix`, on every run; no last success before the first. */
+export function writePassSeries(
+  prefix: string,
+  help: PassHelp,
+  pass: PassOutcome,
+  labels: Readonly<Record<'layer' | 'node', string>>,
+  metrics: SampleSink,
+): void {
+  metrics.gauge(`${prefix}_up`, help.up, pass.up ? 1 : 0, labels);
+  metrics.gauge(`${prefix}_duration_seconds`, help.duration, pass.durationSeconds, labels);
+  if (pass.lastSuccessSeconds !== undefined) {
+    const name = `${prefix}_last_success_timestamp_seconds`;
+    metrics.gauge(name, help.lastSuccess, pass.lastSuccessSeconds, labels);
+  }
+}
+
+export interface CollectorHealth extends PassOutcome {
+  /** GPUs in this run's output; unknown (no sample) when the run failed. */
+  readonly gpus: number | undefined;
 }
 
 /** The collector's own series, written on every run, failed or not. */
@@ -72,26 +99,7 @@ export function writeHealthSeries(
   metrics: SampleSink,
 ): void {
   const labels = { layer: node.layer, node: node.node };
-  metrics.gauge(
-    'layerwatch_gpu_collector_up',
-    'Whether the last nvidia-smi run succeeded and its output parsed (1) or not (0: no GPU series).',
-    health.up ? 1 : 0,
-    labels,
-  );
-  metrics.gauge(
-    'layerwatch_gpu_collector_duration_seconds',
-    'How long the last nvidia-smi run took, parsing included, in seconds.',
-    health.durationSeconds,
-    labels,
-  );
-  if (health.lastSuccessSeconds !== undefined) {
-    metrics.gauge(
-      'layerwatch_gpu_collector_last_success_timestamp_seconds',
-      'When the last successful nvidia-smi run finished, in unix seconds; any GPU series shown are from that run.',
-      health.lastSuccessSeconds,
-      labels,
-    );
-  }
+  writePassSeries('layerwatch_gpu_collector', CSV_PASS_HELP, health, labels, metrics);
   if (health.gpus !== undefined) {
     metrics.gauge(
       'layerwatch_gpu_collector_gpus',
@@ -101,3 +109,10 @@ export function writeHealthSeries(
     );
   }
 }
+
+const CSV_PASS_HELP: PassHelp = {
+  up: 'Whether the last nvidia-smi run succeeded and its output parsed (1) or not (0: no GPU series).',
+  duration: 'How long the last nvidia-smi run took, parsing included, in seconds.',
+  lastSuccess:
+    'When the last successful nvidia-smi run finished, in unix seconds; any GPU series shown are from that run.',
+};
