@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { topSelfFrames } from './support/cpu-profile.js';
 import { registryLike } from './support/metrics-peer.js';
 import {
   CAN_PIN,
@@ -15,14 +16,19 @@ import { fixed, printTable } from './support/table.js';
 
 /**
  * Scheduled mode on one core: a daemon with TARGETS distinct HTTP targets probes them all,
- * round after round, for SECONDS; the peer is a bare `undici.request` loop with keep-alive
- * against the same server at the same concurrency. Then the cost of rendering `/metrics`
- * with those results, against prom-client rendering the same series. Printed, never asserted.
+ * round after round, for SECONDS; the peer is a bare undici loop (one keep-alive Pool with
+ * CONCURRENCY connections, `body.dump()`) against the same server at the same concurrency.
+ * Then the cost of rendering `/metrics` with those results, against prom-client rendering
+ * the same series. RUNS runs, each printed; then one more daemon run under `--cpu-prof`
+ * whose top self-time frames are printed. Printed, never asserted.
  */
 const TARGETS = Number(process.env.BENCH_TARGETS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 512); // scheduler default
 const SCRAPES = 20;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const PROFILE_SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 10);
+const PROFILE_FRAMES = 12;
 const GOAL = 20_000;
 
 interface LoopResult {
@@ -109,6 +115,100 @@ async function promClientCost(
   };
 }
 
+interface RunResult {
+  readonly ours: Measured;
+  readonly peer: Measured;
+  readonly scrape: { wallMs: number; cpuMs: number };
+  readonly rendered: { series: number; wallMs: number; cpuMs: number };
+  readonly lines: number;
+}
+
+async function daemonRun(configFile: string, targetPort: number) {
+  const daemon = startScript(
+    'daemon-child.ts',
+    [configFile, 'scheduled', String(SECONDS), String(TARGETS)],
+    0,
+  );
+  try {
+    const { url } = await daemon.nextMessage<{ url: string }>();
+    const ours = await measureLoop(daemon, targetPort);
+    const scrape = await scrapeCost(url, daemon.pid);
+    const up = scrape.text.match(/^probe_success\{.*\} 1$/gm)?.length ?? 0;
+    if (up !== TARGETS) throw new Error(`only ${up} of ${TARGETS} targets are up after the run`);
+    return { ours, scrape };
+  } finally {
+    await daemon.stop();
+  }
+}
+
+async function oneRun(configFile: string, targetPort: number): Promise<RunResult> {
+  const { ours, scrape } = await daemonRun(configFile, targetPort);
+  const lines = scrape.text.split('\n').filter((l) => l && !l.startsWith('#')).length;
+  const peerChild = startScript(
+    'undici-peer.ts',
+    [String(targetPort), String(TARGETS), String(CONCURRENCY), String(SECONDS)],
+    0,
+  );
+  try {
+    const peer = await measureLoop(peerChild, targetPort);
+    const rendered = await promClientCost(scrape.text);
+    return { ours, peer, scrape, rendered, lines };
+  } finally {
+    await peerChild.stop();
+  }
+}
+
+function printRun(index: number, r: RunResult): void {
+  console.log(`run ${index + 1} of ${RUNS}`);
+  printTable(
+    ['prober', 'probes/s', 'probes/CPU-s', 'CPU ms/probe', 'new conns/1k probes'],
+    [row('layerwatch scheduler', r.ours), row('bare undici Pool', r.peer)],
+  );
+  console.log(
+    `/metrics with ${TARGETS} targets (${r.lines} sample lines), ${SCRAPES} scrapes; peer: prom-client registry.metrics() of the same ${r.rendered.series} per-target series`,
+  );
+  printTable(
+    // Ours: the daemon's CPU from /proc (server side); wall includes this process fetching
+    // and reading the body. prom-client: in this process, rendering only.
+    ['renderer', 'wall ms/scrape', 'CPU ms/scrape'],
+    [
+      ['layerwatch GET /metrics', fixed(r.scrape.wallMs), fixed(r.scrape.cpuMs)],
+      ['prom-client metrics()', fixed(r.rendered.wallMs), fixed(r.rendered.cpuMs)],
+    ],
+  );
+  const perCpu = r.ours.probes / r.ours.cpuS;
+  const peerPerCpu = r.peer.probes / r.peer.cpuS;
+  console.log(
+    `RESULT scheduled run ${index + 1}: ours ${fixed(perCpu, 0)} probes/CPU-s (${fixed(r.ours.probes / r.ours.wallS, 0)} probes/s), bare undici Pool ${fixed(peerPerCpu, 0)} probes/CPU-s, ratio ${fixed(perCpu / peerPerCpu, 2)}x (goals ≥ 0.9x and ≥ ${GOAL} probes/CPU-s); /metrics ${fixed(r.scrape.cpuMs)} ms CPU/scrape vs prom-client ${fixed(r.rendered.cpuMs)} ms (ratio ${fixed(r.rendered.cpuMs / r.scrape.cpuMs, 1)}x)`,
+  );
+}
+
+/** One more daemon run under `--cpu-prof`; prints its top frames by self time. */
+async function profileRun(dir: string, configFile: string): Promise<void> {
+  const profileDir = join(dir, 'profile');
+  const daemon = startScript(
+    'daemon-child.ts',
+    [configFile, 'scheduled', String(PROFILE_SECONDS), String(TARGETS)],
+    0,
+    ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+  );
+  try {
+    await daemon.nextMessage<{ url: string }>();
+    await daemon.nextMessage<{ warm: true }>((PROFILE_SECONDS + 60) * 1000);
+    await daemon.nextMessage<LoopResult>((PROFILE_SECONDS + 60) * 1000);
+  } finally {
+    await daemon.stop(); // the profile is written as the daemon exits
+  }
+  const frames = await topSelfFrames(profileDir, PROFILE_FRAMES);
+  console.log(
+    `profile: the daemon under --cpu-prof, ${PROFILE_SECONDS}s of rounds (start-up and warm-up included), top ${PROFILE_FRAMES} functions by self time, % of busy samples`,
+  );
+  printTable(
+    ['self %', 'function', 'where'],
+    frames.map((f) => [fixed(f.selfPercent, 1), f.name, f.where]),
+  );
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'layerwatch-bench-'));
   const children: Child[] = [];
@@ -118,54 +218,20 @@ async function main(): Promise<void> {
     children.push(target);
     const configFile = join(dir, 'probes.yml');
     await writeFile(configFile, configYaml(target.port));
-
-    const daemon = startScript(
-      'daemon-child.ts',
-      [configFile, 'scheduled', String(SECONDS), String(TARGETS)],
-      0,
-    );
-    children.push(daemon);
-    const { url } = await daemon.nextMessage<{ url: string }>();
-    const ours = await measureLoop(daemon, target.port);
-    const scrape = await scrapeCost(url, daemon.pid);
-    const up = scrape.text.match(/^probe_success\{.*\} 1$/gm)?.length ?? 0;
-    if (up !== TARGETS) throw new Error(`only ${up} of ${TARGETS} targets are up after the run`);
-    const lines = scrape.text.split('\n').filter((l) => l && !l.startsWith('#')).length;
-    await daemon.stop();
-
-    const peerChild = startScript(
-      'undici-peer.ts',
-      [String(target.port), String(TARGETS), String(CONCURRENCY), String(SECONDS)],
-      0,
-    );
-    children.push(peerChild);
-    const peer = await measureLoop(peerChild, target.port);
-    const rendered = await promClientCost(scrape.text);
-
     console.log(
-      `scheduled: ${TARGETS} HTTP targets on one server, concurrency ${CONCURRENCY}, ${SECONDS}s of rounds, ${CAN_PIN ? 'prober pinned to CPU 0, target to CPU 1' : 'not pinned (no taskset)'}`,
+      `scheduled: ${TARGETS} HTTP targets on one server, concurrency ${CONCURRENCY}, ${SECONDS}s of rounds, ${RUNS} runs, ${CAN_PIN ? 'prober pinned to CPU 0, target to CPU 1' : 'not pinned (no taskset)'}`,
     );
-    printTable(
-      ['prober', 'probes/s', 'probes/CPU-s', 'CPU ms/probe', 'new conns/1k probes'],
-      [row('layerwatch scheduler', ours), row('bare undici.request', peer)],
-    );
+    const ratios: string[] = [];
+    for (let i = 0; i < RUNS; i += 1) {
+      const r = await oneRun(configFile, target.port);
+      printRun(i, r);
+      const perCpu = r.ours.probes / r.ours.cpuS;
+      ratios.push(`${fixed(perCpu / (r.peer.probes / r.peer.cpuS), 2)}x (${fixed(perCpu, 0)})`);
+    }
     console.log(
-      `/metrics with ${TARGETS} targets (${lines} sample lines), ${SCRAPES} scrapes; peer: prom-client registry.metrics() of the same ${rendered.series} per-target series`,
+      `RESULT scheduled: ratio to bare undici Pool (ours probes/CPU-s) per run: ${ratios.join(', ')}`,
     );
-    printTable(
-      // Ours: the daemon's CPU from /proc (server side); wall includes this process fetching
-      // and reading the body. prom-client: in this process, rendering only.
-      ['renderer', 'wall ms/scrape', 'CPU ms/scrape'],
-      [
-        ['layerwatch GET /metrics', fixed(scrape.wallMs), fixed(scrape.cpuMs)],
-        ['prom-client metrics()', fixed(rendered.wallMs), fixed(rendered.cpuMs)],
-      ],
-    );
-    const perCpu = ours.probes / ours.cpuS;
-    const peerPerCpu = peer.probes / peer.cpuS;
-    console.log(
-      `RESULT scheduled: ours ${fixed(perCpu, 0)} probes/CPU-s (${fixed(ours.probes / ours.wallS, 0)} probes/s), bare undici ${fixed(peerPerCpu, 0)} probes/CPU-s, ratio ${fixed(perCpu / peerPerCpu, 2)}x (goal ≥ ${GOAL} probes/CPU-s); /metrics ${fixed(scrape.cpuMs)} ms CPU/scrape vs prom-client ${fixed(rendered.cpuMs)} ms (ratio ${fixed(rendered.cpuMs / scrape.cpuMs, 1)}x)`,
-    );
+    await profileRun(dir, configFile);
   } finally {
     await Promise.all(children.map((child) => child.stop()));
     await rm(dir, { recursive: true, force: true });

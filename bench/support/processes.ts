@@ -115,11 +115,17 @@ export const CAN_PIN = ((): boolean => {
 
 /**
  * Runs one of the TypeScript scripts next to this file in its own Node process (via tsx),
- * pinned to `cpu` when given and pinning is possible.
+ * pinned to `cpu` when given and pinning is possible; `nodeArgs` go to Node itself
+ * (`--cpu-prof`).
  */
-export function startScript(script: string, args: readonly string[], cpu?: number): Child {
+export function startScript(
+  script: string,
+  args: readonly string[],
+  cpu?: number,
+  nodeArgs: readonly string[] = [],
+): Child {
   const file = fileURLToPath(new URL(script, import.meta.url));
-  const node = [process.execPath, '--import', 'tsx', file, ...args];
+  const node = [process.execPath, ...nodeArgs, '--import', 'tsx', file, ...args];
   if (cpu === undefined || !CAN_PIN) return startChild(node[0] ?? '', node.slice(1), script);
   return startChild('taskset', ['-c', String(cpu), ...node], script);
 }

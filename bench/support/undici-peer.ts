@@ -1,8 +1,10 @@
-import { Agent, request } from 'undici';
+import { Pool } from 'undici';
 
 /**
- * The peer for scheduled mode: a bare `undici.request` loop with keep-alive, the same
- * targets and concurrency, nothing else (no deadline, no series).
+ * The peer for scheduled mode: what a careful engineer writes with undici alone. One
+ * keep-alive `Pool` for the one origin with as many connections as the concurrency, the
+ * request paths built once, and each body consumed with `body.dump()` (discards without
+ * buffering). No deadline, no series.
  *   undici-peer.ts PORT TARGETS CONCURRENCY SECONDS
  * prints {"warm": true} after a warm-up round, then {"probes", "ok", "wallS", "cpuS"}.
  */
@@ -10,22 +12,29 @@ const [port = 0, targets = 0, concurrency = 0, seconds = 0] = process.argv.slice
 if (!port || !targets || !concurrency || !seconds) {
   throw new Error('usage: undici-peer.ts PORT TARGETS CONCURRENCY SECONDS');
 }
-const dispatcher = new Agent({ connections: concurrency, keepAliveTimeout: 60_000 });
-const urls = Array.from({ length: targets }, (_, i) => `http://127.0.0.1:${port}/t/${i}`);
+const pool = new Pool(`http://127.0.0.1:${port}`, {
+  connections: concurrency,
+  pipelining: 1,
+  keepAliveTimeout: 60_000,
+});
+const paths = Array.from({ length: targets }, (_, i) => `/t/${i}`);
 let ok = 0;
+let next = 0;
+
+async function worker(): Promise<void> {
+  while (next < paths.length) {
+    const path = paths[next++] ?? '/';
+    const { statusCode, body } = await pool.request({ path, method: 'GET' });
+    await body.dump();
+    if (statusCode >= 200 && statusCode < 300) ok += 1;
+  }
+}
 
 async function round(): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < urls.length) {
-      const url = urls[next++];
-      if (url === undefined) break;
-      const response = await request(url, { dispatcher });
-      await response.body.arrayBuffer();
-      if (response.statusCode >= 200 && response.statusCode < 300) ok += 1;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  next = 0;
+  const workers: Promise<void>[] = [];
+  for (let i = 0; i < concurrency; i += 1) workers.push(worker());
+  await Promise.all(workers);
 }
 
 await round(); // warm-up
@@ -44,4 +53,4 @@ const used = process.cpuUsage(cpu);
 console.log(
   JSON.stringify({ probes: rounds * targets, ok, wallS, cpuS: (used.user + used.system) / 1e6 }),
 );
-await dispatcher.close();
+await pool.close();
