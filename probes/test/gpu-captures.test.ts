@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   createGpuCollector,
   GAUGE_FIELDS,
@@ -18,6 +17,7 @@ import {
   sharedCaptures,
   writeFakeNvidiaSmi,
 } from './support/fake-nvidia-smi.js';
+import { tempDirEach } from './support/temp-dir.js';
 import { promtoolCheckMetrics } from './support/promtool.js';
 
 // Real `nvidia-smi --query-gpu=<212 fields> --format=csv` output captured by others on real
@@ -153,18 +153,14 @@ describe.skipIf(!present)('real nvidia-smi captures (../shared/fixtures/nvidia-s
   });
 
   describe('through the collector and a stand-in nvidia-smi', () => {
-    let dir: string;
+    const dir = tempDirEach('layerwatch-gpu-captures-');
     let collector: Collector | undefined;
-    beforeEach(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'layerwatch-gpu-captures-'));
-    });
     afterEach(async () => {
       await collector?.stop();
-      await rm(dir, { recursive: true, force: true });
     });
 
     async function collect(file: string): Promise<string> {
-      const fake = await writeFakeNvidiaSmi(dir, { kind: 'print', file });
+      const fake = await writeFakeNvidiaSmi(dir(), { kind: 'print', file });
       const settings = {
         enabled: true,
         nvidia_smi_path: fake.path,
@@ -199,7 +195,7 @@ describe.skipIf(!present)('real nvidia-smi captures (../shared/fixtures/nvidia-s
       const h100 = project(read(CAPTURES[3]?.file ?? ''), 0);
       const rtx = project(read(CAPTURES[1]?.file ?? ''), 1);
       expect(rtx.header).toBe(h100.header);
-      const file = join(dir, 'two-real-gpus.csv');
+      const file = join(dir(), 'two-real-gpus.csv');
       await writeFile(file, `${h100.header}\n${h100.row}\n${rtx.row}\n`);
 
       const text = await collect(file);

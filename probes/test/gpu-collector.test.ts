@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -18,24 +16,23 @@ import {
   seriesValue,
   writeFakeNvidiaSmi,
 } from './support/fake-nvidia-smi.js';
+import { tempDirEach } from './support/temp-dir.js';
 import { loggerInto } from './support/logs.js';
 import { promtoolCheckMetrics } from './support/promtool.js';
 
 const MiB = 1024 * 1024;
 const node = { layer: '8', node: 'gpu-node-1' };
 
-let dir: string;
+const dir = tempDirEach('layerwatch-gpu-');
 let collector: Collector | undefined;
 let logs: { level: number; msg: string; reason?: string }[];
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'layerwatch-gpu-'));
+beforeEach(() => {
   logs = [];
 });
 afterEach(async () => {
   await collector?.stop();
   collector = undefined;
-  await rm(dir, { recursive: true, force: true });
 });
 
 /** A collector on a stand-in nvidia-smi (no GPU here), its log lines kept in `logs`. */
@@ -43,7 +40,7 @@ async function start(
   behaviour: FakeBehaviour,
   timeout = 2000,
 ): Promise<{ fake: FakeNvidiaSmi; collector: Collector }> {
-  const fake = await writeFakeNvidiaSmi(dir, behaviour);
+  const fake = await writeFakeNvidiaSmi(dir(), behaviour);
   const logger = loggerInto(logs);
   const settings: CsvPassSettings = {
     nvidia_smi_path: fake.path,
@@ -145,7 +142,7 @@ describe('GPU collector on a stand-in nvidia-smi', () => {
     expect(up(text)).toBe(0);
     expect(gpuSeries(text)).toEqual([]);
     expect(warnings().map((l) => l.reason)).toEqual([
-      `${join(dir, 'nvidia-smi')} exited with code 9; stderr: ${JSON.stringify(stderr)}`,
+      `${join(dir(), 'nvidia-smi')} exited with code 9; stderr: ${JSON.stringify(stderr)}`,
     ]);
     expect(promtoolCheckMetrics(text).output).toBe('');
   });
@@ -179,7 +176,7 @@ describe('GPU collector on a stand-in nvidia-smi', () => {
       'layerwatch_gpu_collector_last_success_timestamp_seconds',
     );
 
-    await failFromNextRun(dir, 2, 'Field "x" is not a valid field to query.');
+    await failFromNextRun(dir(), 2, 'Field "x" is not a valid field to query.');
     await collector.collectNow();
     const failed = collector.render();
     expect(up(failed)).toBe(0);
@@ -188,7 +185,7 @@ describe('GPU collector on a stand-in nvidia-smi', () => {
       success,
     );
 
-    await writeFakeNvidiaSmi(dir, { kind: 'print', file: fixture });
+    await writeFakeNvidiaSmi(dir(), { kind: 'print', file: fixture });
     await collector.collectNow();
     const recovered = collector.render();
     expect(up(recovered)).toBe(1);

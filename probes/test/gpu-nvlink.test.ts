@@ -1,9 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createGpuHealthCollector, parseNvlink } from '../src/collectors/gpu/index.js';
 import type { Collector } from '../src/collectors/types.js';
 import {
@@ -12,6 +10,7 @@ import {
   seriesValue,
   writeFakeNvidiaSmi,
 } from './support/fake-nvidia-smi.js';
+import { tempDirEach } from './support/temp-dir.js';
 import { promtoolCheckMetrics } from './support/promtool.js';
 
 const own = (file: string) => readFileSync(join(ownFixtures, file), 'utf8');
@@ -55,18 +54,14 @@ describe('parseNvlink (pure)', () => {
 });
 
 describe('NVLink series of the health pass', () => {
-  let dir: string;
+  const dir = tempDirEach('layerwatch-gpu-nvlink-');
   let collector: Collector | undefined;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'layerwatch-gpu-nvlink-'));
-  });
   afterEach(async () => {
     await collector?.stop();
-    await rm(dir, { recursive: true, force: true });
   });
 
   async function collect(nvlink: boolean): Promise<{ text: string; calls: string[] }> {
-    const fake = await writeFakeNvidiaSmi(dir, {
+    const fake = await writeFakeNvidiaSmi(dir(), {
       kind: 'driver',
       help: join(ownFixtures, 'help-query-gpu.txt'),
       csv: join(ownFixtures, 'two-gpus.csv'),

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -19,6 +18,7 @@ import {
   seriesValue,
   writeFakeNvidiaSmi,
 } from './support/fake-nvidia-smi.js';
+import { tempDirEach } from './support/temp-dir.js';
 import { loggerInto } from './support/logs.js';
 
 const HELP = join(ownFixtures, 'help-query-gpu.txt');
@@ -110,17 +110,15 @@ describe.skipIf(!existsSync(capturesDir))(
 );
 
 describe('the CSV pass on a stand-in driver that rejects one field', () => {
-  let dir: string;
+  const dir = tempDirEach('layerwatch-gpu-fields-');
   let collector: Collector | undefined;
   let logs: { level: number; msg: string; dropped?: string[] }[];
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'layerwatch-gpu-fields-'));
+  beforeEach(() => {
     logs = [];
   });
   afterEach(async () => {
     await collector?.stop();
     collector = undefined;
-    await rm(dir, { recursive: true, force: true });
   });
 
   /** two-gpus.csv as a driver prints it when asked by the new names. */
@@ -128,14 +126,14 @@ describe('the CSV pass on a stand-in driver that rejects one field', () => {
     const csv = (await readFile(join(ownFixtures, 'two-gpus.csv'), 'utf8'))
       .replace('driver_version', 'kmd_version')
       .replace('pcie.link.gen.current', 'pcie.link.gen.gpucurrent');
-    const file = join(dir, 'new-names.csv');
+    const file = join(dir(), 'new-names.csv');
     await writeFile(file, csv);
     return file;
   }
 
   /** The help text without one field's entry: a driver that removed it. */
   async function helpWithout(field: string): Promise<string> {
-    const file = join(dir, `help-without-${field}.txt`);
+    const file = join(dir(), `help-without-${field}.txt`);
     await writeFile(
       file,
       helpText.replace(new RegExp(`^"${field.replace(/\./g, '\\.')}"\\n.*\\n`, 'm'), ''),
@@ -158,7 +156,7 @@ describe('the CSV pass on a stand-in driver that rejects one field', () => {
   }
 
   it('asks the help once, queries the new name, and keeps the series name', async () => {
-    const fake = await writeFakeNvidiaSmi(dir, {
+    const fake = await writeFakeNvidiaSmi(dir(), {
       kind: 'driver',
       help: await helpWithout('pcie.link.gen.current'),
       csv: await newNamesCsv(),
@@ -186,19 +184,19 @@ describe('the CSV pass on a stand-in driver that rejects one field', () => {
   it('a driver upgraded underneath: one failed run, then the help again and up 1', async () => {
     const csv = join(ownFixtures, 'two-gpus.csv');
     // An old driver: knows only the old names.
-    const oldHelp = join(dir, 'old-help.txt');
+    const oldHelp = join(dir(), 'old-help.txt');
     await writeFile(
       oldHelp,
       helpText.replace(/^"kmd_version"\n.*\n|^"pcie\.link\.gen\.gpucurrent"\n.*\n/gm, ''),
     );
-    const fake = await writeFakeNvidiaSmi(dir, { kind: 'driver', help: oldHelp, csv });
+    const fake = await writeFakeNvidiaSmi(dir(), { kind: 'driver', help: oldHelp, csv });
     const gpu = start(fake.path);
     await gpu.collectNow();
     expect(seriesValue(gpu.render(), 'layerwatch_gpu_collector_up')).toBe(1);
     expect(asked(await fake.args())).toContain('pcie.link.gen.current');
 
     // The new driver removed the old name.
-    await writeFakeNvidiaSmi(dir, {
+    await writeFakeNvidiaSmi(dir(), {
       kind: 'driver',
       help: await helpWithout('pcie.link.gen.current'),
       csv: await newNamesCsv(),
@@ -214,7 +212,7 @@ describe('the CSV pass on a stand-in driver that rejects one field', () => {
   });
 
   it('a field the driver knows under no name is left out, and said once', async () => {
-    const fake = await writeFakeNvidiaSmi(dir, {
+    const fake = await writeFakeNvidiaSmi(dir(), {
       kind: 'driver',
       help: await helpWithout('temperature.memory'),
       csv: join(ownFixtures, 'two-gpus.csv'),

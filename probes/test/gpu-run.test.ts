@@ -1,23 +1,17 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runNvidiaSmi } from '../src/collectors/gpu/index.js';
 import { ownFixtures, processAlive, writeFakeNvidiaSmi } from './support/fake-nvidia-smi.js';
+import { tempDirEach } from './support/temp-dir.js';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'layerwatch-gpu-run-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = tempDirEach('layerwatch-gpu-run-');
 
 const never = new AbortController().signal;
 
 describe('runNvidiaSmi on a stand-in nvidia-smi', () => {
   it('passes the arguments without a shell and resolves with stdout', async () => {
-    const fake = await writeFakeNvidiaSmi(dir, {
+    const fake = await writeFakeNvidiaSmi(dir(), {
       kind: 'print',
       file: join(ownFixtures, 'two-gpus.csv'),
     });
@@ -32,7 +26,7 @@ describe('runNvidiaSmi on a stand-in nvidia-smi', () => {
   });
 
   it('kills the process group at its own timeout, even without an abort', async () => {
-    const fake = await writeFakeNvidiaSmi(dir, { kind: 'hang' });
+    const fake = await writeFakeNvidiaSmi(dir(), { kind: 'hang' });
     const started = performance.now();
     const run = await runNvidiaSmi({ path: fake.path, args: [], timeoutMs: 300, signal: never });
     expect(performance.now() - started).toBeLessThan(2500);
@@ -57,9 +51,9 @@ describe('runNvidiaSmi on a stand-in nvidia-smi', () => {
   });
 
   it('kills a child that prints without end', async () => {
-    const big = join(dir, 'big.txt');
+    const big = join(dir(), 'big.txt');
     await writeFile(big, 'x'.repeat(5 * 1024 * 1024));
-    const fake = await writeFakeNvidiaSmi(dir, { kind: 'print', file: big });
+    const fake = await writeFakeNvidiaSmi(dir(), { kind: 'print', file: big });
     const run = await runNvidiaSmi({ path: fake.path, args: [], timeoutMs: 5000, signal: never });
     expect(run.ok ? 'ok' : run.reason).toMatch(/printed more than 4194304 bytes; killed it/);
   });

@@ -1,9 +1,9 @@
-import { appendFile, chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fileLog, journalctlLog, parseXidLine, XidTally } from '../src/collectors/gpu/index.js';
 import { ownFixtures } from './support/fake-nvidia-smi.js';
+import { tempDirEach } from './support/temp-dir.js';
 
 const never = new AbortController().signal;
 
@@ -11,33 +11,19 @@ describe('parseXidLine (pure)', () => {
   it('reads the bus id, the code and the time of every form of the line in kern.log', async () => {
     const lines = (await readFile(join(ownFixtures, 'kern.log'), 'utf8')).split('\n');
     const events = lines.map(parseXidLine).filter((e) => e !== undefined);
+    /** The event a line logged at `time` (UTC) gives. */
+    const xid = (busId: string, code: string, time: string) => ({
+      busId,
+      xid: code,
+      atSeconds: Date.parse(`2026-03-02T${time}Z`) / 1000,
+    });
     expect(events).toEqual([
-      {
-        busId: '00000000:18:00.0',
-        xid: '48',
-        atSeconds: Date.parse('2026-03-02T10:14:58Z') / 1000,
-      },
-      {
-        busId: '00000000:18:00.0',
-        xid: '63',
-        atSeconds: Date.parse('2026-03-02T10:14:59Z') / 1000,
-      },
-      {
-        busId: '00000000:18:00.0',
-        xid: '48',
-        // Date.parse keeps milliseconds.
-        atSeconds: Date.parse('2026-03-02T10:15:01.123Z') / 1000,
-      },
-      {
-        busId: '00000000:3B:00.0',
-        xid: '13',
-        atSeconds: Date.parse('2026-03-02T10:15:03Z') / 1000,
-      },
-      {
-        busId: '00000000:99:00.0',
-        xid: '79',
-        atSeconds: Date.parse('2026-03-02T10:15:04Z') / 1000,
-      },
+      xid('00000000:18:00.0', '48', '10:14:58'),
+      xid('00000000:18:00.0', '63', '10:14:59'),
+      // Date.parse keeps milliseconds.
+      xid('00000000:18:00.0', '48', '10:15:01.123'),
+      xid('00000000:3B:00.0', '13', '10:15:03'),
+      xid('00000000:99:00.0', '79', '10:15:04'),
     ]);
   });
 
@@ -89,16 +75,10 @@ describe('parseXidLine (pure)', () => {
 });
 
 describe('kernel log sources: only what is new, each read', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'layerwatch-kernel-log-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempDirEach('layerwatch-kernel-log-');
 
   it('a file is read from where the last read stopped; a half-written line waits', async () => {
-    const file = join(dir, 'kern.log');
+    const file = join(dir(), 'kern.log');
     await writeFile(file, 'one\ntwo\nthr');
     const log = fileLog(file);
     expect(await log.read(never, 1000)).toEqual({ ok: true, lines: ['one', 'two'] });
@@ -108,7 +88,7 @@ describe('kernel log sources: only what is new, each read', () => {
   });
 
   it('a file that shrank (rotated, truncated) is read from the start', async () => {
-    const file = join(dir, 'kern.log');
+    const file = join(dir(), 'kern.log');
     await writeFile(file, 'old line one\nold line two\n');
     const log = fileLog(file);
     await log.read(never, 1000);
@@ -117,15 +97,15 @@ describe('kernel log sources: only what is new, each read', () => {
   });
 
   it('a missing file is a reason, never a throw', async () => {
-    const read = await fileLog(join(dir, 'nope.log')).read(never, 1000);
+    const read = await fileLog(join(dir(), 'nope.log')).read(never, 1000);
     expect(read).toEqual({ ok: false, reason: expect.stringMatching(/nope\.log: ENOENT/) });
   });
 
   // A stand-in journalctl (no journald on this machine): prints its arguments' cursor
   // handling as the real one does: the entries after the cursor, then `-- cursor: …`.
   it('journalctl: the first read takes the end of this boot, later ones --after-cursor', async () => {
-    const script = join(dir, 'journalctl');
-    const calls = join(dir, 'calls');
+    const script = join(dir(), 'journalctl');
+    const calls = join(dir(), 'calls');
     await writeFile(
       script,
       [
@@ -157,10 +137,10 @@ describe('kernel log sources: only what is new, each read', () => {
   });
 
   it('journalctl missing: a reason that says what to check', async () => {
-    const read = await journalctlLog(join(dir, 'journalctl')).read(never, 1000);
+    const read = await journalctlLog(join(dir(), 'journalctl')).read(never, 1000);
     expect(read).toEqual({
       ok: false,
-      reason: `${join(dir, 'journalctl')} not found (ENOENT): is systemd-journald on this host, and journalctl in the container?`,
+      reason: `${join(dir(), 'journalctl')} not found (ENOENT): is systemd-journald on this host, and journalctl in the container?`,
     });
   });
 });
