@@ -1,17 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuleGroup } from '@layerwatch/alert-rules';
 import type { RunningAlertmanager } from '@layerwatch/local';
-import { startComposition, type RunningComposition } from '@layerwatch/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FAST_ALERTMANAGER,
   ruleGroupsWith,
   ruleLabels,
-  startWebhookReceiver,
+  startPagingComposition,
   waitFor,
+  type PagingComposition,
   type WebhookReceiver,
 } from './support/alerting.js';
 
@@ -21,30 +18,19 @@ import {
  * are posted over API v2 and Alertmanager is asked which of them it mutes, and the webhook
  * receiver shows what was notified.
  */
-let root: string;
+let loop: PagingComposition;
 let receiver: WebhookReceiver;
-let composition: RunningComposition;
 let alertmanager: RunningAlertmanager;
+// The rules the composition loads: the committed config with FAST_ALERTMANAGER's timing.
 const groups: RuleGroup[] = ruleGroupsWith(FAST_ALERTMANAGER);
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'layerwatch-alerting-inhibition-'));
-  receiver = await startWebhookReceiver();
-  composition = await startComposition(['alertmanager'], {
-    dir: root,
-    ports: 'free',
-    logLevel: 'silent',
-    webhookUrl: receiver.url,
-    rules: FAST_ALERTMANAGER,
-  });
-  alertmanager = composition.state.alertmanager!;
+  loop = await startPagingComposition('alerting-inhibition', 'alertmanager');
+  receiver = loop.receiver;
+  alertmanager = loop.composition.state.alertmanager!;
 });
 
-afterAll(async () => {
-  await composition?.stop();
-  await receiver?.close();
-  await rm(root, { recursive: true, force: true });
-});
+afterAll(() => loop?.stop());
 
 const redis = { name: 'redis', target: '127.0.0.1:6379', module: 'redis_queue' };
 const postgres = { name: 'postgres', target: '127.0.0.1:5432', module: 'postgres_ready' };
@@ -138,8 +124,7 @@ describe('Alertmanager inhibition (generated inhibit_rules)', () => {
     const expected = Object.values(alerts)
       .filter((a) => !a.muted)
       .map((a) => key(a.labels));
-    const notifiedKeys = () =>
-      new Set(receiver.payloads.flatMap((p) => p.alerts.map((a) => key(a.labels))));
+    const notifiedKeys = () => new Set(receiver.alerts().map((a) => key(a.labels)));
     await waitFor('a notification of every unmuted alert', () => {
       const got = notifiedKeys();
       return expected.every((k) => got.has(k)) ? got : undefined;

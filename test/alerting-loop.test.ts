@@ -1,14 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RunningPrometheus } from '@layerwatch/local';
 import type { RunningSimulator } from '@layerwatch/sim';
-import { startComposition, type RunningComposition } from '@layerwatch/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  FAST_ALERTMANAGER,
-  startWebhookReceiver,
+  startPagingComposition,
   waitFor,
+  type PagingComposition,
   type WebhookAlert,
   type WebhookReceiver,
 } from './support/alerting.js';
@@ -19,32 +15,22 @@ import {
  * running the generated rules (probe-down `for:` shortened to 2 s) and Alertmanager routing
  * to a webhook receiver in place of the remediation service.
  */
-let root: string;
+let loop: PagingComposition;
 let receiver: WebhookReceiver;
-let composition: RunningComposition;
 let sim: RunningSimulator;
 let prometheus: RunningPrometheus;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'layerwatch-alerting-loop-'));
-  receiver = await startWebhookReceiver();
-  composition = await startComposition(['prometheus'], {
-    dir: root,
-    ports: 'free',
+  loop = await startPagingComposition('alerting-loop', 'prometheus', {
     intervalSeconds: 1,
-    logLevel: 'silent',
-    webhookUrl: receiver.url,
-    rules: { ...FAST_ALERTMANAGER, alerts: { probeDown: { for: '2s' } } },
+    rules: { alerts: { probeDown: { for: '2s' } } },
   });
-  sim = composition.state.sim!;
-  prometheus = composition.state.prometheus!;
+  receiver = loop.receiver;
+  sim = loop.composition.state.sim!;
+  prometheus = loop.composition.state.prometheus!;
 }, 120_000);
 
-afterAll(async () => {
-  await composition?.stop();
-  await receiver?.close();
-  await rm(root, { recursive: true, force: true });
-});
+afterAll(() => loop?.stop());
 
 async function query(
   promql: string,
@@ -69,8 +55,8 @@ async function setFault(mode: 'fail' | 'ok'): Promise<void> {
 
 /** The first notified alert of this name and layer with this status, if one came. */
 function notified(status: 'firing' | 'resolved', layer: string): WebhookAlert | undefined {
-  return receiver.payloads
-    .flatMap((payload) => payload.alerts)
+  return receiver
+    .alerts()
     .find(
       (a) =>
         a.status === status &&

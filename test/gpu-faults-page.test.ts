@@ -5,47 +5,31 @@
  * (their `for:` shortened), Alertmanager paging a webhook receiver. Each fault is injected on
  * its own GPU through the simulator's fault switch and must page its alert for that GPU.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { GpuFaultMode, RunningSimulator } from '@layerwatch/sim';
 import { SIMULATED_GPU_NODE, SIMULATED_GPUS } from '@layerwatch/sim';
-import { startComposition, type RunningComposition } from '@layerwatch/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  FAST_ALERTMANAGER,
-  startWebhookReceiver,
+  startPagingComposition,
   waitFor,
+  type PagingComposition,
   type WebhookAlert,
   type WebhookReceiver,
 } from './support/alerting.js';
 import { instantQuery } from './support/dashboard-queries.js';
 
-let root: string;
+let loop: PagingComposition;
 let receiver: WebhookReceiver;
-let composition: RunningComposition;
 let sim: RunningSimulator;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'layerwatch-gpu-faults-'));
-  receiver = await startWebhookReceiver();
-  composition = await startComposition(['prometheus'], {
-    dir: root,
-    ports: 'free',
+  loop = await startPagingComposition('gpu-faults', 'prometheus', {
     intervalSeconds: 1,
-    logLevel: 'silent',
-    webhookUrl: receiver.url,
-    rules: {
-      ...FAST_ALERTMANAGER,
-      alerts: {
-        gpuHardwareSlowdown: { for: '2s' },
-        gpuUnreadable: { for: '2s' },
-      },
-    },
+    rules: { alerts: { gpuHardwareSlowdown: { for: '2s' }, gpuUnreadable: { for: '2s' } } },
   });
-  sim = composition.state.sim!;
+  receiver = loop.receiver;
+  sim = loop.composition.state.sim!;
   // The health pass has run and Prometheus has its counters at 0: an increase can be seen.
-  const prometheus = composition.state.prometheus!.url;
+  const prometheus = loop.composition.state.prometheus!.url;
   await waitFor(
     'the GPU health series in Prometheus',
     async () => {
@@ -59,18 +43,14 @@ beforeAll(async () => {
   );
 }, 120_000);
 
-afterAll(async () => {
-  await composition?.stop();
-  await receiver?.close();
-  await rm(root, { recursive: true, force: true });
-});
+afterAll(() => loop?.stop());
 
 /** The `uuid` label, as nvidia_gpu_exporter writes it: without nvidia-smi's `GPU-`. */
 const uuidLabel = (gpu: number): string => SIMULATED_GPUS[gpu]!.uuid.replace(/^GPU-/, '');
 
 function firing(alertname: string, uuid: string): WebhookAlert | undefined {
-  return receiver.payloads
-    .flatMap((p) => p.alerts)
+  return receiver
+    .alerts()
     .find(
       (a) =>
         a.status === 'firing' && a.labels['alertname'] === alertname && a.labels['uuid'] === uuid,
@@ -108,9 +88,7 @@ describe('simulated GPU faults page through Prometheus and Alertmanager', () => 
   }, 60_000);
 
   it('leaves the healthy GPU unpaged', () => {
-    const pagedGpu2 = receiver.payloads
-      .flatMap((p) => p.alerts)
-      .filter((a) => a.labels['uuid'] === uuidLabel(2));
+    const pagedGpu2 = receiver.alerts().filter((a) => a.labels['uuid'] === uuidLabel(2));
     expect(pagedGpu2).toEqual([]);
   });
 });

@@ -6,54 +6,32 @@
  * test takes seconds, not the committed 100 tasks, 10m and 10m), Alertmanager paging a
  * webhook receiver.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startComposition, type RunningComposition } from '@layerwatch/stack';
 import { TASK_QUEUE } from '@layerwatch/vocabulary';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  FAST_ALERTMANAGER,
-  startWebhookReceiver,
-  waitFor,
-  type WebhookReceiver,
-} from './support/alerting.js';
+import { startPagingComposition, waitFor, type PagingComposition } from './support/alerting.js';
 
 /** The backlog grows ~1.5 tasks a second: past 15 within about ten seconds. */
 const QUEUE_DEPTH = 15;
 
-let root: string;
-let receiver: WebhookReceiver;
-let composition: RunningComposition;
+let loop: PagingComposition;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'layerwatch-queue-backlog-'));
-  receiver = await startWebhookReceiver();
-  composition = await startComposition(['prometheus'], {
-    dir: root,
-    ports: 'free',
+  loop = await startPagingComposition('queue-backlog', 'prometheus', {
     intervalSeconds: 1,
-    logLevel: 'silent',
-    webhookUrl: receiver.url,
     rules: {
-      ...FAST_ALERTMANAGER,
       thresholds: { queueDepth: QUEUE_DEPTH, queueGrowthWindow: '30s' },
       alerts: { redisQueueGrowing: { for: '5s' } },
     },
   });
 }, 120_000);
 
-afterAll(async () => {
-  await composition?.stop();
-  await receiver?.close();
-  if (root) await rm(root, { recursive: true, force: true });
-});
+afterAll(() => loop?.stop());
 
 /** The Redis list's length as Prometheus has it now; undefined before the first probe. */
 async function queueLength(): Promise<number | undefined> {
   const query = `max(probe_redis_queue_length{queue="${TASK_QUEUE}"})`;
   const response = await fetch(
-    `${composition.state.prometheus!.url}/api/v1/query?query=${encodeURIComponent(query)}`,
+    `${loop.composition.state.prometheus!.url}/api/v1/query?query=${encodeURIComponent(query)}`,
   );
   const body = (await response.json()) as { data: { result: { value: [number, string] }[] } };
   const sample = body.data.result[0];
@@ -68,7 +46,7 @@ describe('a layer 4 queue backlog pages through the Redis probe', () => {
 
   it('grows the Redis list under queue-backlog until LayerwatchRedisQueueGrowing pages', async () => {
     const started = Date.now();
-    const response = await fetch(`${composition.state.sim!.services.agent.url}/-/fault`, {
+    const response = await fetch(`${loop.composition.state.sim!.services.agent.url}/-/fault`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ mode: 'scenario', scenario: 'queue-backlog' }),
@@ -77,8 +55,8 @@ describe('a layer 4 queue backlog pages through the Redis probe', () => {
     const page = await waitFor(
       'LayerwatchRedisQueueGrowing',
       () =>
-        receiver.payloads
-          .flatMap((p) => p.alerts)
+        loop.receiver
+          .alerts()
           .find(
             (a) => a.status === 'firing' && a.labels['alertname'] === 'LayerwatchRedisQueueGrowing',
           ),

@@ -1,9 +1,13 @@
 /**
  * Shared parts of the alerting integration tests: a webhook receiver standing in for the
- * remediation service (the composition's `webhookUrl`), polling, Alertmanager timing for
- * tests, and the labels a generated rule's alert carries.
+ * remediation service (the composition's `webhookUrl`), the stack composed up to Prometheus
+ * or Alertmanager paging it, polling, Alertmanager timing for tests, and the labels a
+ * generated rule's alert carries.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   alertRules,
@@ -13,6 +17,7 @@ import {
   type RuleGroup,
 } from '@layerwatch/alert-rules';
 import { closeServer, listen } from '@layerwatch/local/net';
+import { startComposition, type RunningComposition } from '@layerwatch/stack';
 import { PRIORITIES } from '@layerwatch/vocabulary';
 
 /** One alert of an Alertmanager webhook notification (payload version 4). */
@@ -33,6 +38,8 @@ export interface WebhookPayload {
 export interface WebhookReceiver {
   readonly url: string;
   readonly payloads: WebhookPayload[];
+  /** Every alert of every payload so far, in the order they came. */
+  alerts(): WebhookAlert[];
   close(): Promise<void>;
 }
 
@@ -51,6 +58,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   return {
     url: `http://127.0.0.1:${port}/alertmanager/webhook`,
     payloads,
+    alerts: () => payloads.flatMap((payload) => payload.alerts),
     close: () => closeServer(server),
   };
 }
@@ -79,6 +87,55 @@ export const FAST_ALERTMANAGER: ConfigOverrides = {
     ),
   },
 };
+
+export interface PagingComposition {
+  readonly composition: RunningComposition;
+  readonly receiver: WebhookReceiver;
+  /** Stops the composition and the receiver and removes the temp dir. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The stack composed as `make up` composes it up to `part` (and what it needs), on free ports
+ * in a temp dir of its own, Alertmanager paging a fresh webhook receiver with
+ * `FAST_ALERTMANAGER` timing; `rules` are the test's own overrides (short `for:`s).
+ */
+export async function startPagingComposition(
+  name: string,
+  part: 'prometheus' | 'alertmanager',
+  options: { readonly intervalSeconds?: number; readonly rules?: ConfigOverrides } = {},
+): Promise<PagingComposition> {
+  const root = await mkdtemp(join(tmpdir(), `layerwatch-${name}-`));
+  const receiver = await startWebhookReceiver();
+  const cleanUp = async (): Promise<void> => {
+    await receiver.close();
+    await rm(root, { recursive: true, force: true });
+  };
+  let composition: RunningComposition;
+  try {
+    composition = await startComposition([part], {
+      dir: root,
+      ports: 'free',
+      ...(options.intervalSeconds === undefined
+        ? {}
+        : { intervalSeconds: options.intervalSeconds }),
+      logLevel: 'silent',
+      webhookUrl: receiver.url,
+      rules: { ...FAST_ALERTMANAGER, ...options.rules },
+    });
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+  return {
+    composition,
+    receiver,
+    stop: async () => {
+      await composition.stop();
+      await cleanUp();
+    },
+  };
+}
 
 /** The rule groups a composition with these overrides loads. */
 export function ruleGroupsWith(overrides: ConfigOverrides): RuleGroup[] {

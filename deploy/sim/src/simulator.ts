@@ -235,7 +235,7 @@ async function stopParts(parts: Parts): Promise<void> {
   parts.ticking?.stop();
   parts.traffic?.stop();
   parts.factory?.stop();
-  parts.gpu?.stop();
+  await parts.gpu?.stop();
   await parts.workloads.queueMirror?.settled();
   await Promise.all(parts.running.map(({ server }) => closeServer(server)));
   await parts.stores?.stop();

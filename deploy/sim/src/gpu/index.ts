@@ -27,7 +27,8 @@ export interface SimulatedGpuNode {
   setFault(request: GpuFaultRequest): Promise<void>;
   /** The readings written last, for tests. */
   last(): readonly GpuReading[];
-  stop(): void;
+  /** Stops the ticks; resolves once the last write is done (nothing writes to `dir` after). */
+  stop(): Promise<void>;
 }
 
 export interface SimulatedGpuOptions {
@@ -93,7 +94,10 @@ export async function startSimulatedGpuNode(
       await tick();
     },
     last: () => last,
-    stop: () => clearInterval(timer),
+    stop: () => {
+      clearInterval(timer);
+      return writing;
+    },
   };
 }
 
