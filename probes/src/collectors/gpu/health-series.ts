@@ -1,13 +1,7 @@
 import type { SampleSink } from '../../format/sample-sink.js';
 import type { GpuHealth } from './health-readings.js';
 import type { NvlinkGpu } from './nvlink.js';
-import {
-  type NodeLabels,
-  type PassHelp,
-  type PassOutcome,
-  uuidLabel,
-  writePassSeries,
-} from './series.js';
+import { type NodeLabels, uuidLabel, passSeriesWriter } from './series.js';
 import type { XidCount, XidEvent } from './xid.js';
 
 type LabelName =
@@ -149,19 +143,10 @@ export function writeXidSeries(xids: XidSeries, node: NodeLabels, metrics: Sampl
 }
 
 /** The health pass's own series, on every run: the GPU series may be from an older one. */
-export function writeHealthPassSeries(
-  pass: PassOutcome,
-  node: NodeLabels,
-  metrics: SampleSink,
-): void {
-  const labels = { layer: node.layer, node: node.node };
-  writePassSeries('layerwatch_gpu_health', HEALTH_PASS_HELP, pass, labels, metrics);
-}
-
-const HEALTH_PASS_HELP: PassHelp = {
+export const writeHealthPassSeries = passSeriesWriter('layerwatch_gpu_health', {
   up: 'Whether the last nvidia-smi -q -x run succeeded and its XML parsed (1) or not (0: the GPU health series are from the last good run).',
   duration:
     'How long the last health pass took (kernel log, nvidia-smi -q -x, parsing), in seconds.',
   lastSuccess:
     'When the last good nvidia-smi -q -x run finished, in unix seconds: the age of the GPU health series shown.',
-};
+});

@@ -71,20 +71,20 @@ export interface PassHelp {
   readonly lastSuccess: string;
 }
 
-/** A pass's own series under `prefix`, on every run; no last success before the first. */
-export function writePassSeries(
+/** Writes a pass's own series under `prefix`, on every run; no last success before the first. */
+export function passSeriesWriter(
   prefix: string,
   help: PassHelp,
-  pass: PassOutcome,
-  labels: Readonly<Record<'layer' | 'node', string>>,
-  metrics: SampleSink,
-): void {
-  metrics.gauge(`${prefix}_up`, help.up, pass.up ? 1 : 0, labels);
-  metrics.gauge(`${prefix}_duration_seconds`, help.duration, pass.durationSeconds, labels);
-  if (pass.lastSuccessSeconds !== undefined) {
-    const name = `${prefix}_last_success_timestamp_seconds`;
-    metrics.gauge(name, help.lastSuccess, pass.lastSuccessSeconds, labels);
-  }
+): (pass: PassOutcome, node: NodeLabels, metrics: SampleSink) => void {
+  return (pass, node, metrics) => {
+    const labels = { layer: node.layer, node: node.node };
+    metrics.gauge(`${prefix}_up`, help.up, pass.up ? 1 : 0, labels);
+    metrics.gauge(`${prefix}_duration_seconds`, help.duration, pass.durationSeconds, labels);
+    if (pass.lastSuccessSeconds !== undefined) {
+      const name = `${prefix}_last_success_timestamp_seconds`;
+      metrics.gauge(name, help.lastSuccess, pass.lastSuccessSeconds, labels);
+    }
+  };
 }
 
 export interface CollectorHealth extends PassOutcome {
@@ -92,27 +92,26 @@ export interface CollectorHealth extends PassOutcome {
   readonly gpus: number | undefined;
 }
 
+const writeCsvPassSeries = passSeriesWriter('layerwatch_gpu_collector', {
+  up: 'Whether the last nvidia-smi run succeeded and its output parsed (1) or not (0: no GPU series).',
+  duration: 'How long the last nvidia-smi run took, parsing included, in seconds.',
+  lastSuccess:
+    'When the last successful nvidia-smi run finished, in unix seconds; any GPU series shown are from that run.',
+});
+
 /** The collector's own series, written on every run, failed or not. */
 export function writeHealthSeries(
   health: CollectorHealth,
   node: NodeLabels,
   metrics: SampleSink,
 ): void {
-  const labels = { layer: node.layer, node: node.node };
-  writePassSeries('layerwatch_gpu_collector', CSV_PASS_HELP, health, labels, metrics);
+  writeCsvPassSeries(health, node, metrics);
   if (health.gpus !== undefined) {
     metrics.gauge(
       'layerwatch_gpu_collector_gpus',
       'GPUs in the last successful nvidia-smi output.',
       health.gpus,
-      labels,
+      { layer: node.layer, node: node.node },
     );
   }
 }
-
-const CSV_PASS_HELP: PassHelp = {
-  up: 'Whether the last nvidia-smi run succeeded and its output parsed (1) or not (0: no GPU series).',
-  duration: 'How long the last nvidia-smi run took, parsing included, in seconds.',
-  lastSuccess:
-    'When the last successful nvidia-smi run finished, in unix seconds; any GPU series shown are from that run.',
-};
