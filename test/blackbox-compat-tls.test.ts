@@ -1,15 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDaemon, type RunningDaemon } from '@layerwatch/probes';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpTarget } from '../probes/test/support/http-target.js';
-import { testCertificates, type TestCertificates } from '../probes/test/support/tls-certs.js';
-import { startBlackbox, type RunningBlackbox } from './support/blackbox-exporter.js';
 import { metricNames, type ParsedSample } from './support/exposition.js';
 import { namedCertificate } from './support/named-certificates.js';
-import { compatModulesYaml } from './support/compat-modules.js';
+import { startCompatExporters, type CompatExporters } from './support/compat-modules.js';
 import { probeDifferences, probeExporter } from './support/probe-diff.js';
 
 /**
@@ -21,38 +14,15 @@ import { probeDifferences, probeExporter } from './support/probe-diff.js';
 /** No series may be missing or extra on either side here (see blackbox-compat.test.ts). */
 const NONE: ReadonlyMap<string, string> = new Map<string, string>();
 
-let certs: TestCertificates;
-let dir: string;
-let certDir: string;
-let blackbox: RunningBlackbox;
-let daemon: RunningDaemon;
+let exporters: CompatExporters;
 
 const probe = probeExporter;
 
 beforeAll(async () => {
-  certs = await testCertificates();
-  const files = await certs.writeFiles();
-  certDir = files.dir;
-  dir = await mkdtemp(join(tmpdir(), 'layerwatch-compat-tls-'));
-  const modules = compatModulesYaml(files.caFile);
-  await writeFile(join(dir, 'blackbox.yml'), modules);
-  await writeFile(join(dir, 'probes.yml'), `scheduler:\n  enabled: false\n${modules}`);
-  [blackbox, daemon] = await Promise.all([
-    startBlackbox(join(dir, 'blackbox.yml')),
-    startDaemon({
-      configFile: join(dir, 'probes.yml'),
-      listen: '127.0.0.1:0',
-      logger: pino({ level: 'silent' }),
-    }),
-  ]);
+  exporters = await startCompatExporters();
 });
 
-afterAll(async () => {
-  await Promise.all([blackbox?.stop(), daemon?.stop()]);
-  await Promise.all(
-    [dir, certDir].map((d) => (d ? rm(d, { recursive: true, force: true }) : undefined)),
-  );
-});
+afterAll(() => exporters?.stop());
 
 /**
  * Names whose attributes come in other orders and multiplicities than the test CA's lone CN:
@@ -88,8 +58,8 @@ describe('certificate names as blackbox_exporter writes them', () => {
         { module: 'tls_insecure', target: `127.0.0.1:${target.port}` },
       ]) {
         const [theirs, ours] = await Promise.all([
-          probe(blackbox.url, c.target, c.module),
-          probe(daemon.url, c.target, c.module),
+          probe(exporters.blackbox.url, c.target, c.module),
+          probe(exporters.daemon.url, c.target, c.module),
         ]);
         const info = (samples: ParsedSample[]) =>
           samples.find((sample) => sample.name === 'probe_ssl_last_chain_info')?.labels;
@@ -115,17 +85,17 @@ describe('certificate series on every probe when the target closes idle connecti
   const IDLE_MS = 100;
   const PROBES = 6;
   it.each([
-    { title: 'CA-verified chain', cert: () => certs.valid, module: 'https_ca' },
-    { title: 'self-signed', cert: () => certs.selfSigned, module: 'https_insecure' },
-    { title: 'tcp with TLS', cert: () => certs.valid, module: 'tls_connect', tcp: true },
+    { title: 'CA-verified chain', cert: () => exporters.certs.valid, module: 'https_ca' },
+    { title: 'self-signed', cert: () => exporters.certs.selfSigned, module: 'https_insecure' },
+    { title: 'tcp with TLS', cert: () => exporters.certs.valid, module: 'tls_connect', tcp: true },
   ])('$title ($module)', async ({ cert, module, tcp }) => {
     const target = await startHttpTarget(cert(), { keepAliveMs: IDLE_MS });
     const url = tcp ? `127.0.0.1:${target.port}` : `https://127.0.0.1:${target.port}/ok`;
     try {
       for (let i = 1; i <= PROBES; i += 1) {
         const [theirs, ours] = await Promise.all([
-          probe(blackbox.url, url, module),
-          probe(daemon.url, url, module),
+          probe(exporters.blackbox.url, url, module),
+          probe(exporters.daemon.url, url, module),
         ]);
         const context = `probe ${i}\n--- blackbox:\n${theirs.text}\n--- ours:\n${ours.text}`;
         for (const name of [

@@ -1,17 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDaemon, type RunningDaemon } from '@layerwatch/probes';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpTarget, type HttpTarget } from '../probes/test/support/http-target.js';
 import { promtoolCheckMetrics } from '../probes/test/support/promtool.js';
-import { testCertificates, type TestCertificates } from '../probes/test/support/tls-certs.js';
 import { freePort } from '@layerwatch/local';
-import { startBlackbox, type RunningBlackbox } from './support/blackbox-exporter.js';
 import { valueOf, type ParsedSample } from './support/exposition.js';
 import { startHttp10Target, type Http10Target } from './support/http10-target.js';
-import { compatModulesYaml } from './support/compat-modules.js';
+import { startCompatExporters, type CompatExporters } from './support/compat-modules.js';
 import { probeDifferences, probeExporter } from './support/probe-diff.js';
 
 /**
@@ -43,16 +36,12 @@ interface Case {
   readonly knownDifferences?: readonly string[];
 }
 
-let certs: TestCertificates;
-let certDir: string;
-let dir: string;
+let exporters: CompatExporters;
 let plain: HttpTarget;
 let valid: HttpTarget;
 let expired: HttpTarget;
 let http10: Http10Target;
 let closedPort: number;
-let blackbox: RunningBlackbox;
-let daemon: RunningDaemon;
 
 const plainUrl = (path: string) => (): string => `http://127.0.0.1:${plain.port}${path}`;
 // IP literals: the test certificates name 127.0.0.1, and neither side's resolver preferences
@@ -140,15 +129,8 @@ function probe(base: string, c: Case): Promise<{ text: string; samples: ParsedSa
 }
 
 beforeAll(async () => {
-  certs = await testCertificates();
-  const files = await certs.writeFiles();
-  certDir = files.dir;
-  dir = await mkdtemp(join(tmpdir(), 'layerwatch-compat-'));
-  const modules = compatModulesYaml(files.caFile);
-  const blackboxFile = join(dir, 'blackbox.yml');
-  const oursFile = join(dir, 'probes.yml');
-  await writeFile(blackboxFile, modules);
-  await writeFile(oursFile, `scheduler:\n  enabled: false\n${modules}`);
+  exporters = await startCompatExporters();
+  const { certs } = exporters;
   [plain, valid, expired, http10, closedPort] = await Promise.all([
     startHttpTarget(),
     startHttpTarget(certs.valid),
@@ -156,29 +138,24 @@ beforeAll(async () => {
     startHttp10Target(),
     freePort(),
   ]);
-  [blackbox, daemon] = await Promise.all([
-    startBlackbox(blackboxFile),
-    startDaemon({ configFile: oursFile, listen: '127.0.0.1:0', logger: pino({ level: 'silent' }) }),
-  ]);
 });
 
 afterAll(async () => {
   await Promise.all([
-    blackbox?.stop(),
-    daemon?.stop(),
+    exporters?.stop(),
     plain?.close(),
     valid?.close(),
     expired?.close(),
     http10?.close(),
   ]);
-  await Promise.all(
-    [dir, certDir].map((d) => (d ? rm(d, { recursive: true, force: true }) : undefined)),
-  );
 });
 
 describe('our /probe against blackbox_exporter 0.23 on the same targets', () => {
   it.each(CASES)('$title ($module)', async (c) => {
-    const [theirs, ours] = await Promise.all([probe(blackbox.url, c), probe(daemon.url, c)]);
+    const [theirs, ours] = await Promise.all([
+      probe(exporters.blackbox.url, c),
+      probe(exporters.daemon.url, c),
+    ]);
     const context = `${c.module} ${c.target()}\n--- blackbox:\n${theirs.text}\n--- ours:\n${ours.text}`;
     expect.soft(valueOf(theirs.samples, 'probe_success'), `blackbox: ${context}`).toBe(c.success);
     expect.soft(valueOf(ours.samples, 'probe_success'), `ours: ${context}`).toBe(c.success);
@@ -195,12 +172,15 @@ describe('our /probe against blackbox_exporter 0.23 on the same targets', () => 
   it('reports the expiry of the expired certificate exactly', async () => {
     const c = CASES.find((x) => x.title === 'https expired, insecure');
     if (!c) throw new Error('case missing');
-    const [theirs, ours] = await Promise.all([probe(blackbox.url, c), probe(daemon.url, c)]);
+    const [theirs, ours] = await Promise.all([
+      probe(exporters.blackbox.url, c),
+      probe(exporters.daemon.url, c),
+    ]);
     expect(valueOf(theirs.samples, 'probe_ssl_earliest_cert_expiry')).toBe(
-      certs.expired.notAfterSeconds,
+      exporters.certs.expired.notAfterSeconds,
     );
     expect(valueOf(ours.samples, 'probe_ssl_earliest_cert_expiry')).toBe(
-      certs.expired.notAfterSeconds,
+      exporters.certs.expired.notAfterSeconds,
     );
   });
 });
