@@ -111,6 +111,15 @@ function pageOf(
   );
 }
 
+/** A scenario's times from its `fault` to the page and to the page's resolution (now). */
+function recordTiming(scenario: string, fault: number, page: InboxPage): void {
+  timings.push({
+    scenario,
+    toPage: Date.parse(page.receivedAt) - fault,
+    toRecovery: Date.now() - fault,
+  });
+}
+
 describe('fault → probe → Prometheus → Alertmanager → remediation → recovery', () => {
   it('starts healthy: nothing pages', async () => {
     const firing = (await client.pages()).filter((p) => p.status === 'firing');
@@ -155,11 +164,7 @@ describe('fault → probe → Prometheus → Alertmanager → remediation → re
 
     await client.factory({ corrupt: false });
     await pageOf('LayerwatchTelemetryChecksumMismatch', 'resolved', fault);
-    timings.push({
-      scenario: 'checksum mismatch → file restored',
-      toPage: Date.parse(page.receivedAt) - fault,
-      toRecovery: Date.now() - fault,
-    });
+    recordTiming('checksum mismatch → file restored', fault, page);
   });
 
   it('the readiness gate failing twice → P0 "halt production" page', async () => {
@@ -174,11 +179,7 @@ describe('fault → probe → Prometheus → Alertmanager → remediation → re
 
     await client.factory({ readiness: 'pass' });
     await pageOf('LayerwatchReadinessGateFailedTwice', 'resolved', fault);
-    timings.push({
-      scenario: 'readiness gate failed twice → passes again',
-      toPage: Date.parse(page.receivedAt) - fault,
-      toRecovery: Date.now() - fault,
-    });
+    recordTiming('readiness gate failed twice → passes again', fault, page);
   });
 
   it('documents every series the loop exposes in docs/metrics.md (UPDATE_METRICS_DOC=1 rewrites it)', async () => {
