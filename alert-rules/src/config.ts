@@ -7,9 +7,17 @@
  * each is one line below (`sli.metric`, `sli.selector`).
  */
 import type { AlertRulesConfig } from './config-types.js';
+import type { ActionName } from './types.js';
 
 const PROBES_JOB = 'layerwatch-probes';
 const LAYERS_JOB = 'layerwatch-layers';
+
+/** Action orders shared by several alerts. */
+const RESTART_FIRST: readonly ActionName[] = ['restart-deployment', 'silence'];
+/** A backlog: more workers first, a restart if they do not help. */
+const SCALE_FIRST: readonly ActionName[] = ['scale-deployment', 'restart-deployment', 'silence'];
+/** A GPU that needs a reset or a reboot: drain (cordon, then evict) before a bare cordon. */
+const DRAIN_FIRST: readonly ActionName[] = ['drain-gpu-node', 'cordon-gpu-node', 'silence'];
 
 export const DEFAULT_CONFIG: AlertRulesConfig = {
   runbookBaseUrl: 'https://github.com/layerwatch/layerwatch/blob/main/alert-rules/runbooks',
@@ -46,11 +54,11 @@ export const DEFAULT_CONFIG: AlertRulesConfig = {
       layer: 'shared',
       title: 'data stores',
       probeDownPriority: 'P0',
-      actions: ['restart-deployment', 'silence'],
+      actions: RESTART_FIRST,
       exporter: false,
     },
   ],
-  otherLayers: { probeDownPriority: 'P1', actions: ['restart-deployment', 'silence'] },
+  otherLayers: { probeDownPriority: 'P1', actions: RESTART_FIRST },
   thresholds: {
     queueDepth: 100,
     queueGrowthWindow: '10m',
@@ -70,34 +78,18 @@ export const DEFAULT_CONFIG: AlertRulesConfig = {
   alerts: {
     probeDown: { for: '2m', priority: 'P1', actions: [] }, // priority and actions per layer
     layerProbesAbsent: { for: '10m', priority: 'P2', actions: ['silence'] },
-    probeDaemonAbsent: { for: '5m', priority: 'P1', actions: ['restart-deployment', 'silence'] },
-    probeDaemonInstanceDown: {
-      for: '3m',
-      priority: 'P1',
-      actions: ['restart-deployment', 'silence'],
-    },
+    probeDaemonAbsent: { for: '5m', priority: 'P1', actions: RESTART_FIRST },
+    probeDaemonInstanceDown: { for: '3m', priority: 'P1', actions: RESTART_FIRST },
     probeConfigReloadFailed: { for: '10m', priority: 'P2', actions: ['silence'] },
-    layerExporterAbsent: {
-      for: '10m',
-      priority: 'P2',
-      actions: ['restart-deployment', 'silence'],
-    },
-    redisQueueGrowing: {
-      for: '10m',
-      priority: 'P1',
-      actions: ['scale-deployment', 'restart-deployment', 'silence'],
-    },
-    taskQueueWaitHigh: {
-      for: '5m',
-      priority: 'P1',
-      actions: ['scale-deployment', 'restart-deployment', 'silence'],
-    },
+    layerExporterAbsent: { for: '10m', priority: 'P2', actions: RESTART_FIRST },
+    redisQueueGrowing: { for: '10m', priority: 'P1', actions: SCALE_FIRST },
+    taskQueueWaitHigh: { for: '5m', priority: 'P1', actions: SCALE_FIRST },
     validationGateRejecting: {
       for: '10m',
       priority: 'P2',
       actions: ['rollback-evolution', 'silence'],
     },
-    postgresNotReady: { for: '1m', priority: 'P0', actions: ['restart-deployment', 'silence'] },
+    postgresNotReady: { for: '1m', priority: 'P0', actions: RESTART_FIRST },
     gpuSaturated: {
       for: '15m',
       priority: 'P2',
@@ -118,33 +110,13 @@ export const DEFAULT_CONFIG: AlertRulesConfig = {
       priority: 'P1',
       actions: ['cordon-gpu-node', 'drain-gpu-node', 'silence'],
     },
-    gpuNeedsReset: {
-      for: '5m',
-      priority: 'P1',
-      actions: ['drain-gpu-node', 'cordon-gpu-node', 'silence'],
-    },
-    gpuXidFatal: {
-      for: '0s',
-      priority: 'P0',
-      actions: ['drain-gpu-node', 'cordon-gpu-node', 'silence'],
-    },
-    gpuXidNeedsReset: {
-      for: '0s',
-      priority: 'P1',
-      actions: ['drain-gpu-node', 'cordon-gpu-node', 'silence'],
-    },
+    gpuNeedsReset: { for: '5m', priority: 'P1', actions: DRAIN_FIRST },
+    gpuXidFatal: { for: '0s', priority: 'P0', actions: DRAIN_FIRST },
+    gpuXidNeedsReset: { for: '0s', priority: 'P1', actions: DRAIN_FIRST },
     gpuXidApplication: { for: '0s', priority: 'P3', actions: ['silence'] },
-    gpuHardwareSlowdown: {
-      for: '10m',
-      priority: 'P2',
-      actions: ['cordon-gpu-node', 'silence'],
-    },
+    gpuHardwareSlowdown: { for: '10m', priority: 'P2', actions: ['cordon-gpu-node', 'silence'] },
     gpuPcieLinkDegraded: { for: '15m', priority: 'P3', actions: ['silence'] },
-    gpuUnreadable: {
-      for: '2m',
-      priority: 'P0',
-      actions: ['drain-gpu-node', 'cordon-gpu-node', 'silence'],
-    },
+    gpuUnreadable: { for: '2m', priority: 'P0', actions: DRAIN_FIRST },
     checksumMismatch: { for: '2m', priority: 'P1', actions: ['silence'] },
     evidenceUnreadable: { for: '5m', priority: 'P2', actions: ['silence'] },
     orphanExports: { for: '15m', priority: 'P2', actions: ['silence'] },
@@ -162,7 +134,7 @@ export const DEFAULT_CONFIG: AlertRulesConfig = {
       objective: 0.999,
       sli: { kind: 'probe-success', selector: `job="${PROBES_JOB}"` },
       minEvents: 10,
-      actions: ['restart-deployment', 'silence'],
+      actions: RESTART_FIRST,
       layers: ['4', '5', '7', 'shared'],
     },
     {

@@ -47,29 +47,31 @@ function probeChecks(config: AlertRulesConfig, slo: SloSettings): GroupCheck[] {
   ];
   const inCluster = (record: string, cluster: string) =>
     `${record}{${config.clusterLabel}="${cluster}",${labels}}`;
+  /** `record` over the two clusters: cluster a's sample is `a`, cluster b's `b`. */
+  const perCluster = (name: string, record: string, a: number, b: number): GroupCheck => ({
+    kind: 'expr',
+    name,
+    input: twoClusters,
+    evalTime: '10m',
+    expr: `${record}{slo="${slo.name}"}`,
+    samples: [
+      { labels: inCluster(record, 'a'), value: a },
+      { labels: inCluster(record, 'b'), value: b },
+    ],
+  });
   return [
-    {
-      kind: 'expr',
-      name: 'two clusters: each keeps its own error ratio (a fails half its probes, b none)',
-      input: twoClusters,
-      evalTime: '10m',
-      expr: `${errorRatioRecord(shortest)}{slo="${slo.name}"}`,
-      samples: [
-        { labels: inCluster(errorRatioRecord(shortest), 'a'), value: 0.5 },
-        { labels: inCluster(errorRatioRecord(shortest), 'b'), value: 0 },
-      ],
-    },
-    {
-      kind: 'expr',
-      name: 'two clusters: each counts only its own probes (11 samples of 2 targets)',
-      input: twoClusters,
-      evalTime: '10m',
-      expr: `${eventsRecord(firstLong)}{slo="${slo.name}"}`,
-      samples: [
-        { labels: inCluster(eventsRecord(firstLong), 'a'), value: 22 },
-        { labels: inCluster(eventsRecord(firstLong), 'b'), value: 22 },
-      ],
-    },
+    perCluster(
+      'two clusters: each keeps its own error ratio (a fails half its probes, b none)',
+      errorRatioRecord(shortest),
+      0.5,
+      0,
+    ),
+    perCluster(
+      'two clusters: each counts only its own probes (11 samples of 2 targets)',
+      eventsRecord(firstLong),
+      22,
+      22,
+    ),
     {
       kind: 'expr',
       name: 'one of two targets down: the layer fails half its probes',
