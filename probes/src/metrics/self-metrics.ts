@@ -15,6 +15,7 @@ export class SelfMetrics {
     help: 'Probes run, by module, prober and mode (endpoint = /probe, scheduled = config targets).',
     labelNames: ['module', 'prober', 'mode'],
     registers: [this.registry],
+    collect: () => this.flushScheduled(),
   });
   readonly failures = new Counter<ProbeLabels | 'reason'>({
     name: 'layerwatch_probe_failures_total',
@@ -27,6 +28,7 @@ export class SelfMetrics {
     help: 'Probes running now.',
     labelNames: ['mode'],
     registers: [this.registry],
+    collect: () => this.flushScheduled(),
   });
   readonly rejections = new Counter<'mode'>({
     name: 'layerwatch_probe_rejections_total',
@@ -77,6 +79,41 @@ export class SelfMetrics {
     }
   }
 
+  /** Scheduled probes running now, and whether any has run (the series appears then). */
+  private scheduledInFlight = 0;
+  private scheduledSeen = false;
+  private readonly tallies = new Map<string, ScheduledTally>();
+
+  /**
+   * The counters of scheduled probes of one module, prober and layer, shared by their
+   * targets: plain numbers per probe, handed to prom-client when `/metrics` is collected.
+   */
+  scheduledTally(module: string, prober: string, layer: string): ScheduledTally {
+    const key = `${module}\u0000${prober}\u0000${layer}`;
+    let tally = this.tallies.get(key);
+    if (!tally) {
+      tally = new ScheduledTally(
+        this.probes.labels({ module, prober, mode: 'scheduled' }),
+        this.layerLatency.labels({ layer, module }),
+        (delta) => {
+          this.scheduledSeen = true;
+          this.scheduledInFlight += delta;
+        },
+      );
+      this.tallies.set(key, tally);
+    }
+    return tally;
+  }
+
+  private flushScheduled(): void {
+    for (const tally of this.tallies.values()) tally.flush();
+    if (this.scheduledSeen) this.inFlight.set({ mode: 'scheduled' }, this.scheduledInFlight);
+  }
+
+  recordFailure(mode: ProbeMode, module: string, prober: string, reason: FailureReason): void {
+    this.failures.inc({ module, prober, mode, reason });
+  }
+
   /** Label children cached by key: a labelled `inc` re-hashes its labels on every call. */
   private readonly probeCounters = new Map<string, { inc(): void }>();
   private readonly latencyHistograms = new Map<string, { observe(value: number): void }>();
@@ -105,5 +142,36 @@ export class SelfMetrics {
       this.latencyHistograms.set(key, histogram);
     }
     histogram.observe(seconds);
+  }
+}
+
+/** See `SelfMetrics.scheduledTally`. */
+export class ScheduledTally {
+  private pending = 0;
+
+  constructor(
+    private readonly counter: { inc(value: number): void },
+    private readonly histogram: { observe(value: number): void },
+    private readonly inFlight: (delta: number) => void,
+  ) {}
+
+  started(): void {
+    this.inFlight(1);
+  }
+
+  ended(): void {
+    this.inFlight(-1);
+  }
+
+  /** A finished probe: counted at the next collect, its duration observed now. */
+  record(seconds: number): void {
+    this.pending += 1;
+    this.histogram.observe(seconds);
+  }
+
+  flush(): void {
+    if (this.pending === 0) return;
+    this.counter.inc(this.pending);
+    this.pending = 0;
   }
 }

@@ -1,6 +1,7 @@
 import type { ScheduledTarget } from '../config/prepare.js';
 import { formatLabels, formatValue } from '../format/exposition.js';
-import type { Sample } from '../format/sample-sink.js';
+import { sharedSeries } from '../format/probe-series.js';
+import type { Labels, Sample, SampleSink } from '../format/sample-sink.js';
 
 /**
  * Per-target series dropped in scheduled mode to keep 10,000 targets cheap to scrape: the
@@ -22,20 +23,54 @@ const LEAN_DROP = new Set([
   'probe_ssl_last_chain_info',
 ]);
 
+/**
+ * A probe's sample sink in scheduled mode: series in `LEAN_DROP` are never kept, and one
+ * list serves every probe of its target (`clear()` first).
+ */
+export class LeanSampleList implements SampleSink {
+  readonly samples: Sample[] = [];
+
+  clear(): void {
+    this.samples.length = 0;
+  }
+
+  gauge(name: string, help: string, value: number, labels?: Labels): void {
+    if (!LEAN_DROP.has(name)) this.samples.push({ name, help, type: 'gauge', value, labels });
+  }
+
+  counter(name: string, help: string, value: number, labels?: Labels): void {
+    if (!LEAN_DROP.has(name)) this.samples.push({ name, help, type: 'counter', value, labels });
+  }
+}
+
+/** One target's lines of one family; the family's map holds the same object, updated in place. */
+interface Slot {
+  text: string;
+  /** `name{labels} ` of the family's one unlabelled line, rendered once. */
+  readonly prefix: string;
+}
+
 interface Family {
   readonly help: string;
   readonly type: string;
   /** Rendered sample lines per target key; a target may have several lines of one family. */
-  readonly lines: Map<string, string>;
+  readonly lines: Map<string, Slot>;
+}
+
+/** What a target rendered last: its families in order, each with its slot. */
+interface TargetLines {
+  readonly names: string[];
+  readonly slots: Slot[];
 }
 
 /**
  * The latest result of every scheduled target, kept as rendered lines grouped by metric
- * family: a probe re-renders only its own lines, and a scrape only joins strings.
+ * family: a probe re-renders only its own lines (in place, when it wrote the same families
+ * as last time, which is the usual case), and a scrape only joins strings.
  */
 export class ScheduledResults {
   private readonly families = new Map<string, Family>();
-  private readonly namesByTarget = new Map<string, Set<string>>();
+  private readonly byTarget = new Map<string, TargetLines>();
   /** `{layer="4",name="agent",…}` per target, rendered once: it is on every line. */
   private readonly labelTexts = new WeakMap<ScheduledTarget, string>();
 
@@ -48,43 +83,94 @@ export class ScheduledResults {
     return text;
   }
 
-  update(target: ScheduledTarget, samples: readonly Sample[]): void {
-    const rendered = new Map<string, string>();
-    const targetLabels = this.labelText(target);
+  /** A probe's result: `probe_success`, `probe_duration_seconds`, then the prober's series. */
+  update(
+    target: ScheduledTarget,
+    success: boolean,
+    durationSeconds: number,
+    samples: readonly Sample[],
+  ): void {
+    const lines = this.byTarget.get(target.key);
+    if (lines && this.updateInPlace(target, lines, success, durationSeconds, samples)) return;
+    this.replace(target, [...sharedSeries(success, durationSeconds), ...samples]);
+  }
+
+  /** Rewrites the target's slots if its samples have last time's families; else false. */
+  private updateInPlace(
+    target: ScheduledTarget,
+    lines: TargetLines,
+    success: boolean,
+    durationSeconds: number,
+    samples: readonly Sample[],
+  ): boolean {
+    const { names, slots } = lines;
+    let index = 1; // the family being written: probe_duration_seconds is names[1]
+    let text = '';
     for (const sample of samples) {
       if (LEAN_DROP.has(sample.name)) continue;
-      const labels = sample.labels ? formatLabels(target.labels, sample.labels) : targetLabels;
-      const line = `${sample.name}${labels} ${formatValue(sample.value)}\n`;
-      rendered.set(sample.name, (rendered.get(sample.name) ?? '') + line);
+      if (index >= 2 && sample.name === names[index]) {
+        text += this.line(target, sample); // another line of the same family
+        continue;
+      }
+      if (sample.name !== names[index + 1]) return false; // not last time's families
+      if (index >= 2) (slots[index] as Slot).text = text;
+      index += 1;
+      text = this.line(target, sample);
+    }
+    if (index !== names.length - 1) return false;
+    if (index >= 2) (slots[index] as Slot).text = text;
+    const [successSlot, durationSlot] = slots as [Slot, Slot];
+    successSlot.text = `${successSlot.prefix}${success ? 1 : 0}\n`;
+    durationSlot.text = `${durationSlot.prefix}${formatValue(durationSeconds)}\n`;
+    return true;
+  }
+
+  private line(target: ScheduledTarget, sample: Sample): string {
+    const labels = sample.labels
+      ? formatLabels(target.labels, sample.labels)
+      : this.labelText(target);
+    return `${sample.name}${labels} ${formatValue(sample.value)}\n`;
+  }
+
+  private replace(target: ScheduledTarget, samples: readonly Sample[]): void {
+    const rendered = new Map<string, string>();
+    for (const sample of samples) {
+      if (LEAN_DROP.has(sample.name)) continue;
+      rendered.set(sample.name, (rendered.get(sample.name) ?? '') + this.line(target, sample));
       if (!this.families.has(sample.name)) {
         this.families.set(sample.name, { help: sample.help, type: sample.type, lines: new Map() });
       }
     }
-    const previous = this.namesByTarget.get(target.key);
-    if (previous)
-      for (const name of previous)
-        if (!rendered.has(name)) this.families.get(name)?.lines.delete(target.key);
-    for (const [name, lines] of rendered) this.families.get(name)?.lines.set(target.key, lines);
-    this.namesByTarget.set(target.key, new Set(rendered.keys()));
+    this.forget(target.key);
+    const names: string[] = [];
+    const slots: Slot[] = [];
+    for (const [name, text] of rendered) {
+      const slot = { text, prefix: `${name}${this.labelText(target)} ` };
+      this.families.get(name)?.lines.set(target.key, slot);
+      names.push(name);
+      slots.push(slot);
+    }
+    this.byTarget.set(target.key, { names, slots });
+  }
+
+  private forget(key: string): void {
+    const previous = this.byTarget.get(key);
+    if (!previous) return;
+    for (const name of previous.names) this.families.get(name)?.lines.delete(key);
+    this.byTarget.delete(key);
   }
 
   /** Forgets targets that are no longer configured (after a reload). */
   retain(keys: ReadonlySet<string>): void {
-    for (const [key, names] of this.namesByTarget) {
-      if (keys.has(key)) continue;
-      for (const name of names) this.families.get(name)?.lines.delete(key);
-      this.namesByTarget.delete(key);
-    }
+    for (const key of [...this.byTarget.keys()]) if (!keys.has(key)) this.forget(key);
   }
 
   render(): string {
     const parts: string[] = [];
     for (const [name, family] of this.families) {
       if (family.lines.size === 0) continue;
-      parts.push(
-        `# HELP ${name} ${family.help}\n# TYPE ${name} ${family.type}\n`,
-        ...family.lines.values(),
-      );
+      parts.push(`# HELP ${name} ${family.help}\n# TYPE ${name} ${family.type}\n`);
+      for (const slot of family.lines.values()) parts.push(slot.text);
     }
     return parts.join('');
   }

@@ -1,22 +1,43 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { LoadedConfig, ScheduledTarget } from '../config/prepare.js';
-import { sharedSeries } from '../format/probe-series.js';
 import type { SelfMetrics } from '../metrics/self-metrics.js';
 import { runProbe } from '../probe-run/run-probe.js';
 import type { ScheduledResults } from './results.js';
+import { LeanSampleList } from './results.js';
+
+/** One call of `probeAll`: resolves when every target it asked for has a result. */
+interface Round {
+  remaining: number;
+  resolve: () => void;
+}
+
+/** What the scheduler keeps per target, made once: nothing is allocated per probe here. */
+interface TargetState {
+  readonly target: ScheduledTarget;
+  /** Reused by every probe of this target (cleared first): the series it last wrote. */
+  readonly samples: LeanSampleList;
+  /** Counts this target's probes, label children looked up once. */
+  readonly tally: ReturnType<SelfMetrics['scheduledTally']>;
+  running: boolean;
+  /** The round that queued the running probe, and any later rounds that found it running. */
+  rounds: Round[];
+  lastSuccess: boolean | undefined;
+}
 
 /**
  * Probes the config's targets on their cron schedules (one cron task per distinct schedule,
- * not per target), at most `scheduler.max_concurrent_probes` at once. A target whose previous
- * probe still runs is skipped, never queued twice. Logs each target's up/down transitions.
+ * not per target), at most `scheduler.max_concurrent_probes` at once: that many workers pull
+ * targets from one queue shared by all rounds. A target whose previous probe still runs is
+ * skipped, never queued twice. Logs each target's up/down transitions.
  */
 export class Scheduler {
   private readonly tasks: ScheduledTask[] = [];
-  private readonly running = new Map<string, Promise<void>>();
-  private readonly lastSuccess = new Map<string, boolean>();
-  private readonly limit;
+  private readonly states = new Map<string, TargetState>();
+  private readonly queue: TargetState[] = [];
+  private head = 0;
+  private workers = 0;
+  private readonly limit: number;
   private stopped = false;
 
   constructor(
@@ -25,7 +46,7 @@ export class Scheduler {
     private readonly results: ScheduledResults,
     private readonly logger: Logger,
   ) {
-    this.limit = pLimit(loaded.config.scheduler.max_concurrent_probes);
+    this.limit = loaded.config.scheduler.max_concurrent_probes;
   }
 
   /** Starts the cron tasks and probes every target once right away. */
@@ -50,49 +71,103 @@ export class Scheduler {
    * Probes the given targets once (all of them by default); resolves when every one has a
    * result. A target still being probed is not probed again: its running probe counts.
    */
-  async probeAll(targets: readonly ScheduledTarget[] = this.loaded.targets): Promise<void> {
-    const pending: Promise<void>[] = [];
+  probeAll(targets: readonly ScheduledTarget[] = this.loaded.targets): Promise<void> {
+    let resolve = (): void => undefined;
+    const done = new Promise<void>((r) => (resolve = r));
+    const round: Round = { remaining: 1, resolve }; // 1 until every target is queued
+    let skipped = 0;
     for (const target of targets) {
       if (this.stopped) break;
-      const running = this.running.get(target.key);
-      if (running) {
-        this.metrics.rejections.inc({ mode: 'scheduled' });
-        pending.push(running);
+      const state = this.stateOf(target);
+      round.remaining += 1;
+      state.rounds.push(round);
+      if (state.running) {
+        skipped += 1;
         continue;
       }
-      const probe = this.limit(() => this.probeOne(target)).finally(() =>
-        this.running.delete(target.key),
-      );
-      this.running.set(target.key, probe);
-      pending.push(probe);
+      state.running = true;
+      this.queue.push(state);
     }
-    await Promise.all(pending);
+    if (skipped) this.metrics.rejections.inc({ mode: 'scheduled' }, skipped);
+    const spawn = Math.min(this.limit - this.workers, this.queue.length - this.head);
+    for (let i = 0; i < spawn; i += 1) {
+      this.workers += 1;
+      void this.work();
+    }
+    settle(round);
+    return done;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     for (const task of this.tasks) await task.stop();
     this.tasks.length = 0;
-    this.limit.clearQueue();
+    // Queued probes will not run: their rounds resolve without them.
+    const dropped = this.queue.splice(this.head);
+    this.head = 0;
+    this.queue.length = 0;
+    for (const state of dropped) this.finish(state);
   }
 
-  private async probeOne(target: ScheduledTarget): Promise<void> {
-    if (this.stopped) return;
+  private stateOf(target: ScheduledTarget): TargetState {
+    let state = this.states.get(target.key);
+    if (!state) {
+      const { module } = target;
+      state = {
+        target,
+        samples: new LeanSampleList(),
+        tally: this.metrics.scheduledTally(module.name, module.prober, target.labels.layer),
+        running: false,
+        rounds: [],
+        lastSuccess: undefined,
+      };
+      this.states.set(target.key, state);
+    }
+    return state;
+  }
+
+  /** One of at most `limit` loops, each probing one queued target at a time. */
+  private async work(): Promise<void> {
+    try {
+      while (!this.stopped && this.head < this.queue.length) {
+        const state = this.queue[this.head] as TargetState;
+        this.head += 1;
+        if (this.head === this.queue.length) {
+          this.head = 0;
+          this.queue.length = 0;
+        }
+        try {
+          await this.probeOne(state);
+        } finally {
+          this.finish(state);
+        }
+      }
+    } finally {
+      this.workers -= 1;
+    }
+  }
+
+  private finish(state: TargetState): void {
+    state.running = false;
+    const { rounds } = state;
+    if (rounds.length === 1) settle(rounds.pop() as Round);
+    else for (const round of rounds.splice(0)) settle(round);
+  }
+
+  private async probeOne(state: TargetState): Promise<void> {
+    const { target, samples, tally } = state;
     const { module } = target;
-    this.metrics.inFlight.inc({ mode: 'scheduled' });
-    const run = await runProbe(module, target.target, module.timeoutMs, false);
-    this.metrics.inFlight.dec({ mode: 'scheduled' });
+    samples.clear();
+    tally.started();
+    const run = await runProbe(module, target.target, module.timeoutMs, false, samples);
+    tally.ended();
     if (this.stopped) return;
+    tally.record(run.durationSeconds);
     const { success } = run.outcome;
-    this.metrics.recordProbe(
-      'scheduled',
-      module.name,
-      module.prober,
-      success ? undefined : run.outcome.reason,
-    );
-    this.metrics.observeLayerLatency(target.labels.layer, module.name, run.durationSeconds);
-    this.results.update(target, [...sharedSeries(success, run.durationSeconds), ...run.samples]);
-    if (this.lastSuccess.get(target.key) !== success) {
+    if (!success)
+      this.metrics.recordFailure('scheduled', module.name, module.prober, run.outcome.reason);
+    this.results.update(target, success, run.durationSeconds, run.samples);
+    if (state.lastSuccess !== success) {
       const fields = { layer: target.labels.layer, target: target.target, module: module.name };
       if (success) this.logger.info(fields, 'target is up');
       else
@@ -100,7 +175,12 @@ export class Scheduler {
           { ...fields, reason: run.outcome.reason, log: run.log.at(-1) },
           'target is down',
         );
-      this.lastSuccess.set(target.key, success);
+      state.lastSuccess = success;
     }
   }
+}
+
+function settle(round: Round): void {
+  round.remaining -= 1;
+  if (round.remaining === 0) round.resolve();
 }
