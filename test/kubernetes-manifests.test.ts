@@ -45,12 +45,11 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     const ids = objects.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
     expect(new Set(ids).size).toBe(ids.length);
     for (const o of objects) {
-      const expected =
-        o.kind === 'Namespace'
-          ? undefined
-          : ['Role', 'RoleBinding'].includes(o.kind)
-            ? PLATFORM_NAMESPACE
-            : 'layerwatch';
+      const expected = ['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind)
+        ? undefined
+        : ['Role', 'RoleBinding'].includes(o.kind)
+          ? PLATFORM_NAMESPACE
+          : 'layerwatch';
       expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe(expected);
     }
   });
@@ -69,6 +68,14 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       [`${PLATFORM_NAMESPACE} apps/deployments`]: ['get', 'patch'],
       [`${PLATFORM_NAMESPACE} apps/deployments/scale`]: ['get', 'patch', 'update'],
       [`${PLATFORM_NAMESPACE} /pods`]: ['delete', 'get', 'list'],
+      // The GPU node actions (cordon-gpu-node, drain-gpu-node) only where the collector runs.
+      ...(overlay === 'gpu'
+        ? {
+            '(cluster) /nodes': ['get', 'patch'],
+            '(cluster) /pods': ['list'],
+            '(cluster) /pods/eviction': ['create'],
+          }
+        : {}),
     });
     const account = theObject(objects, 'ServiceAccount', 'layerwatch-remediation');
     const binding = theObject(objects, 'RoleBinding', 'layerwatch-remediation');

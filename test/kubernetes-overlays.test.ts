@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_CONFIG } from '@layerwatch/alert-rules';
 import { loadProbeConfigText } from '@layerwatch/probes';
+import { hashToken, parseConfig } from '@layerwatch/remediation';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
@@ -16,6 +17,7 @@ import {
   theObject,
   type K8sObject,
 } from './support/kubernetes-render.js';
+import { GPU_NODES_CLUSTER_ROLE } from './support/kubernetes-rbac.js';
 import { operatorProbeLabels, relabel, type RelabelConfig } from './support/kubernetes-sharding.js';
 
 /**
@@ -150,6 +152,45 @@ describe('gpu overlay', () => {
       { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' },
     ]);
     expect(endpoint.honorLabels).toBe(false);
+  });
+});
+
+describe("gpu overlay: the remediation service's node actions", () => {
+  const remediationConfig = (objects: readonly K8sObject[]): string =>
+    String(
+      at(generatedConfigMap(objects, 'layerwatch-remediation-config'), 'data', 'remediation.yml'),
+    );
+
+  it('registers exactly the nodes its ClusterRole names, and the config passes the schema', () => {
+    const withAuth = `${remediationConfig(gpu)}\nauth:\n  tokens: [{ name: grafana, role: operator, sha256: ${hashToken('t')} }]\n`;
+    const nodes = parseConfig(parse(withAuth) as never).kubernetes?.gpuNodes ?? [];
+    expect(nodes.length).toBeGreaterThan(0);
+    const role = theObject(gpu, 'ClusterRole', GPU_NODES_CLUSTER_ROLE);
+    const rules = at(role, 'rules') as readonly { resources: string[]; resourceNames?: string[] }[];
+    expect(rules.find((r) => r.resources.includes('nodes'))?.resourceNames).toEqual(nodes);
+    const binding = theObject(gpu, 'ClusterRoleBinding', GPU_NODES_CLUSTER_ROLE);
+    const account = theObject(gpu, 'ServiceAccount', 'layerwatch-remediation');
+    expect(at(binding, 'subjects')).toEqual([
+      {
+        kind: 'ServiceAccount',
+        name: 'layerwatch-remediation',
+        namespace: account.metadata.namespace,
+      },
+    ]);
+  });
+
+  it('is dev with the nodes registered: the rest of the config is the same', () => {
+    const { kubernetes, ...rest } = parse(remediationConfig(gpu)) as {
+      kubernetes: Record<string, unknown>;
+    };
+    const { kubernetes: devKubernetes, ...devRest } = parse(remediationConfig(dev)) as {
+      kubernetes: Record<string, unknown>;
+    };
+    expect(rest).toEqual(devRest);
+    const { gpuNodes, ...otherKubernetes } = kubernetes;
+    expect(gpuNodes).toBeDefined();
+    expect(otherKubernetes).toEqual(devKubernetes);
+    expect(ofKind(dev, 'ClusterRole')).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@ import { GENERATED, expectedFiles as alertRulesFiles, packageRoot } from '@layer
 import { GENERATED_DIR, generatedFiles as dashboardFiles } from '@layerwatch/dashboards';
 import { composeGeneratedFiles } from './compose.js';
 import { kubernetesFiles } from './kubernetes.js';
+import { gpuNodeFiles } from './kubernetes-gpu-nodes.js';
 import { THRESHOLDS_FILE, thresholdsSource } from './plugin-thresholds.js';
 
 /**
@@ -49,4 +50,5 @@ export const ARTEFACT_SETS: readonly ArtefactSet[] = [
     owns: [],
     files: async () => kubernetesFiles(await alertRules()),
   },
+  { name: "Kubernetes GPU nodes' remediation config and RBAC", owns: [], files: gpuNodeFiles },
 ];

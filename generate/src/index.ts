@@ -10,5 +10,6 @@ export {
 } from './compose.js';
 export { describeDrift, expectedArtefacts, findDrift, type Drift } from './drift.js';
 export { KUBERNETES_RULES } from './kubernetes.js';
+export { GPU_NODES_LIST, parseGpuNodes } from './kubernetes-gpu-nodes.js';
 export { THRESHOLDS_FILE, pluginThresholds, thresholdsSource } from './plugin-thresholds.js';
 export { REPO, repoPath } from './repo.js';

@@ -3,6 +3,7 @@ export { runRemediationCli, REMEDIATION_USAGE, type CliIo } from './cli/cli.js';
 export { loadConfigFile, parseConfig, ConfigError } from './config/load.js';
 export {
   configSchema,
+  nodeName,
   ACTION_NAMES,
   ROLES,
   type ActionName,

@@ -1,7 +1,9 @@
 /**
- * What "the narrowest RBAC" means for Layerwatch, as checks on rendered objects: only
- * namespaced Roles, no wildcard, every verb the remediation service's actions need and no
- * other, and deployments named one by one.
+ * What "the narrowest RBAC" means for Layerwatch, as checks on rendered objects: namespaced
+ * Roles, no wildcard, every verb the remediation service's actions need and no other, and
+ * deployments named one by one. The one cluster-wide grant is the GPU node actions'
+ * ClusterRole (nodes are cluster-scoped): its nodes named one by one, pods only listed,
+ * evictions only created.
  */
 import { at, ofKind, type K8sObject } from './kubernetes-render.js';
 
@@ -13,29 +15,48 @@ interface PolicyRule {
   readonly nonResourceURLs?: readonly string[];
 }
 
+type Allowed = Readonly<Record<string, { verbs: readonly string[]; named: boolean }>>;
+
 /**
  * The verbs allowed per resource. Deployments and their scale subresource must name their
  * objects; pods cannot be named (they get new names), so only get (to check that a pod
  * belongs to the deployment), list and delete.
  */
-const ALLOWED: Readonly<Record<string, { verbs: readonly string[]; named: boolean }>> = {
+const ALLOWED: Allowed = {
   'apps/deployments': { verbs: ['get', 'patch'], named: true },
   'apps/deployments/scale': { verbs: ['get', 'patch', 'update'], named: true },
   '/pods': { verbs: ['get', 'list', 'delete'], named: false },
 };
 
+/** The GPU node actions' ClusterRole (generate/src/kubernetes-gpu-nodes.ts) and its verbs. */
+export const GPU_NODES_CLUSTER_ROLE = 'layerwatch-remediation-gpu-nodes';
+const ALLOWED_CLUSTER_WIDE: Allowed = {
+  '/nodes': { verbs: ['get', 'patch'], named: true },
+  '/pods': { verbs: ['list'], named: false },
+  '/pods/eviction': { verbs: ['create'], named: false },
+};
+
 /** Every way the rendered RBAC is wider than ALLOWED; [] when it is narrow. */
 export function rbacProblems(objects: readonly K8sObject[]): string[] {
   const problems: string[] = [];
-  for (const kind of ['ClusterRole', 'ClusterRoleBinding']) {
-    for (const o of ofKind(objects, kind)) {
-      problems.push(`${kind}/${o.metadata.name}: cluster-wide; use a Role per namespace`);
+  for (const role of ofKind(objects, 'ClusterRole')) {
+    if (role.metadata.name !== GPU_NODES_CLUSTER_ROLE) {
+      problems.push(`ClusterRole/${role.metadata.name}: cluster-wide; use a Role per namespace`);
+      continue;
+    }
+    problems.push(
+      ...rulesProblems(`ClusterRole/${role.metadata.name}`, role, ALLOWED_CLUSTER_WIDE),
+    );
+  }
+  for (const binding of ofKind(objects, 'ClusterRoleBinding')) {
+    const id = `ClusterRoleBinding/${binding.metadata.name}`;
+    if (at(binding, 'roleRef', 'name') !== GPU_NODES_CLUSTER_ROLE) {
+      problems.push(`${id}: cluster-wide; use a RoleBinding per namespace`);
     }
   }
   for (const role of ofKind(objects, 'Role')) {
     const id = `Role ${role.metadata.namespace ?? '(no namespace)'}/${role.metadata.name}`;
-    const rules = (at(role, 'rules') ?? []) as readonly PolicyRule[];
-    rules.forEach((rule, index) => problems.push(...ruleProblems(`${id} rules[${index}]`, rule)));
+    problems.push(...rulesProblems(id, role, ALLOWED));
   }
   for (const binding of ofKind(objects, 'RoleBinding')) {
     const id = `RoleBinding ${binding.metadata.namespace ?? ''}/${binding.metadata.name}`;
@@ -44,7 +65,12 @@ export function rbacProblems(objects: readonly K8sObject[]): string[] {
   return problems;
 }
 
-function ruleProblems(id: string, rule: PolicyRule): string[] {
+function rulesProblems(id: string, role: K8sObject, allowed: Allowed): string[] {
+  const rules = (at(role, 'rules') ?? []) as readonly PolicyRule[];
+  return rules.flatMap((rule, index) => ruleProblems(`${id} rules[${index}]`, rule, allowed));
+}
+
+function ruleProblems(id: string, rule: PolicyRule, allowedVerbs: Allowed): string[] {
   const problems: string[] = [];
   if (rule.nonResourceURLs?.length) problems.push(`${id}: nonResourceURLs`);
   const fields = [rule.apiGroups, rule.resources, rule.resourceNames, rule.verbs];
@@ -54,7 +80,7 @@ function ruleProblems(id: string, rule: PolicyRule): string[] {
   for (const group of rule.apiGroups ?? []) {
     for (const resource of rule.resources ?? []) {
       const key = `${group}/${resource}`;
-      const allowed = ALLOWED[key];
+      const allowed = allowedVerbs[key];
       if (!allowed) {
         problems.push(`${id}: ${key} is not a resource the remediation service acts on`);
         continue;
@@ -69,14 +95,17 @@ function ruleProblems(id: string, rule: PolicyRule): string[] {
   return problems;
 }
 
-/** The verbs granted per `namespace group/resource`, for the test to compare with its needs. */
+/**
+ * The verbs granted per `namespace group/resource` (`(cluster)` for a ClusterRole), for the
+ * test to compare with its needs.
+ */
 export function grantedVerbs(objects: readonly K8sObject[]): Map<string, Set<string>> {
   const granted = new Map<string, Set<string>>();
-  for (const role of ofKind(objects, 'Role')) {
+  for (const role of [...ofKind(objects, 'Role'), ...ofKind(objects, 'ClusterRole')]) {
     for (const rule of (at(role, 'rules') ?? []) as readonly PolicyRule[]) {
       for (const group of rule.apiGroups ?? []) {
         for (const resource of rule.resources ?? []) {
-          const key = `${role.metadata.namespace ?? ''} ${group}/${resource}`;
+          const key = `${role.metadata.namespace ?? '(cluster)'} ${group}/${resource}`;
           const verbs = granted.get(key) ?? new Set<string>();
           for (const verb of rule.verbs ?? []) verbs.add(verb);
           granted.set(key, verbs);
