@@ -9,7 +9,6 @@ import {
   startPagingComposition,
   waitFor,
   type PagingComposition,
-  type WebhookReceiver,
 } from './support/alerting.js';
 
 /**
@@ -19,14 +18,12 @@ import {
  * receiver shows what was notified.
  */
 let loop: PagingComposition;
-let receiver: WebhookReceiver;
 let alertmanager: RunningAlertmanager;
 // The rules the composition loads: the committed config with FAST_ALERTMANAGER's timing.
 const groups: RuleGroup[] = ruleGroupsWith(FAST_ALERTMANAGER);
 
 beforeAll(async () => {
   loop = await startPagingComposition('alerting-inhibition', 'alertmanager');
-  receiver = loop.receiver;
   alertmanager = loop.composition.state.alertmanager!;
 });
 
@@ -124,7 +121,7 @@ describe('Alertmanager inhibition (generated inhibit_rules)', () => {
     const expected = Object.values(alerts)
       .filter((a) => !a.muted)
       .map((a) => key(a.labels));
-    const notifiedKeys = () => new Set(receiver.alerts().map((a) => key(a.labels)));
+    const notifiedKeys = () => new Set(loop.receiver.alerts().map((a) => key(a.labels)));
     await waitFor('a notification of every unmuted alert', () => {
       const got = notifiedKeys();
       return expected.every((k) => got.has(k)) ? got : undefined;

@@ -6,7 +6,6 @@ import {
   waitFor,
   type PagingComposition,
   type WebhookAlert,
-  type WebhookReceiver,
 } from './support/alerting.js';
 
 /**
@@ -16,7 +15,6 @@ import {
  * to a webhook receiver in place of the remediation service.
  */
 let loop: PagingComposition;
-let receiver: WebhookReceiver;
 let sim: RunningSimulator;
 let prometheus: RunningPrometheus;
 
@@ -25,7 +23,6 @@ beforeAll(async () => {
     intervalSeconds: 1,
     rules: { alerts: { probeDown: { for: '2s' } } },
   });
-  receiver = loop.receiver;
   sim = loop.composition.state.sim!;
   prometheus = loop.composition.state.prometheus!;
 }, 120_000);
@@ -55,7 +52,7 @@ async function setFault(mode: 'fail' | 'ok'): Promise<void> {
 
 /** The first notified alert of this name and layer with this status, if one came. */
 function notified(status: 'firing' | 'resolved', layer: string): WebhookAlert | undefined {
-  return receiver
+  return loop.receiver
     .alerts()
     .find(
       (a) =>
@@ -97,7 +94,9 @@ describe('probe → Prometheus rules → Alertmanager → webhook', () => {
       `evolution (${sim.services.evolution.url}/health, module http_healthy) on layer 7 (evolution) has failed every probe for 2s.`,
     );
     // The remediation receiver is reached through its continue: true route.
-    expect(receiver.payloads.find((p) => p.alerts.includes(alert))?.receiver).toBe('remediation');
+    expect(loop.receiver.payloads.find((p) => p.alerts.includes(alert))?.receiver).toBe(
+      'remediation',
+    );
     expect(notified('firing', '4')).toBeUndefined();
   });
 

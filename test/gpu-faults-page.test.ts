@@ -13,12 +13,10 @@ import {
   waitFor,
   type PagingComposition,
   type WebhookAlert,
-  type WebhookReceiver,
 } from './support/alerting.js';
 import { instantQuery } from './support/dashboard-queries.js';
 
 let loop: PagingComposition;
-let receiver: WebhookReceiver;
 let sim: RunningSimulator;
 
 beforeAll(async () => {
@@ -26,7 +24,6 @@ beforeAll(async () => {
     intervalSeconds: 1,
     rules: { alerts: { gpuHardwareSlowdown: { for: '2s' }, gpuUnreadable: { for: '2s' } } },
   });
-  receiver = loop.receiver;
   sim = loop.composition.state.sim!;
   // The health pass has run and Prometheus has its counters at 0: an increase can be seen.
   const prometheus = loop.composition.state.prometheus!.url;
@@ -49,7 +46,7 @@ afterAll(() => loop?.stop());
 const uuidLabel = (gpu: number): string => SIMULATED_GPUS[gpu]!.uuid.replace(/^GPU-/, '');
 
 function firing(alertname: string, uuid: string): WebhookAlert | undefined {
-  return receiver
+  return loop.receiver
     .alerts()
     .find(
       (a) =>
@@ -88,7 +85,7 @@ describe('simulated GPU faults page through Prometheus and Alertmanager', () => 
   }, 60_000);
 
   it('leaves the healthy GPU unpaged', () => {
-    const pagedGpu2 = receiver.alerts().filter((a) => a.labels['uuid'] === uuidLabel(2));
+    const pagedGpu2 = loop.receiver.alerts().filter((a) => a.labels['uuid'] === uuidLabel(2));
     expect(pagedGpu2).toEqual([]);
   });
 });
