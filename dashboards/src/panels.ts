@@ -215,6 +215,11 @@ export const bargaugePanel = ofKind('bargauge');
 export const statePanel = ofKind('state');
 export const tablePanel = ofKind('table');
 
+/** A series over the dashboard's range, for time series and state timelines. */
+export function overTime(expr: string, legend: string): Query {
+  return { expr, legend };
+}
+
 /** One evaluation at the range's end, for stats and bar gauges. */
 export function instant(expr: string, legend?: string): Query {
   return legend === undefined ? { expr, instant: true } : { expr, legend, instant: true };

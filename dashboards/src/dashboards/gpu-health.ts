@@ -3,21 +3,24 @@
  * (`nvidia-smi -q -x`) and the kernel log's XIDs: ECC errors, rows to remap and pages to
  * retire, clock event reasons, XIDs, the PCIe link and whether nvidia-smi can read the GPU.
  */
-import { instant, statePanel, statPanel, timeseriesPanel, type PanelBuilder } from '../panels.js';
-import { byVariable, increase, orZero, series, sumBy } from '../promql.js';
+import {
+  badFrom,
+  instant,
+  statePanel,
+  statPanel,
+  timeseriesPanel,
+  type PanelBuilder,
+  overTime,
+} from '../panels.js';
+import { increase, orZero, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
-
-const PER_GPU = '{{node}} GPU {{index}}';
+import { gpusOfNodes, PER_GPU, perGpuShare } from './gpu-parts.js';
 
 /** A GPU whose rows or pages wait for a reset, or whose row remapping failed. */
 const NEEDS_RESET = ['remapped_rows_failure', 'remapped_rows_pending', 'retired_pages_pending'];
 
 export function gpuHealth(s: DashboardSettings): PanelBuilder[] {
   return [...lostAndResetDue(s), ...errors(s), ...slowdownsAndLink(s)];
-}
-
-function gpusOfNodes(s: DashboardSettings): readonly [string, string] {
-  return [s.gpu, byVariable('node')];
 }
 
 /** Counts that are 0 on a healthy node: GPUs lost, GPUs due a reset. */
@@ -32,7 +35,7 @@ function lostAndResetDue(s: DashboardSettings): PanelBuilder[] {
       unit: 'none',
       queries: [instant(orZero(`count(${series('nvidia_smi_gpu_readable', ...gpu)} == 0)`))],
       alerts: ['LayerwatchGpuUnreadable', 'LayerwatchGpuXidFatal'],
-      thresholds: { base: 'green', steps: [{ value: 1, color: 'red' }] },
+      thresholds: badFrom(1),
       span: 12,
     }),
     statPanel(s, {
@@ -42,7 +45,7 @@ function lostAndResetDue(s: DashboardSettings): PanelBuilder[] {
       unit: 'none',
       queries: [instant(orZero(`count(${needsReset.join(' or ')})`))],
       alerts: ['LayerwatchGpuNeedsReset'],
-      thresholds: { base: 'green', steps: [{ value: 1, color: 'red' }] },
+      thresholds: badFrom(1),
       span: 12,
     }),
   ];
@@ -58,15 +61,15 @@ function errors(s: DashboardSettings): PanelBuilder[] {
         'New uncorrectable ECC errors per GPU and location (SRAM, DRAM) since the last reset: any is a page.',
       unit: 'short',
       queries: [
-        {
-          expr: orZero(
+        overTime(
+          orZero(
             sumBy(
               ['node', 'index', 'location'],
               increase('nvidia_smi_ecc_errors_uncorrected_volatile_total', ...gpu),
             ),
           ),
-          legend: `${PER_GPU} {{location}}`,
-        },
+          `${PER_GPU} {{location}}`,
+        ),
       ],
       alerts: ['LayerwatchGpuEccUncorrectableErrors'],
       min: 0,
@@ -78,10 +81,10 @@ function errors(s: DashboardSettings): PanelBuilder[] {
         'XIDs the driver logged per node and code (from the kernel log): 79 and 95 mean a lost GPU, 48/63/64/74/94 a reset, 13/31/43 an application fault.',
       unit: 'short',
       queries: [
-        {
-          expr: orZero(sumBy(['node', 'xid'], increase('nvidia_smi_xid_errors_total', ...gpu))),
-          legend: '{{node}} XID {{xid}}',
-        },
+        overTime(
+          orZero(sumBy(['node', 'xid'], increase('nvidia_smi_xid_errors_total', ...gpu))),
+          '{{node}} XID {{xid}}',
+        ),
       ],
       alerts: [
         'LayerwatchGpuXidFatal',
@@ -104,10 +107,7 @@ function slowdownsAndLink(s: DashboardSettings): PanelBuilder[] {
         'Why each GPU runs below its top clock, over time: hardware thermal or power-brake slowdowns page; idle and software caps are expected.',
       unit: 'none',
       queries: [
-        {
-          expr: series('nvidia_smi_clocks_event_reason_active', ...gpu),
-          legend: `${PER_GPU} {{reason}}`,
-        },
+        overTime(series('nvidia_smi_clocks_event_reason_active', ...gpu), `${PER_GPU} {{reason}}`),
       ],
       alerts: ['LayerwatchGpuHardwareSlowdown'],
       mappings: { 0: ['not active', 'green'], 1: ['active', 'orange'] },
@@ -119,14 +119,14 @@ function slowdownsAndLink(s: DashboardSettings): PanelBuilder[] {
         'Current PCIe link width and generation of each GPU as a share of its maximum: below 1 the link trained down (an idle GPU lowers its generation to save power).',
       unit: 'percentunit',
       queries: [
-        {
-          expr: `${series('nvidia_smi_pcie_link_width_current', ...gpu)}\n/\n${series('nvidia_smi_pcie_link_width_max', ...gpu)}`,
-          legend: `width ${PER_GPU}`,
-        },
-        {
-          expr: `${series('nvidia_smi_pcie_link_gen_current', ...gpu)}\n/\n${series('nvidia_smi_pcie_link_gen_max', ...gpu)}`,
-          legend: `generation ${PER_GPU}`,
-        },
+        overTime(
+          perGpuShare(s, 'nvidia_smi_pcie_link_width_current', 'nvidia_smi_pcie_link_width_max'),
+          `width ${PER_GPU}`,
+        ),
+        overTime(
+          perGpuShare(s, 'nvidia_smi_pcie_link_gen_current', 'nvidia_smi_pcie_link_gen_max'),
+          `generation ${PER_GPU}`,
+        ),
       ],
       alerts: ['LayerwatchGpuPcieLinkDegraded'],
       min: 0,

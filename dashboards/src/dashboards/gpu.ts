@@ -16,13 +16,12 @@ import {
   UP_DOWN,
   type PanelBuilder,
   type Thresholds,
+  overTime,
 } from '../panels.js';
-import { byVariable, series } from '../promql.js';
+import { series } from '../promql.js';
 import { durationSeconds, type DashboardSettings } from '../settings.js';
 import { gpuHealth } from './gpu-health.js';
-
-/** Legend of a per-GPU series. */
-const PER_GPU = '{{node}} GPU {{index}}';
+import { gpusOfNodes, PER_GPU, perGpuShare } from './gpu-parts.js';
 
 export function gpuResources(s: DashboardSettings): DashboardSpec {
   return {
@@ -42,11 +41,6 @@ export function gpuResources(s: DashboardSettings): DashboardSpec {
       ...collectorAndInventory(s),
     ],
   };
-}
-
-/** The GPU collector's series of the picked nodes. */
-function gpusOfNodes(s: DashboardSettings): readonly [string, string] {
-  return [s.gpu, byVariable('node')];
 }
 
 /** Blue while idle, green in use, red once saturated: the two GPU alerts' lines. */
@@ -73,7 +67,7 @@ function utilization(s: DashboardSettings): PanelBuilder[] {
         `(saturated), blue under ${t.gpuIdleRatio * 100} % (idle, a problem while jobs queue). ` +
         'Absent under MIG.',
       unit: 'percentunit',
-      queries: [{ expr: series('nvidia_smi_utilization_gpu_ratio', ...gpu), legend: PER_GPU }],
+      queries: [overTime(series('nvidia_smi_utilization_gpu_ratio', ...gpu), PER_GPU)],
       alerts: ['LayerwatchGpuSaturated', 'LayerwatchGpuIdleWhileJobsQueue'],
       thresholds: idleToSaturated(s),
       min: 0,
@@ -109,10 +103,10 @@ function memoryHeatAndPower(s: DashboardSettings): PanelBuilder[] {
         'Device memory allocated by active contexts on each GPU, as a share of its total.',
       unit: 'percentunit',
       queries: [
-        {
-          expr: `${series('nvidia_smi_memory_used_bytes', ...gpu)}\n/\n${series('nvidia_smi_memory_total_bytes', ...gpu)}`,
-          legend: PER_GPU,
-        },
+        overTime(
+          perGpuShare(s, 'nvidia_smi_memory_used_bytes', 'nvidia_smi_memory_total_bytes'),
+          PER_GPU,
+        ),
       ],
       alerts: ['LayerwatchGpuSaturated'],
       min: 0,
@@ -124,7 +118,7 @@ function memoryHeatAndPower(s: DashboardSettings): PanelBuilder[] {
       description:
         'Core temperature of each GPU; sustained heat throttles clocks before anything fails.',
       unit: 'celsius',
-      queries: [{ expr: series('nvidia_smi_temperature_gpu', ...gpu), legend: PER_GPU }],
+      queries: [overTime(series('nvidia_smi_temperature_gpu', ...gpu), PER_GPU)],
       alerts: ['LayerwatchGpuSaturated'],
       span: 12,
     }),
@@ -134,8 +128,8 @@ function memoryHeatAndPower(s: DashboardSettings): PanelBuilder[] {
         'Power draw of each board, and its software power limit ("limit" in the legend).',
       unit: 'watt',
       queries: [
-        { expr: series('nvidia_smi_power_draw_watts', ...gpu), legend: PER_GPU },
-        { expr: series('nvidia_smi_power_limit_watts', ...gpu), legend: `limit ${PER_GPU}` },
+        overTime(series('nvidia_smi_power_draw_watts', ...gpu), PER_GPU),
+        overTime(series('nvidia_smi_power_limit_watts', ...gpu), `limit ${PER_GPU}`),
       ],
       alerts: ['LayerwatchGpuSaturated'],
       span: 12,
@@ -146,6 +140,7 @@ function memoryHeatAndPower(s: DashboardSettings): PanelBuilder[] {
 /** GPUs allocated against capacity, and what the allocated ones cost per hour. */
 function allocationAndCost(s: DashboardSettings): PanelBuilder[] {
   const m = EXPORTED.layer8;
+  const gpu = gpusOfNodes(s);
   return [
     timeseriesPanel(s, {
       title: 'GPU allocation',
@@ -153,8 +148,8 @@ function allocationAndCost(s: DashboardSettings): PanelBuilder[] {
         'GPUs allocated to workloads on each node, against the GPUs that can be allocated.',
       unit: 'short',
       queries: [
-        { expr: series(m.gpuAllocated, s.gpu, byVariable('node')), legend: 'allocated {{node}}' },
-        { expr: series(m.gpuCapacity, s.gpu, byVariable('node')), legend: 'capacity {{node}}' },
+        overTime(series(m.gpuAllocated, ...gpu), 'allocated {{node}}'),
+        overTime(series(m.gpuCapacity, ...gpu), 'capacity {{node}}'),
       ],
       alerts: ['LayerwatchGpuIdleWhileJobsQueue', 'LayerwatchLayerExporterAbsent'],
       min: 0,
@@ -166,8 +161,8 @@ function allocationAndCost(s: DashboardSettings): PanelBuilder[] {
         'Running cost of the allocated GPUs in US dollars per hour, per node and in total.',
       unit: 'currencyUSD',
       queries: [
-        instant(`sum by (node) (${series(m.costPerHour, s.gpu, byVariable('node'))})`, '{{node}}'),
-        instant(`sum(${series(m.costPerHour, s.gpu, byVariable('node'))})`, 'total'),
+        instant(`sum by (node) (${series(m.costPerHour, ...gpu)})`, '{{node}}'),
+        instant(`sum(${series(m.costPerHour, ...gpu)})`, 'total'),
       ],
       alerts: ['LayerwatchGpuIdleWhileJobsQueue', 'LayerwatchLayerExporterAbsent'],
       page: 'overview',

@@ -16,6 +16,7 @@ import {
   type KindlessSpec,
   type PanelBuilder,
   type PanelKind,
+  overTime,
 } from '../panels.js';
 import { quantile, series, shareUnder } from '../promql.js';
 import type { DashboardLayer, DashboardSettings, LatencySlo } from '../settings.js';
@@ -73,8 +74,8 @@ function latencyPanels(s: DashboardSettings, texts: LatencyPanelsSpec): PanelBui
       description: texts.description(line),
       unit: 's',
       queries: [
-        { expr: quantile(q, latency.metric, [], latency.selector), legend: percentile },
-        { expr: quantile(0.5, latency.metric, [], latency.selector), legend: 'p50' },
+        overTime(quantile(q, latency.metric, [], latency.selector), percentile),
+        overTime(quantile(0.5, latency.metric, [], latency.selector), 'p50'),
       ],
       alerts: [latency.slo.alert],
       thresholds: badFrom(latency.bound),
@@ -85,10 +86,7 @@ function latencyPanels(s: DashboardSettings, texts: LatencyPanelsSpec): PanelBui
       description: texts.withinDescription(line),
       unit: 'percentunit',
       queries: [
-        {
-          expr: shareUnder(latency.metric, latency.le, [], latency.selector),
-          legend: 'within target',
-        },
+        overTime(shareUnder(latency.metric, latency.le, [], latency.selector), 'within target'),
       ],
       alerts: [latency.slo.alert],
       thresholds: goodFrom(q),
@@ -156,7 +154,7 @@ function layerEndpoints(
     title: `Layer ${layer} endpoints`,
     description,
     unit: 'none',
-    queries: [{ expr: series('probe_success', s.probes, s.layer(layer)), legend: '{{name}}' }],
+    queries: [overTime(series('probe_success', s.probes, s.layer(layer)), '{{name}}')],
     alerts: ['LayerwatchProbeDown'],
     ...flag(UP_DOWN),
     span,

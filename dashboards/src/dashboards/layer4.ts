@@ -1,7 +1,7 @@
 /** Layer 4 performance: p95 against its line, traffic, errors, the task queue, WASM. */
 import type { DashboardSpec } from '../dashboard.js';
 import { EXPORTED } from '../metrics.js';
-import { badFrom, timeseriesPanel, type PanelBuilder } from '../panels.js';
+import { badFrom, timeseriesPanel, type PanelBuilder, overTime } from '../panels.js';
 import { orZero, quantile, rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
 import {
@@ -63,10 +63,7 @@ function trafficAndErrors(s: DashboardSettings): PanelBuilder[] {
         '/metrics scrapes left out, as the SLO leaves them out).',
       unit: 'reqps',
       queries: [
-        {
-          expr: requests(['http_request_method']),
-          legend: '{{http_request_method}} {{http_route}}',
-        },
+        overTime(requests(['http_request_method']), '{{http_request_method}} {{http_route}}'),
       ],
       alsoAlerts: [latency.slo.alert],
     }),
@@ -77,10 +74,10 @@ function trafficAndErrors(s: DashboardSettings): PanelBuilder[] {
         'layer 4 itself rather than of its callers.',
       unit: 'reqps',
       queries: [
-        {
-          expr: orZero(requests(['http_response_status_code'], 'http_response_status_code=~"5.."')),
-          legend: '{{http_response_status_code}} {{http_route}}',
-        },
+        overTime(
+          orZero(requests(['http_response_status_code'], 'http_response_status_code=~"5.."')),
+          '{{http_response_status_code}} {{http_route}}',
+        ),
       ],
       alsoAlerts: ['LayerwatchProbeDown'],
     }),
@@ -98,10 +95,10 @@ function taskQueue(s: DashboardSettings, exporter: ExporterMatchers): PanelBuild
         `above the line (${s.thresholds.queueDepth}) and still growing, it pages.`,
       unit: 'short',
       queries: [
-        {
-          expr: series('probe_redis_queue_length', s.probes, s.config.selectors.taskQueue),
-          legend: '{{queue}}',
-        },
+        overTime(
+          series('probe_redis_queue_length', s.probes, s.config.selectors.taskQueue),
+          '{{queue}}',
+        ),
       ],
       alerts: ['LayerwatchRedisQueueGrowing'],
       thresholds: badFrom(s.thresholds.queueDepth),
@@ -112,7 +109,7 @@ function taskQueue(s: DashboardSettings, exporter: ExporterMatchers): PanelBuild
       title: 'Task queue wait p95',
       description: 'How long tasks waited in their queue before a worker took them (p95).',
       unit: 's',
-      queries: [{ expr: quantile(0.95, m.queueWait, ['queue'], ...exporter), legend: '{{queue}}' }],
+      queries: [overTime(quantile(0.95, m.queueWait, ['queue'], ...exporter), '{{queue}}')],
       alsoAlerts,
     }),
     exporterPanel(s, {
@@ -122,14 +119,11 @@ function taskQueue(s: DashboardSettings, exporter: ExporterMatchers): PanelBuild
         'without a queue backlog point at the workers, not the queue.',
       unit: 'ops',
       queries: [
-        {
-          expr: sumBy(['queue'], rate(m.tasksProcessed, ...exporter)),
-          legend: 'processed {{queue}}',
-        },
-        {
-          expr: sumBy(['queue', 'reason'], rate(m.tasksFailed, ...exporter)),
-          legend: 'failed {{queue}} {{reason}}',
-        },
+        overTime(sumBy(['queue'], rate(m.tasksProcessed, ...exporter)), 'processed {{queue}}'),
+        overTime(
+          sumBy(['queue', 'reason'], rate(m.tasksFailed, ...exporter)),
+          'failed {{queue}} {{reason}}',
+        ),
       ],
       alsoAlerts,
     }),
@@ -146,10 +140,10 @@ function runtimeFailures(s: DashboardSettings, exporter: ExporterMatchers): Pane
         'module and reason.',
       unit: 'ops',
       queries: [
-        {
-          expr: sumBy(['module', 'reason'], rate(m.wasmFailures, ...exporter)),
-          legend: '{{module}} {{reason}}',
-        },
+        overTime(
+          sumBy(['module', 'reason'], rate(m.wasmFailures, ...exporter)),
+          '{{module}} {{reason}}',
+        ),
       ],
     }),
     exporterPanel(s, {
@@ -160,10 +154,10 @@ function runtimeFailures(s: DashboardSettings, exporter: ExporterMatchers): Pane
         'or half_open (trying again).',
       unit: 'none',
       queries: [
-        {
-          expr: `max by (breaker, state) (${series(m.circuitBreakerState, ...exporter)}) == 1`,
-          legend: '{{breaker}} {{state}}',
-        },
+        overTime(
+          `max by (breaker, state) (${series(m.circuitBreakerState, ...exporter)}) == 1`,
+          '{{breaker}} {{state}}',
+        ),
       ],
     }),
   ];

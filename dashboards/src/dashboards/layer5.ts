@@ -1,7 +1,7 @@
 /** Layer 5 optimization: optimisation time against its line, models, experiments, KPIs. */
 import type { DashboardSpec } from '../dashboard.js';
 import { EXPORTED } from '../metrics.js';
-import { flag, UP_DOWN, type PanelBuilder } from '../panels.js';
+import { flag, UP_DOWN, type PanelBuilder, overTime } from '../panels.js';
 import { rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
 import {
@@ -51,9 +51,7 @@ function optimizationRuns(s: DashboardSettings): PanelBuilder {
     description:
       'Optimisation runs per second: a drop to zero with healthy probes means work stopped arriving.',
     unit: 'ops',
-    queries: [
-      { expr: sumBy([], rate(`${latency.metric}_count`, latency.selector)), legend: 'runs' },
-    ],
+    queries: [overTime(sumBy([], rate(`${latency.metric}_count`, latency.selector)), 'runs')],
     alsoAlerts: [latency.slo.alert],
   });
 }
@@ -69,16 +67,14 @@ function modelsExperimentsAndKpis(
       title: 'Model health',
       description: 'Each model loaded and healthy (UP) or not (DOWN), as layer 5 reports it.',
       unit: 'none',
-      queries: [{ expr: series(m.modelHealthy, ...exporter), legend: '{{model}}' }],
+      queries: [overTime(series(m.modelHealthy, ...exporter), '{{model}}')],
       ...flag(UP_DOWN),
     }),
     exporterPanel(s, {
       title: 'A/B experiments by status',
       description: 'A/B experiments running, concluded and in other states.',
       unit: 'short',
-      queries: [
-        { expr: sumBy(['status'], series(m.experiments, ...exporter)), legend: '{{status}}' },
-      ],
+      queries: [overTime(sumBy(['status'], series(m.experiments, ...exporter)), '{{status}}')],
       min: 0,
     }),
     exporterPanel(s, {
@@ -87,10 +83,10 @@ function modelsExperimentsAndKpis(
         'Requests per second assigned to each experiment variant; a skew shows a broken split.',
       unit: 'reqps',
       queries: [
-        {
-          expr: sumBy(['experiment', 'variant'], rate(m.assignments, ...exporter)),
-          legend: '{{experiment}} {{variant}}',
-        },
+        overTime(
+          sumBy(['experiment', 'variant'], rate(m.assignments, ...exporter)),
+          '{{experiment}} {{variant}}',
+        ),
       ],
     }),
     exporterPanel(s, {
@@ -98,7 +94,7 @@ function modelsExperimentsAndKpis(
       description:
         'Age of the newest KPI sample layer 5 ingested: a steady climb means ingestion stalled.',
       unit: 's',
-      queries: [{ expr: series(m.kpiIngestionLag, ...exporter), legend: '{{instance}}' }],
+      queries: [overTime(series(m.kpiIngestionLag, ...exporter), '{{instance}}')],
       min: 0,
     }),
   ];

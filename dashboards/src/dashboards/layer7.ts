@@ -1,7 +1,7 @@
 /** Layer 7 evolution: generations, diversity, fitness, deployments and rollbacks. */
 import type { DashboardSpec } from '../dashboard.js';
 import { EXPORTED } from '../metrics.js';
-import type { PanelBuilder } from '../panels.js';
+import { overTime, type PanelBuilder } from '../panels.js';
 import { increase, quantile, rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
 import { exporterPanel, layerDashboard, type ExporterMatchers } from './layer-parts.js';
@@ -38,8 +38,8 @@ function population(s: DashboardSettings, exporter: ExporterMatchers): PanelBuil
         'Generations an evolution run needed to converge (p50 and p95): rising means the search got harder.',
       unit: 'short',
       queries: [
-        { expr: quantile(0.5, m.generationsToConverge, [], ...exporter), legend: 'p50' },
-        { expr: quantile(0.95, m.generationsToConverge, [], ...exporter), legend: 'p95' },
+        overTime(quantile(0.5, m.generationsToConverge, [], ...exporter), 'p50'),
+        overTime(quantile(0.95, m.generationsToConverge, [], ...exporter), 'p95'),
       ],
     }),
     exporterPanel(s, {
@@ -47,7 +47,7 @@ function population(s: DashboardSettings, exporter: ExporterMatchers): PanelBuil
       description:
         'Genetic diversity of the current population, 0 (all clones) to 1 (all distinct); a collapse towards 0 stalls evolution.',
       unit: 'percentunit',
-      queries: [{ expr: series(m.diversity, ...exporter), legend: '{{instance}}' }],
+      queries: [overTime(series(m.diversity, ...exporter), '{{instance}}')],
       min: 0,
       max: 1,
     }),
@@ -56,7 +56,7 @@ function population(s: DashboardSettings, exporter: ExporterMatchers): PanelBuil
       description:
         'Fitness of the best genome in the current population; a drop after a deployment calls for a rollback.',
       unit: 'short',
-      queries: [{ expr: series(m.bestFitness, ...exporter), legend: '{{instance}}' }],
+      queries: [overTime(series(m.bestFitness, ...exporter), '{{instance}}')],
       alsoAlerts: ['LayerwatchProbeDown'],
     }),
   ];
@@ -69,9 +69,7 @@ function deploymentsAndRollbacks(s: DashboardSettings, exporter: ExporterMatcher
       title: 'Genome deployments',
       description: 'Genome deployments in each interval, by outcome (succeeded or failed).',
       unit: 'short',
-      queries: [
-        { expr: sumBy(['outcome'], increase(m.deployments, ...exporter)), legend: '{{outcome}}' },
-      ],
+      queries: [overTime(sumBy(['outcome'], increase(m.deployments, ...exporter)), '{{outcome}}')],
       min: 0,
     }),
     exporterPanel(s, {
@@ -79,7 +77,7 @@ function deploymentsAndRollbacks(s: DashboardSettings, exporter: ExporterMatcher
       description:
         'Rollbacks to an earlier generation in each interval, by hand or from the Layerwatch app.',
       unit: 'short',
-      queries: [{ expr: sumBy([], increase(m.rollbacks, ...exporter)), legend: 'rollbacks' }],
+      queries: [overTime(sumBy([], increase(m.rollbacks, ...exporter)), 'rollbacks')],
       alsoAlerts: ['LayerwatchProbeDown'],
       page: 'audit',
       min: 0,
@@ -96,12 +94,9 @@ function enhancementGate(s: DashboardSettings, exporter: ExporterMatchers): Pane
       'Enhancements per second reaching the validation gate, accepted, and rejected by reason.',
     unit: 'ops',
     queries: [
-      { expr: sumBy([], rate(c.enhancementsReceived, ...exporter)), legend: 'received' },
-      { expr: sumBy([], rate(c.enhancementsAccepted, ...exporter)), legend: 'accepted' },
-      {
-        expr: sumBy(['reason'], rate(c.enhancementsRejected, ...exporter)),
-        legend: 'rejected {{reason}}',
-      },
+      overTime(sumBy([], rate(c.enhancementsReceived, ...exporter)), 'received'),
+      overTime(sumBy([], rate(c.enhancementsAccepted, ...exporter)), 'accepted'),
+      overTime(sumBy(['reason'], rate(c.enhancementsRejected, ...exporter)), 'rejected {{reason}}'),
     ],
   });
 }

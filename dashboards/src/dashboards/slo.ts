@@ -15,6 +15,7 @@ import {
   tableRows,
   timeseriesPanel,
   type PanelBuilder,
+  overTime,
 } from '../panels.js';
 import { byClusterOrNone, byVariable, orZero, quantile, rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
@@ -103,8 +104,8 @@ function burnRate(s: DashboardSettings, w: BurnWindow): PanelBuilder {
       `stay above ${w.factor}× for ${w.for}.`,
     unit: 'short',
     queries: [
-      { expr: burnExpr(s, w.long), legend: `{{slo}} {{layer}} ${w.long}` },
-      { expr: burnExpr(s, w.short), legend: `{{slo}} {{layer}} ${w.short}` },
+      overTime(burnExpr(s, w.long), `{{slo}} {{layer}} ${w.long}`),
+      overTime(burnExpr(s, w.short), `{{slo}} {{layer}} ${w.short}`),
     ],
     alerts: sloAlerts(s),
     thresholds: badFrom(w.factor),
@@ -126,15 +127,10 @@ function crossLayerCalls(s: DashboardSettings): PanelBuilder[] {
         `line is the ${crossMs} ms target (${cross.slo.title}).`,
       unit: 's',
       queries: [
-        {
-          expr: quantile(
-            cross.slo.objective,
-            cross.metric,
-            ['from_layer', 'to_layer'],
-            cross.selector,
-          ),
-          legend: '{{from_layer}} → {{to_layer}}',
-        },
+        overTime(
+          quantile(cross.slo.objective, cross.metric, ['from_layer', 'to_layer'], cross.selector),
+          '{{from_layer}} → {{to_layer}}',
+        ),
       ],
       alerts: [cross.slo.alert],
       thresholds: badFrom(cross.bound),
@@ -145,15 +141,15 @@ function crossLayerCalls(s: DashboardSettings): PanelBuilder[] {
       description: 'Failed calls per second between layers: no answer (timeout, network) or a 5xx.',
       unit: 'ops',
       queries: [
-        {
-          expr: orZero(
+        overTime(
+          orZero(
             sumBy(
               ['from_layer', 'to_layer', 'error_type'],
               rate(EXPORTED.crossLayerErrors, s.exporters),
             ),
           ),
-          legend: '{{from_layer}} → {{to_layer}} {{error_type}}',
-        },
+          '{{from_layer}} → {{to_layer}} {{error_type}}',
+        ),
       ],
       alerts: [cross.slo.alert, 'LayerwatchLayerExporterAbsent'],
       span: 12,

@@ -16,6 +16,7 @@ import {
   timeseriesPanel,
   UP_DOWN,
   type PanelBuilder,
+  overTime,
 } from '../panels.js';
 import { byVariable, orZero, quantile, rate, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
@@ -67,7 +68,7 @@ function layerUpDown(s: DashboardSettings): PanelBuilder[] {
         'Each probed endpoint over time, green while it answers and red while it fails; ' +
         'the daemon logs the reason of each failure.',
       unit: 'none',
-      queries: [{ expr: series('probe_success', ...probes), legend: '{{layer}} {{name}}' }],
+      queries: [overTime(series('probe_success', ...probes), '{{layer}} {{name}}')],
       alerts: ['LayerwatchProbeDown'],
       ...flag(UP_DOWN),
       span: 24,
@@ -106,10 +107,10 @@ function availabilityAndBudget(s: DashboardSettings): PanelBuilder[] {
         'availability objective the burn-rate alerts defend.',
       unit: 'percentunit',
       queries: [
-        {
-          expr: `avg by (layer) (avg_over_time(${series('probe_success', ...probes)}[$__rate_interval]))`,
-          legend: '{{layer}}',
-        },
+        overTime(
+          `avg by (layer) (avg_over_time(${series('probe_success', ...probes)}[$__rate_interval]))`,
+          '{{layer}}',
+        ),
       ],
       alerts: [availability.alert],
       thresholds: goodFrom(objective),
@@ -187,10 +188,10 @@ function probeTimingsAndFailures(s: DashboardSettings): PanelBuilder[] {
         'per-layer histogram; a rise precedes timeouts.',
       unit: 's',
       queries: [
-        {
-          expr: quantile(0.95, 'layerwatch_layer_probe_duration_seconds', ['layer'], ...probes),
-          legend: '{{layer}}',
-        },
+        overTime(
+          quantile(0.95, 'layerwatch_layer_probe_duration_seconds', ['layer'], ...probes),
+          '{{layer}}',
+        ),
       ],
       alerts: ['LayerwatchProbeDown'],
       span: 12,
@@ -199,9 +200,7 @@ function probeTimingsAndFailures(s: DashboardSettings): PanelBuilder[] {
       title: 'Probe duration by endpoint',
       description: 'Duration of the latest probe of each endpoint, failed or not.',
       unit: 's',
-      queries: [
-        { expr: series('probe_duration_seconds', ...probes), legend: '{{layer}} {{name}}' },
-      ],
+      queries: [overTime(series('probe_duration_seconds', ...probes), '{{layer}} {{name}}')],
       alerts: ['LayerwatchProbeDown'],
       span: 12,
     }),
@@ -212,12 +211,10 @@ function probeTimingsAndFailures(s: DashboardSettings): PanelBuilder[] {
         "status_code…): the reason points at the layer's runbook section.",
       unit: 'ops',
       queries: [
-        {
-          expr: orZero(
-            sumBy(['module', 'reason'], rate('layerwatch_probe_failures_total', s.probes)),
-          ),
-          legend: '{{module}} {{reason}}',
-        },
+        overTime(
+          orZero(sumBy(['module', 'reason'], rate('layerwatch_probe_failures_total', s.probes))),
+          '{{module}} {{reason}}',
+        ),
       ],
       alerts: ['LayerwatchProbeDown'],
       span: 12,

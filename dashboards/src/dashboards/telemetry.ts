@@ -14,6 +14,7 @@ import {
   YES_NO,
   type PanelBuilder,
   type PanelSpec,
+  overTime,
 } from '../panels.js';
 import { series } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
@@ -206,7 +207,7 @@ function readinessGate(s: DashboardSettings): PanelBuilder[] {
       title: 'Readiness checks',
       description: 'Each check of the readiness gate over time, passing (YES) or failing (NO).',
       unit: 'none',
-      queries: [{ expr: series('layerwatch_readiness_check_passed', p), legend: '{{check}}' }],
+      queries: [overTime(series('layerwatch_readiness_check_passed', p), '{{check}}')],
       alerts: ['LayerwatchReadinessGateFailedTwice'],
       ...flag(YES_NO),
       span: 24,
