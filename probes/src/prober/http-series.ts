@@ -43,6 +43,12 @@ export function newHttpProbeState(): HttpProbeState {
 }
 
 const DURATION_HELP = 'Duration of http request by phase, summed over all redirects';
+// The phase labels, made once rather than per probe.
+const RESOLVE = Object.freeze({ phase: 'resolve' });
+const CONNECT = Object.freeze({ phase: 'connect' });
+const TLS = Object.freeze({ phase: 'tls' });
+const PROCESSING = Object.freeze({ phase: 'processing' });
+const TRANSFER = Object.freeze({ phase: 'transfer' });
 
 /** The http prober's series, with blackbox_exporter's names and meanings. */
 export function writeHttpSeries(state: HttpProbeState, metrics: SampleSink): void {
@@ -60,16 +66,11 @@ export function writeHttpSeries(state: HttpProbeState, metrics: SampleSink): voi
       ipAddressHash(state.remoteAddress),
     );
   }
-  const phases: [string, number][] = [
-    ['resolve', state.resolveSeconds],
-    ['connect', state.connectSeconds],
-    ['tls', state.tlsSeconds],
-    ['processing', state.processingSeconds],
-    ['transfer', state.transferSeconds],
-  ];
-  for (const [phase, seconds] of phases) {
-    metrics.gauge('probe_http_duration_seconds', DURATION_HELP, seconds, { phase });
-  }
+  metrics.gauge('probe_http_duration_seconds', DURATION_HELP, state.resolveSeconds, RESOLVE);
+  metrics.gauge('probe_http_duration_seconds', DURATION_HELP, state.connectSeconds, CONNECT);
+  metrics.gauge('probe_http_duration_seconds', DURATION_HELP, state.tlsSeconds, TLS);
+  metrics.gauge('probe_http_duration_seconds', DURATION_HELP, state.processingSeconds, PROCESSING);
+  metrics.gauge('probe_http_duration_seconds', DURATION_HELP, state.transferSeconds, TRANSFER);
   metrics.gauge(
     'probe_http_content_length',
     'Length of http content response',

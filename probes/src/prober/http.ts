@@ -29,10 +29,24 @@ export interface PreparedHttp {
   readonly jsonAssertions: readonly JsonAssertion[];
   readonly needsBodyText: boolean;
   /** Target string → URL, cached: scheduled targets repeat, and parsing shows in profiles. */
-  readonly parseTarget: (target: string) => URL | undefined;
+  readonly parseTarget: (target: string) => RequestUrl | undefined;
 }
 
 const MAX_CACHED_TARGETS = 10_000;
+
+/** A URL with what every request reads from it taken once (URL getters build strings). */
+interface RequestUrl {
+  readonly url: URL;
+  readonly href: string;
+  readonly origin: string;
+  readonly path: string;
+  readonly ssl: boolean;
+}
+
+function requestUrl(url: URL): RequestUrl {
+  const { href, origin, pathname, search, protocol } = url;
+  return { url, href, origin, path: pathname + search, ssl: protocol === 'https:' };
+}
 
 export const httpProber: Prober<HttpSettings, PreparedHttp> = {
   name: 'http',
@@ -111,7 +125,7 @@ async function followRequests(
         `more than max_redirects (${settings.max_redirects}) redirects`,
       );
     }
-    url = new URL(String(location), url);
+    url = requestUrl(new URL(String(location), url.url));
     ctx.log.debug(`redirected to ${url.href}`);
   }
 }
@@ -125,17 +139,17 @@ interface Step {
 async function requestOnce(
   ctx: ProbeContext<PreparedHttp>,
   state: HttpProbeState,
-  url: URL,
+  url: RequestUrl,
   mayRetry = true,
 ): Promise<Step | { outcome: ProbeOutcome }> {
   const { pool, settings, headers } = ctx.settings;
-  const origin = url.origin;
+  const { origin } = url;
   const connection = pool.acquire(origin);
   connection.lastConnect = undefined;
   const sentAt = performance.now();
   try {
     const response = await connection.client.request({
-      path: url.pathname + url.search,
+      path: url.path,
       method: settings.method,
       headers,
       body: settings.body ?? null,
@@ -145,9 +159,10 @@ async function requestOnce(
     recordPhases(state, connection, sentAt, headersAt);
     state.statusCode = response.statusCode;
     state.contentLength = contentLength(response.headers);
-    state.ssl = url.protocol === 'https:';
+    state.ssl = url.ssl;
     state.tls = connection.tls;
-    const lastModified = Date.parse(String(response.headers['last-modified'] ?? ''));
+    const modified = response.headers['last-modified'];
+    const lastModified = modified === undefined ? NaN : Date.parse(String(modified));
     if (!Number.isNaN(lastModified)) state.lastModifiedSeconds = lastModified / 1000;
     ctx.log.debug(`status ${response.statusCode} after ${(headersAt - sentAt).toFixed(1)} ms`);
     return { response, connection, origin };
@@ -269,12 +284,13 @@ function checkJson(ctx: ProbeContext<PreparedHttp>, body: string): ProbeOutcome 
   return succeeded;
 }
 
-function cachedTargetParser(): (target: string) => URL | undefined {
-  const cache = new Map<string, URL | undefined>();
+function cachedTargetParser(): (target: string) => RequestUrl | undefined {
+  const cache = new Map<string, RequestUrl | undefined>();
   return (target) => {
     if (cache.has(target)) return cache.get(target);
     if (cache.size >= MAX_CACHED_TARGETS) cache.clear();
-    const url = parseTarget(target);
+    const parsed = parseTarget(target);
+    const url = parsed && requestUrl(parsed);
     cache.set(target, url);
     return url;
   };

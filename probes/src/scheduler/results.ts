@@ -141,7 +141,11 @@ export class ScheduledResults {
         this.families.set(sample.name, { help: sample.help, type: sample.type, lines: new Map() });
       }
     }
-    this.forget(target.key);
+    // Families the target still has keep its place in them (Map.set on a present key).
+    const previous = this.byTarget.get(target.key);
+    if (previous)
+      for (const name of previous.names)
+        if (!rendered.has(name)) this.families.get(name)?.lines.delete(target.key);
     const names: string[] = [];
     const slots: Slot[] = [];
     for (const [name, text] of rendered) {
