@@ -5,7 +5,6 @@ import { pino, type Logger } from 'pino';
 import type { KubernetesClient } from './actions/kubernetes-client.js';
 import { ActionRegistry } from './actions/registry.js';
 import { AuditLog } from './audit/log.js';
-import { recoverInterrupted } from './recover-interrupted.js';
 import { Confirmations } from './auth/confirmation.js';
 import { TokenSet } from './auth/tokens.js';
 import type { RemediationConfig } from './config/schema.js';
@@ -13,6 +12,7 @@ import { Engine } from './engine/engine.js';
 import { createApp } from './http/app.js';
 import type { ServiceContext } from './http/context.js';
 import { RemediationMetrics } from './metrics.js';
+import { startReplica, type ReplicaLease } from './replica.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
 import { WebhookReceiver } from './webhook/receiver.js';
@@ -31,6 +31,8 @@ export interface RunningRemediation {
   readonly port: number;
   readonly store: Store;
   readonly audit: AuditLog;
+  /** This replica's id in the store (`replica.id`). */
+  readonly replica: string;
   /** Stops accepting, ends open connections, closes the store; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export async function startRemediation(options: StartOptions): Promise<RunningRe
     logger.warn(fields, message);
   const metrics = new RemediationMetrics();
   const store = await openStore(config.store);
+  let replica: ReplicaLease | undefined;
   try {
     const audit = await AuditLog.open(store, {
       key: config.audit.keyFile ? readSecret(config.audit.keyFile, 'audit') : undefined,
@@ -54,11 +57,8 @@ export async function startRemediation(options: StartOptions): Promise<RunningRe
         metrics.auditHead.set({ hash: head.hash }, 1);
       },
     });
-    const interrupted = await recoverInterrupted(store, audit);
-    if (interrupted > 0) {
-      metrics.interrupted.inc(interrupted);
-      log('recorded interrupted executions as unknown (not re-run)', { count: interrupted });
-    }
+    const lease = await startReplica(config.replica, { store, audit, metrics, log });
+    replica = lease;
     const registry = new ActionRegistry(
       config,
       options.kubernetes ? { kubernetes: options.kubernetes } : {},
@@ -73,6 +73,7 @@ export async function startRemediation(options: StartOptions): Promise<RunningRe
       confirmations: new Confirmations(confirmationKey, config.confirmation.ttlSeconds),
       limits: config.limits,
       metrics,
+      replica: lease.id,
       log,
     });
     const hmac = config.auth.hmac;
@@ -102,12 +103,16 @@ export async function startRemediation(options: StartOptions): Promise<RunningRe
       port: bound,
       store,
       audit,
+      replica: lease.id,
       stop() {
-        stopping ??= closeServer(server).then(() => store.close());
+        stopping ??= closeServer(server)
+          .then(() => lease.stop())
+          .then(() => store.close());
         return stopping;
       },
     };
   } catch (error) {
+    await replica?.stop();
     await store.close().catch(() => undefined);
     throw error;
   }

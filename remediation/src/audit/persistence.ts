@@ -1,6 +1,17 @@
 import type { StoredAuditRow } from './chain.js';
 import type { AuditQuery, AuditRecord } from './types.js';
 
+/**
+ * Which open intents a replica may take over: those of owners whose lease has expired, and
+ * with `includeOwn` (at start) its own from a previous run and those written without an
+ * owner. An intent's owner is `result.replica` of its record.
+ */
+export interface OrphanScope {
+  readonly replica: string;
+  readonly nowMs: number;
+  readonly includeOwn: boolean;
+}
+
 /** Builds one record chained from the last stored one. */
 export type AuditBuilder = (last: { seq: number; hash: string }) => AuditRecord;
 
@@ -21,6 +32,9 @@ export interface AuditPersistence {
   queryAudit(query: AuditQuery): Promise<AuditRecord[]>;
   /** Rows in seq order after `afterSeq`, as stored, for verification and export. */
   scanAudit(afterSeq: number, limit: number): Promise<StoredAuditRow[]>;
-  /** Intent records with no outcome record for their executionId, oldest first. */
-  orphanIntents(): Promise<AuditRecord[]>;
+  /**
+   * Intent records with no outcome record for their executionId, oldest first; with a
+   * scope, only those that replica may recover (see `OrphanScope`).
+   */
+  orphanIntents(scope?: OrphanScope): Promise<AuditRecord[]>;
 }

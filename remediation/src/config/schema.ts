@@ -226,6 +226,18 @@ export const configSchema = z
         actionTimeoutSeconds: 30,
         idempotencyTtlHours: 24,
       }),
+    replica: z
+      .object({
+        /**
+         * This replica's name in the shared store; unique per replica. @default the
+         * LAYERWATCH_REPLICA_ID environment variable, else the host name.
+         */
+        id: name.optional(),
+        /** How long its claim on its in-flight executions outlives a missed heartbeat. */
+        leaseSeconds: z.number().min(1).max(3600).default(30),
+      })
+      .strict()
+      .default({ leaseSeconds: 30 }),
     kubernetes: kubernetes.optional(),
     http: http.optional(),
     alertmanager: z

@@ -39,6 +39,8 @@ export interface EngineDeps {
   readonly confirmations: Confirmations;
   readonly limits: RemediationConfig['limits'];
   readonly metrics: RemediationMetrics;
+  /** This replica's id, the owner written into each intent. */
+  readonly replica: string;
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -139,7 +141,7 @@ export class Engine {
     // written, nothing was claimed and nothing ran.
     const intent = await writeRecord(
       this.deps.audit,
-      intentEntry(caller, mode, name, params, target, executionId),
+      intentEntry(caller, mode, name, params, target, executionId, this.deps.replica),
       this.deps.metrics,
       this.deps.log,
     );

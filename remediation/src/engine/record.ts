@@ -18,7 +18,7 @@ function who(caller: Caller) {
   };
 }
 
-/** Written, and durable, before an action touches its backend. */
+/** Written, and durable, before an action touches its backend, by replica `replica`. */
 export function intentEntry(
   caller: Caller,
   mode: Mode,
@@ -26,6 +26,7 @@ export function intentEntry(
   params: unknown,
   target: string,
   executionId: string,
+  replica: string,
 ): AuditEntry {
   return {
     ...who(caller),
@@ -35,7 +36,8 @@ export function intentEntry(
     outcome: 'intent',
     status: 0, // not answered yet
     durationMs: 0,
-    result: { target },
+    // The owner: no other replica recovers the intent while this one's lease holds.
+    result: { target, replica },
     executionId,
   };
 }

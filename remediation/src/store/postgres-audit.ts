@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { StoredAuditRow } from '../audit/chain.js';
 import { GENESIS_HASH, type AuditQuery, type AuditRecord } from '../audit/types.js';
-import { auditColumns, type AuditBuilder } from './types.js';
+import { auditColumns, type AuditBuilder, type OrphanScope } from './types.js';
 
 // The audit table of the PostgreSQL store: append, read, scan. `s` is the quoted schema name.
 
@@ -85,11 +85,22 @@ async function insertAudit(
   );
 }
 
-export async function orphanIntents(pool: pg.Pool, s: string): Promise<AuditRecord[]> {
+export async function orphanIntents(
+  pool: pg.Pool,
+  s: string,
+  scope?: OrphanScope,
+): Promise<AuditRecord[]> {
+  const owner = `(a.body::jsonb #>> '{result,replica}')`;
+  // An owner's intents are taken once its lease has lapsed; its own (and ownerless) at start.
+  const mine = scope
+    ? `AND ((${owner} IS NULL OR ${owner} = $1) AND $3 OR ${owner} <> $1 AND NOT EXISTS (
+         SELECT 1 FROM ${s}.replicas r WHERE r.id = ${owner} AND r.lease_until_ms > $2))`
+    : '';
   const { rows } = await pool.query<{ body: string }>(
     `SELECT body FROM ${s}.audit a WHERE a.outcome = 'intent' AND NOT EXISTS (
        SELECT 1 FROM ${s}.audit b WHERE b.execution_id = a.execution_id AND b.outcome <> 'intent')
-     ORDER BY a.seq`,
+     ${mine} ORDER BY a.seq`,
+    scope ? [scope.replica, scope.nowMs, scope.includeOwn] : [],
   );
   return rows.map((r) => JSON.parse(r.body) as AuditRecord);
 }

@@ -29,5 +29,6 @@ CREATE INDEX IF NOT EXISTS pages_status ON ${s}.pages(status, id);
 CREATE TABLE IF NOT EXISTS ${s}.auto_runs (
   instance_key TEXT NOT NULL, rule TEXT NOT NULL, time_ms BIGINT NOT NULL,
   PRIMARY KEY (instance_key, rule));
+CREATE TABLE IF NOT EXISTS ${s}.replicas (id TEXT PRIMARY KEY, lease_until_ms BIGINT NOT NULL);
 `;
 }

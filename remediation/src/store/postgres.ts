@@ -12,6 +12,7 @@ import type {
   AdmitRequest,
   AdmitResult,
   FinishRequest,
+  OrphanScope,
   Page,
   PageInput,
   PageQuery,
@@ -61,8 +62,32 @@ export class PostgresStore implements Store {
     return this.#transaction((c) => appendAudit(c, this.#s, builders));
   }
 
-  async orphanIntents(): Promise<AuditRecord[]> {
-    return orphanIntents(this.#pool, this.#s);
+  async orphanIntents(scope?: OrphanScope): Promise<AuditRecord[]> {
+    return orphanIntents(this.#pool, this.#s, scope);
+  }
+
+  async heartbeat(replica: string, leaseUntilMs: number): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO ${this.#s}.replicas (id, lease_until_ms) VALUES ($1, $2)
+       ON CONFLICT (id) DO UPDATE SET lease_until_ms = $2`,
+      [replica, leaseUntilMs],
+    );
+  }
+
+  /** A session advisory lock on its own connection: freed by the server if the process dies. */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    const key = [`${this.#s}.exclusive`];
+    try {
+      await client.query(`SELECT pg_advisory_lock(hashtext($1))`, key);
+      try {
+        return await work();
+      } finally {
+        await client.query(`SELECT pg_advisory_unlock(hashtext($1))`, key);
+      }
+    } finally {
+      client.release();
+    }
   }
 
   async release(executionId: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { StoredAuditRow } from '../audit/chain.js';
 import { GENESIS_HASH, type AuditQuery, type AuditRecord } from '../audit/types.js';
-import { auditColumns, type AuditBuilder } from './types.js';
+import { auditColumns, type AuditBuilder, type OrphanScope } from './types.js';
 
 // The audit table of the SQLite store: append, read, scan.
 
@@ -65,14 +65,22 @@ export function lastAudit(db: Database.Database): { seq: number; hash: string } 
     { seq: number; hash: string } | undefined;
 }
 
-export function orphanIntents(db: Database.Database): AuditRecord[] {
+export function orphanIntents(db: Database.Database, scope?: OrphanScope): AuditRecord[] {
+  const owner = `json_extract(a.body, '$.result.replica')`;
+  // As on PostgreSQL: others' intents once their lease lapsed; own and ownerless at start.
+  const mine = scope
+    ? `AND ((${owner} IS NULL OR ${owner} = @replica) AND @own OR ${owner} <> @replica AND NOT EXISTS (
+         SELECT 1 FROM replicas r WHERE r.id = ${owner} AND r.lease_until_ms > @now))`
+    : '';
   const rows = db
     .prepare(
       `SELECT body FROM audit a WHERE a.outcome = 'intent' AND NOT EXISTS (
          SELECT 1 FROM audit b WHERE b.execution_id = a.execution_id AND b.outcome <> 'intent')
-       ORDER BY a.seq`,
+       ${mine} ORDER BY a.seq`,
     )
-    .all() as { body: string }[];
+    .all(
+      scope ? { replica: scope.replica, now: scope.nowMs, own: scope.includeOwn ? 1 : 0 } : {},
+    ) as { body: string }[];
   return rows.map((r) => JSON.parse(r.body) as AuditRecord);
 }
 

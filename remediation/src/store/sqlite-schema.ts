@@ -22,6 +22,7 @@ CREATE INDEX IF NOT EXISTS pages_status ON pages(status, id);
 CREATE TABLE IF NOT EXISTS auto_runs (
   instance_key TEXT NOT NULL, rule TEXT NOT NULL, time_ms INTEGER NOT NULL,
   PRIMARY KEY (instance_key, rule));
+CREATE TABLE IF NOT EXISTS replicas (id TEXT PRIMARY KEY, lease_until_ms INTEGER NOT NULL);
 `;
 
 /** Columns added after the first release: files made before them gain them at open. */

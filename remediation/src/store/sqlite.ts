@@ -18,6 +18,7 @@ import type {
   AdmitRequest,
   AdmitResult,
   FinishRequest,
+  OrphanScope,
   Page,
   PageInput,
   PageQuery,
@@ -61,8 +62,22 @@ export class SqliteStore implements Store {
     return this.#append(builders);
   }
 
-  async orphanIntents(): Promise<AuditRecord[]> {
-    return orphanIntents(this.#db);
+  async orphanIntents(scope?: OrphanScope): Promise<AuditRecord[]> {
+    return orphanIntents(this.#db, scope);
+  }
+
+  async heartbeat(replica: string, leaseUntilMs: number): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO replicas (id, lease_until_ms) VALUES (?, ?)
+         ON CONFLICT (id) DO UPDATE SET lease_until_ms = excluded.lease_until_ms`,
+      )
+      .run(replica, leaseUntilMs);
+  }
+
+  /** One replica per SQLite file (see README): nothing else to exclude. */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return work();
   }
 
   async release(executionId: string): Promise<void> {

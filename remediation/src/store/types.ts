@@ -1,7 +1,7 @@
-import type { AuditBuilder, AuditPersistence } from '../audit/persistence.js';
+import type { AuditBuilder, AuditPersistence, OrphanScope } from '../audit/persistence.js';
 import type { AuditRecord } from '../audit/types.js';
 
-export type { AuditBuilder };
+export type { AuditBuilder, OrphanScope };
 
 /** The stored answer of an execution, replayed for a retried Idempotency-Key. */
 export interface StoredResponse {
@@ -84,6 +84,10 @@ export interface Store extends AuditPersistence {
   claimAutoRun(instanceKey: string, rule: string, nowMs: number): Promise<boolean>;
   /** Gives a claim back (the engine refused the run), so the next delivery tries again. */
   releaseAutoRun(instanceKey: string, rule: string): Promise<void>;
+  /** Extends this replica's lease to `leaseUntilMs`: its open intents are not recovered. */
+  heartbeat(replica: string, leaseUntilMs: number): Promise<void>;
+  /** Runs `work` while no other process sharing the store runs its own `exclusive` work. */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
