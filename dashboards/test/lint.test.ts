@@ -95,30 +95,25 @@ describe('lintDashboard catches', () => {
     ]);
   });
 
-  it('a fixed window in a rate', () => {
-    expect(
-      problemsAfter(
-        (d) =>
-          (at(at(d.panels, 9).targets, 0).expr =
-            'sum(rate(layerwatch_probe_failures_total{cluster=~"$cluster"}[1m]))'),
-      ),
-    ).toEqual([
-      'Probe failures by reason: [no-literal-range] query A: range [1m] is fixed: use [$__rate_interval] (or [$__range] for the whole range)',
-      'Probe failures by reason: [rate-interval] query A: rate(…[1m]) must read [$__rate_interval]',
-    ]);
-  });
-
-  it('a query selector without the cluster matcher', () => {
-    expect(
-      problemsAfter(
-        (d) =>
-          (at(at(d.panels, 9).targets, 0).expr =
-            'sum(rate(layerwatch_probe_failures_total{job="x"}[$__rate_interval])) / up'),
-      ),
-    ).toEqual([
-      'Probe failures by reason: [cluster-matcher] query A: layerwatch_probe_failures_total{job="x"} lacks cluster=~"$cluster": it would mix clusters',
-      'Probe failures by reason: [cluster-matcher] query A: up lacks cluster=~"$cluster": it would mix clusters',
-    ]);
+  it.each([
+    [
+      'a fixed window in a rate',
+      'sum(rate(layerwatch_probe_failures_total{cluster=~"$cluster"}[1m]))',
+      [
+        'Probe failures by reason: [no-literal-range] query A: range [1m] is fixed: use [$__rate_interval] (or [$__range] for the whole range)',
+        'Probe failures by reason: [rate-interval] query A: rate(…[1m]) must read [$__rate_interval]',
+      ],
+    ],
+    [
+      'a query selector without the cluster matcher',
+      'sum(rate(layerwatch_probe_failures_total{job="x"}[$__rate_interval])) / up',
+      [
+        'Probe failures by reason: [cluster-matcher] query A: layerwatch_probe_failures_total{job="x"} lacks cluster=~"$cluster": it would mix clusters',
+        'Probe failures by reason: [cluster-matcher] query A: up lacks cluster=~"$cluster": it would mix clusters',
+      ],
+    ],
+  ])('%s', (_, expr, problems) => {
+    expect(problemsAfter((d) => (at(at(d.panels, 9).targets, 0).expr = expr))).toEqual(problems);
   });
 
   it('a dashboard without the cluster variable', () => {
