@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { Router } from 'express';
 import type { LayerInstrumentation } from '@layerwatch/exporters';
 import { closeServer, formatHostPort, listen } from '@layerwatch/local/net';
+import { httpService } from '@layerwatch/vocabulary';
 import { createServiceApp, SIM_VERSION } from './app.js';
 import {
   factoryRoutes,
@@ -159,7 +160,7 @@ async function startInstrumentations(
   for (const name of SERVICE_NAMES) {
     instrumentations.set(
       name,
-      await startServiceInstrumentation(name, SERVICES[name].layer, SIM_VERSION, resolved.log),
+      await startServiceInstrumentation(name, httpService(name).layer, SIM_VERSION, resolved.log),
     );
   }
   return instrumentations;
@@ -186,7 +187,7 @@ async function startService(parts: Parts, name: ServiceName): Promise<Running> {
   const service = SERVICES[name];
   const context: ServiceContext = {
     name,
-    layer: service.layer,
+    layer: httpService(name).layer,
     faults: required(parts.faults, name),
     settings: new ServiceSettings(clock),
     clock,
@@ -206,7 +207,7 @@ async function startService(parts: Parts, name: ServiceName): Promise<Running> {
   try {
     const { port } = await listen(server, resolved.ports[name], resolved.host);
     const url = `http://${formatHostPort(resolved.host, port)}`;
-    const endpoint = { url, port, layer: service.layer };
+    const endpoint = { url, port, layer: httpService(name).layer };
     return { name, server, context, endpoint, instrumentation };
   } catch (error) {
     await stopParts(parts);

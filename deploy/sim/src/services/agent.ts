@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { optionalInt, rejectUnknownKeys, requireObject, ValidationError } from '../validate.js';
 import type { ServiceModule } from './types.js';
-import { httpService } from '@layerwatch/vocabulary';
 
 /** Layer 4 agent service: a fixed pool of agents and the batching knob remediation tunes. */
 const POOL = { total: 8, busy: 3, idle: 5 };
@@ -18,8 +17,6 @@ function parseBatching(input: unknown): number {
 }
 
 export const agentService: ServiceModule = {
-  layer: httpService('agent').layer,
-  defaultPort: httpService('agent').port,
   create() {
     let batchSize = DEFAULT_BATCH_SIZE;
     const control = Router();

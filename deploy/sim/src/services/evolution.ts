@@ -2,7 +2,6 @@ import { Router } from 'express';
 import { OK_FAULT } from '../fault.js';
 import { optionalInt, rejectUnknownKeys, requireObject } from '../validate.js';
 import type { ServiceModule } from './types.js';
-import { httpService } from '@layerwatch/vocabulary';
 
 /**
  * Layer 7 evolution: the population its workload evolves, and a rollback (counted in
@@ -17,8 +16,6 @@ function parseRollback(input: unknown, current: number): number | undefined {
 }
 
 export const evolutionService: ServiceModule = {
-  layer: httpService('evolution').layer,
-  defaultPort: httpService('evolution').port,
   create(context) {
     const work = context.workloads.evolution;
     const control = Router();

@@ -1,15 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Router } from 'express';
 import type { ServiceModule } from './types.js';
-import { httpService } from '@layerwatch/vocabulary';
 
 /**
  * Layer 5 refinement: its models, the KPI ingestion lag and an optimize call, all read from
  * its workload, so the answers agree with what `/metrics` shows.
  */
 export const refinementService: ServiceModule = {
-  layer: httpService('refinement').layer,
-  defaultPort: httpService('refinement').port,
   create({ clock, stopped, workloads }) {
     const work = workloads.refinement;
     const routes = Router();

@@ -1,3 +1,4 @@
+import { httpService } from '@layerwatch/vocabulary';
 import { agentService } from './agent.js';
 import { evolutionService } from './evolution.js';
 import { refinementService } from './refinement.js';
@@ -16,13 +17,10 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceModule>> = {
 
 export const SERVICE_NAMES = Object.keys(SERVICES) as readonly ServiceName[];
 
-export const DEFAULT_SIM_PORTS: Readonly<Record<ServiceName, number>> = {
-  agent: agentService.defaultPort,
-  scheduler: schedulerService.defaultPort,
-  refinement: refinementService.defaultPort,
-  evolution: evolutionService.defaultPort,
-  resources: resourcesService.defaultPort,
-};
+/** Every service on its documented port (the vocabulary's). */
+export const DEFAULT_SIM_PORTS: Readonly<Record<ServiceName, number>> = Object.fromEntries(
+  SERVICE_NAMES.map((name) => [name, httpService(name).port]),
+) as Record<ServiceName, number>;
 
 /** Every service on a free port (tests and benchmarks: never the documented ports). */
 export const FREE_SIM_PORTS: Readonly<Record<ServiceName, number>> = Object.fromEntries(

@@ -1,13 +1,11 @@
 import { Router } from 'express';
 import type { ServiceModule } from './types.js';
-import { httpService, TASK_QUEUE } from '@layerwatch/vocabulary';
+import { TASK_QUEUE } from '@layerwatch/vocabulary';
 
 /** Layer 4 scheduler: the task queue its workload fills and the agents drain. */
 export const QUEUE_NAME = TASK_QUEUE;
 
 export const schedulerService: ServiceModule = {
-  layer: httpService('scheduler').layer,
-  defaultPort: httpService('scheduler').port,
   create({ workloads }) {
     const routes = Router();
     routes.get('/health/queue', (_req, res) => {

@@ -29,9 +29,8 @@ export interface ServiceRoutes {
   routes: Router;
 }
 
+/** A service's routes; its layer and default port are the vocabulary's (`httpService`). */
 export interface ServiceModule {
-  readonly layer: string;
-  readonly defaultPort: number;
   /** Called once per running service; its routers share that instance's state. */
   create(context: ServiceContext): ServiceRoutes;
 }
