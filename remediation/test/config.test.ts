@@ -11,6 +11,14 @@ describe('config', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
   beforeAll(async () => (dir = await tempDir('config')));
   afterAll(() => dir?.remove());
+  /** A config file of a SQLite store, one admin token and `lines`; resolves with its path. */
+  const minimal = async (name: string, lines: string[]) => {
+    const file = join(dir.dir, name);
+    const token =
+      'auth: { tokens: [{ name: admin, sha256: ' + 'a'.repeat(64) + ', role: admin }] }';
+    await writeFile(file, ['store: { kind: sqlite, path: a.db }', token, ...lines].join('\n'));
+    return file;
+  };
 
   it('loads the example with defaults applied and paths resolved', () => {
     const config = loadConfigFile(EXAMPLE);
@@ -48,20 +56,14 @@ describe('config', () => {
   });
 
   it('names a GPU node that is no node name, one listed twice and a bad drain bound', async () => {
-    const file = join(dir.dir, 'gpu-nodes.yml');
-    await writeFile(
-      file,
-      [
-        'store: { kind: sqlite, path: a.db }',
-        'auth: { tokens: [{ name: admin, sha256: ' + 'a'.repeat(64) + ', role: admin }] }',
-        'kubernetes:',
-        '  gpuNodes:',
-        '    - gpu-node-1',
-        '    - GPU_Node_2',
-        '    - gpu-node-1',
-        '  drain: { maxPods: 0, retries: 2 }',
-      ].join('\n'),
-    );
+    const file = await minimal('gpu-nodes.yml', [
+      'kubernetes:',
+      '  gpuNodes:',
+      '    - gpu-node-1',
+      '    - GPU_Node_2',
+      '    - gpu-node-1',
+      '  drain: { maxPods: 0, retries: 2 }',
+    ]);
     expect(() => loadConfigFile(file)).toThrow(
       [
         `${file}:6:7: kubernetes.gpuNodes.1: "GPU_Node_2" is not a Kubernetes node name (DNS-1123: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit)`,
@@ -73,15 +75,7 @@ describe('config', () => {
   });
 
   it('registers the GPU node actions only with GPU nodes, and without deployments', async () => {
-    const file = join(dir.dir, 'gpu-only.yml');
-    await writeFile(
-      file,
-      [
-        'store: { kind: sqlite, path: a.db }',
-        'auth: { tokens: [{ name: admin, sha256: ' + 'a'.repeat(64) + ', role: admin }] }',
-        'kubernetes: { gpuNodes: [gpu-node-1] }',
-      ].join('\n'),
-    );
+    const file = await minimal('gpu-only.yml', ['kubernetes: { gpuNodes: [gpu-node-1] }']);
     const config = loadConfigFile(file);
     expect(config.kubernetes?.deployments).toEqual({});
     expect(config.kubernetes?.drain).toEqual({
@@ -89,5 +83,16 @@ describe('config', () => {
       evictionAttempts: 3,
       retrySeconds: 5,
     });
+  });
+
+  it('gives a replica a 30 s lease by default and names a bad replica id', async () => {
+    expect(loadConfigFile(await minimal('replica.yml', [])).replica).toEqual({ leaseSeconds: 30 });
+    const file = await minimal('bad-replica.yml', ['replica: { id: "a b", leaseSeconds: 0 }']);
+    expect(() => loadConfigFile(file)).toThrow(
+      [
+        `${file}:3:16: replica.id: a name of letters, digits, ".", "_" or "-"`,
+        `${file}:3:37: replica.leaseSeconds: Too small: expected number to be >=1`,
+      ].join('\n'),
+    );
   });
 });
