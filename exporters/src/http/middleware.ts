@@ -1,15 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { context as contextApi, trace } from '@opentelemetry/api';
 import type { TraceContextMode } from '../config/options.js';
-import type { GuardedHistogram } from '../instruments/guarded.js';
 import { serverSpan } from '../trace/context.js';
 import { track, type InFlight } from './in-flight.js';
-import { requestMethod, routeTemplate, type RoutedRequest } from './route.js';
-
-export type RequestHistogram = GuardedHistogram<
-  'http.request.method' | 'http.route',
-  'http.response.status_code' | 'error.type'
->;
+import { ABORTED, RequestSeries, type RequestHistogram } from './request-series.js';
+import { routeTemplate, type RoutedRequest } from './route.js';
 
 /** A Node/Express middleware: `app.use(instrumentation.requestMetrics)` before the routes. */
 export type RequestMiddleware = (
@@ -30,21 +25,17 @@ export function createRequestMiddleware(
   histogram: RequestHistogram,
   traceContext: TraceContextMode | false,
 ): RequestMiddleware {
+  const series = new RequestSeries(histogram);
   // One callback for every request, no closure per request.
   function done(request: InFlight, res: ServerResponse | undefined): void {
     const seconds = (performance.now() - request.started) / 1000;
     const req = request.req as RoutedRequest;
-    const method = requestMethod(req.method);
-    const route = routeTemplate(req);
-    const labels =
-      res !== undefined
-        ? {
-            'http.request.method': method,
-            'http.route': route,
-            'http.response.status_code': res.statusCode,
-          }
-        : { 'http.request.method': method, 'http.route': route, 'error.type': 'aborted' };
-    histogram.recordInSpan(seconds, labels, request.span);
+    const found = series.get(
+      routeTemplate(req),
+      req.method,
+      res !== undefined ? res.statusCode : ABORTED,
+    );
+    if (found !== undefined) histogram.observe(found, seconds, request.span);
   }
   const runInContext = traceContext === 'async';
   return (req, res, next) => {

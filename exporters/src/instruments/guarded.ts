@@ -194,7 +194,7 @@ export class GuardedHistogram<L extends string, O extends string = never> extend
     this.recordInSpan(value, labels, trace.getSpanContext(context ?? contextApi.active()));
   }
 
-  /** `record` with the span given directly: the request middleware's path, no Context built. */
+  /** `record` with the span given directly: no Context built. */
   recordInSpan(
     value: number,
     labels: Labels<L, O> | undefined,
@@ -203,7 +203,20 @@ export class GuardedHistogram<L extends string, O extends string = never> extend
     // NaN and negative values are dropped, as OpenTelemetry's histograms drop them.
     if (!(value >= 0)) return;
     const series = this.series(labels);
-    if (series === undefined) return;
+    if (series !== undefined) this.observe(series, value, span);
+  }
+
+  /**
+   * The series of these labels, admitted on first use; undefined when the cap refuses it
+   * (reported as `record` would). For a caller that keeps it: series are never removed.
+   */
+  seriesOf(labels: Labels<L, O> | undefined): HistogramSeries | undefined {
+    return this.series(labels);
+  }
+
+  /** `recordInSpan` into a series from `seriesOf`: the request middleware's path. */
+  observe(series: HistogramSeries, value: number, span: SpanContext | undefined): void {
+    if (!(value >= 0)) return;
     const bucket = bucketIndex(this.bounds, value);
     series.counts[bucket] = (series.counts[bucket] as number) + 1;
     series.count += 1;

@@ -4,7 +4,6 @@ import {
   isSpanContextValid,
   ROOT_CONTEXT,
   trace,
-  TraceFlags,
   type Context,
   type SpanContext,
   type TextMapGetter,
@@ -12,7 +11,7 @@ import {
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { inFlightOf } from '../http/in-flight.js';
-import { newSpanId, newTraceId } from './ids.js';
+import { newRootSpan, newSpanId } from './ids.js';
 
 /** W3C `traceparent`/`tracestate`, OpenTelemetry's own implementation. */
 export const propagator = new W3CTraceContextPropagator();
@@ -57,9 +56,7 @@ export function serverSpan(headers: IncomingHttpHeaders): SpanContext {
 
 /** A span context for a new hop: the parent's trace, or a new unsampled trace. */
 export function childOf(parent: SpanContext | undefined): SpanContext {
-  if (parent === undefined || !isSpanContextValid(parent)) {
-    return { traceId: newTraceId(), spanId: newSpanId(), traceFlags: TraceFlags.NONE };
-  }
+  if (parent === undefined || !isSpanContextValid(parent)) return newRootSpan();
   return {
     traceId: parent.traceId,
     spanId: newSpanId(),
