@@ -46,43 +46,43 @@ describe('per-layer helpers', () => {
     recordEverything(instrumentation);
     const text = await instrumentation.render();
     const lines = (name: string): string[] => samples(text, name);
-    expect(lines('layerwatch_circuit_breaker_state')).toEqual([
-      'layerwatch_circuit_breaker_state{breaker="payments-api",state="closed",layer="7"} 0',
-      'layerwatch_circuit_breaker_state{breaker="payments-api",state="open",layer="7"} 0',
-      'layerwatch_circuit_breaker_state{breaker="payments-api",state="half_open",layer="7"} 1',
-    ]);
-    expect(lines('layerwatch_tasks_failed_total')).toEqual([
-      'layerwatch_tasks_failed_total{queue="agent-tasks",reason="timeout",layer="7"} 2',
-    ]);
-    expect(lines('layerwatch_model_healthy')).toEqual([
-      'layerwatch_model_healthy{model="refiner-large",layer="7"} 1',
-      'layerwatch_model_healthy{model="refiner-small",layer="7"} 0',
-    ]);
-    expect(lines('layerwatch_genome_deployments_total')).toEqual([
-      'layerwatch_genome_deployments_total{outcome="succeeded",layer="7"} 1',
-      'layerwatch_genome_deployments_total{outcome="failed",layer="7"} 1',
-    ]);
-    expect(lines('layerwatch_gpu_allocated')).toEqual([
-      'layerwatch_gpu_allocated{node="gpu-node-1",layer="7"} 6',
-    ]);
-    expect(lines('layerwatch_gpu_capacity')).toEqual([
-      'layerwatch_gpu_capacity{node="gpu-node-1",layer="7"} 8',
-    ]);
-    expect(lines('layerwatch_gpu_cost_usd_per_hour')).toEqual([
-      'layerwatch_gpu_cost_usd_per_hour{node="gpu-node-1",layer="7"} 14.2',
-    ]);
-    expect(lines('auth_failures_total')).toEqual([
-      'auth_failures_total{reason="expired_token",layer="7"} 1',
-    ]);
-    expect(lines('layerwatch_enhancements_received_total')).toEqual([
-      'layerwatch_enhancements_received_total{layer="7"} 2',
-    ]);
-    expect(lines('layerwatch_enhancements_accepted_total')).toEqual([
-      'layerwatch_enhancements_accepted_total{layer="7"} 1',
-    ]);
-    expect(lines('layerwatch_enhancements_rejected_total')).toEqual([
-      'layerwatch_enhancements_rejected_total{reason="schema",layer="7"} 1',
-    ]);
+    // Each family's series, exactly: name → sample lines.
+    const expected: Record<string, string[]> = {
+      layerwatch_circuit_breaker_state: [
+        'layerwatch_circuit_breaker_state{breaker="payments-api",state="closed",layer="7"} 0',
+        'layerwatch_circuit_breaker_state{breaker="payments-api",state="open",layer="7"} 0',
+        'layerwatch_circuit_breaker_state{breaker="payments-api",state="half_open",layer="7"} 1',
+      ],
+      layerwatch_tasks_failed_total: [
+        'layerwatch_tasks_failed_total{queue="agent-tasks",reason="timeout",layer="7"} 2',
+      ],
+      layerwatch_model_healthy: [
+        'layerwatch_model_healthy{model="refiner-large",layer="7"} 1',
+        'layerwatch_model_healthy{model="refiner-small",layer="7"} 0',
+      ],
+      layerwatch_genome_deployments_total: [
+        'layerwatch_genome_deployments_total{outcome="succeeded",layer="7"} 1',
+        'layerwatch_genome_deployments_total{outcome="failed",layer="7"} 1',
+      ],
+      layerwatch_gpu_allocated: ['layerwatch_gpu_allocated{node="gpu-node-1",layer="7"} 6'],
+      layerwatch_gpu_capacity: ['layerwatch_gpu_capacity{node="gpu-node-1",layer="7"} 8'],
+      layerwatch_gpu_cost_usd_per_hour: [
+        'layerwatch_gpu_cost_usd_per_hour{node="gpu-node-1",layer="7"} 14.2',
+      ],
+      auth_failures_total: ['auth_failures_total{reason="expired_token",layer="7"} 1'],
+      layerwatch_enhancements_received_total: [
+        'layerwatch_enhancements_received_total{layer="7"} 2',
+      ],
+      layerwatch_enhancements_accepted_total: [
+        'layerwatch_enhancements_accepted_total{layer="7"} 1',
+      ],
+      layerwatch_enhancements_rejected_total: [
+        'layerwatch_enhancements_rejected_total{reason="schema",layer="7"} 1',
+      ],
+    };
+    for (const [name, series] of Object.entries(expected)) {
+      expect(lines(name), name).toEqual(series);
+    }
     expect(
       lines('layerwatch_optimization_duration_seconds').filter(
         (l) => l.includes('le="0.05"') || l.includes('le="0.1"'),
