@@ -193,20 +193,23 @@ describe('redis prober against misbehaving peers', () => {
     expect(sampleLines(run.samples)).toEqual(['probe_redis_ping_success 0']);
   });
 
-  it('fails with expect_mismatch when a fake server answers PING with something else', async () => {
-    const run = await probeFakeServer(redisProber, settings(), replyWith('+NOPE\r\n'));
-    expect(run.outcome).toEqual({ success: false, reason: 'expect_mismatch' });
-    expect(run.logLines.join('\n')).toMatch(/PING answered "NOPE", expected PONG/);
-  });
-
-  it('fails with rejecting when a fake server is still loading its dataset', async () => {
-    const run = await probeFakeServer(
-      redisProber,
-      settings(),
-      replyWith('-LOADING Redis is loading the dataset\r\n'),
-    );
-    expect(run.outcome).toEqual({ success: false, reason: 'rejecting' });
-    expect(run.logLines.join('\n')).toMatch(/PING answered LOADING/);
+  it.each([
+    [
+      'expect_mismatch',
+      'answers PING with something else',
+      '+NOPE\r\n',
+      /PING answered "NOPE", expected PONG/,
+    ],
+    [
+      'rejecting',
+      'is still loading its dataset',
+      '-LOADING Redis is loading the dataset\r\n',
+      /PING answered LOADING/,
+    ],
+  ])('fails with %s when a fake server %s', async (reason, _, reply, logged) => {
+    const run = await probeFakeServer(redisProber, settings(), replyWith(reply));
+    expect(run.outcome).toEqual({ success: false, reason });
+    expect(run.logLines.join('\n')).toMatch(logged);
   });
 
   it('fails with connection_reset when a fake server resets the connection', async () => {
