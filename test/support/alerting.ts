@@ -4,10 +4,7 @@
  * or Alertmanager paging it, polling, Alertmanager timing for tests, and the labels a
  * generated rule's alert carries.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   alertRules,
@@ -17,8 +14,9 @@ import {
   type RuleGroup,
 } from '@layerwatch/alert-rules';
 import { closeServer, listen } from '@layerwatch/local/net';
-import { startComposition, type RunningComposition } from '@layerwatch/stack';
+import type { ComposeOptions, RunningComposition } from '@layerwatch/stack';
 import { PRIORITIES } from '@layerwatch/vocabulary';
+import { startTestComposition, type TestComposition } from './composition.js';
 
 /** One alert of an Alertmanager webhook notification (payload version 4). */
 export interface WebhookAlert {
@@ -91,7 +89,7 @@ export const FAST_ALERTMANAGER: ConfigOverrides = {
 export interface PagingComposition {
   readonly composition: RunningComposition;
   readonly receiver: WebhookReceiver;
-  /** Stops the composition and the receiver and removes the temp dir. */
+  /** Stops the composition (removing its temp dir) and the receiver. */
   stop(): Promise<void>;
 }
 
@@ -103,36 +101,26 @@ export interface PagingComposition {
 export async function startPagingComposition(
   name: string,
   part: 'prometheus' | 'alertmanager',
-  options: { readonly intervalSeconds?: number; readonly rules?: ConfigOverrides } = {},
+  options: Pick<ComposeOptions, 'intervalSeconds' | 'rules'> = {},
 ): Promise<PagingComposition> {
-  const root = await mkdtemp(join(tmpdir(), `layerwatch-${name}-`));
   const receiver = await startWebhookReceiver();
-  const cleanUp = async (): Promise<void> => {
-    await receiver.close();
-    await rm(root, { recursive: true, force: true });
-  };
-  let composition: RunningComposition;
+  let started: TestComposition;
   try {
-    composition = await startComposition([part], {
-      dir: root,
-      ports: 'free',
-      ...(options.intervalSeconds === undefined
-        ? {}
-        : { intervalSeconds: options.intervalSeconds }),
-      logLevel: 'silent',
+    started = await startTestComposition(name, [part], {
+      ...options,
       webhookUrl: receiver.url,
       rules: { ...FAST_ALERTMANAGER, ...options.rules },
     });
   } catch (error) {
-    await cleanUp();
+    await receiver.close();
     throw error;
   }
   return {
-    composition,
+    composition: started.composition,
     receiver,
     stop: async () => {
-      await composition.stop();
-      await cleanUp();
+      await started.stop();
+      await receiver.close();
     },
   };
 }
