@@ -1,5 +1,4 @@
-import { appendFile, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGpuHealthCollector, type HealthPassSettings } from '../src/collectors/gpu/index.js';
@@ -15,27 +14,26 @@ import {
   writeFakeNvidiaSmi,
 } from './support/fake-nvidia-smi.js';
 import { loggerInto } from './support/logs.js';
+import { tempDirEach } from './support/temp-dir.js';
 import { promtoolCheckMetrics } from './support/promtool.js';
 
 const node = { layer: '8', node: 'gpu-node-1' };
 const FAULTY = { uuid: '3f2a61c4-8b1e-4d7a-9c55-0e1f2a3b4c5d', index: '0', ...node };
 const OTHER = { uuid: '9d8c7b6a-5f4e-4321-8abc-def012345678', index: '1', ...node };
 
-let dir: string;
+const dir = tempDirEach('layerwatch-gpu-health-');
 let kernelLog: string;
 let collector: Collector | undefined;
 let logs: { level: number; msg: string; part?: string; reason?: string }[];
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'layerwatch-gpu-health-'));
-  kernelLog = join(dir, 'kern.log');
+  kernelLog = join(dir(), 'kern.log');
   await copyFile(join(ownFixtures, 'kern.log'), kernelLog);
   logs = [];
 });
 afterEach(async () => {
   await collector?.stop();
   collector = undefined;
-  await rm(dir, { recursive: true, force: true });
 });
 
 /** The health pass on a stand-in nvidia-smi (no GPU here) and a kernel log file we write. */
@@ -43,7 +41,7 @@ async function start(
   behaviour: FakeBehaviour,
   overrides: Partial<HealthPassSettings> = {},
 ): Promise<{ fake: FakeNvidiaSmi; collector: Collector }> {
-  const fake = await writeFakeNvidiaSmi(dir, behaviour);
+  const fake = await writeFakeNvidiaSmi(dir(), behaviour);
   const logger = loggerInto(logs);
   collector = createGpuHealthCollector(
     {
@@ -152,7 +150,11 @@ describe('GPU health pass on a stand-in nvidia-smi', () => {
 
   it('a kernel log it cannot read: a series says so and the log says it once', async () => {
     const { collector } = await start(faults, {
-      kernel_log: { source: 'file', file: join(dir, 'missing.log'), journalctl_path: 'journalctl' },
+      kernel_log: {
+        source: 'file',
+        file: join(dir(), 'missing.log'),
+        journalctl_path: 'journalctl',
+      },
     });
     for (let i = 0; i < 3; i++) await collector.collectNow();
     const text = collector.render();
@@ -161,7 +163,7 @@ describe('GPU health pass on a stand-in nvidia-smi', () => {
     expect(warnings().map((l) => [l.part, l.msg])).toEqual([
       [
         'kernel-log',
-        `cannot read the kernel log (file ${join(dir, 'missing.log')}): XID errors go unseen`,
+        `cannot read the kernel log (file ${join(dir(), 'missing.log')}): XID errors go unseen`,
       ],
     ]);
     expect(text).not.toContain('nvidia_smi_xid_errors_total');
@@ -183,7 +185,7 @@ describe('GPU health pass on a stand-in nvidia-smi', () => {
       'layerwatch_gpu_health_last_success_timestamp_seconds',
     );
     await failFromNextRun(
-      dir,
+      dir(),
       9,
       "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.",
     );
@@ -204,7 +206,7 @@ describe('GPU health pass on a stand-in nvidia-smi', () => {
     // nvidia-smi cannot open one GPU: it says so and exits non-zero, printing no XML.
     const lost =
       'Unable to determine the device handle for GPU0000:18:00.0: GPU is lost.  Reboot the system to recover this GPU';
-    await writeFakeNvidiaSmi(dir, { kind: 'fail', code: 15, stderr: lost });
+    await writeFakeNvidiaSmi(dir(), { kind: 'fail', code: 15, stderr: lost });
     await collector.collectNow();
     const text = collector.render();
     expect(value(text, 'nvidia_smi_gpu_readable', FAULTY)).toBe(0);
@@ -248,10 +250,10 @@ describe('GPU health pass on a stand-in nvidia-smi', () => {
   it('a GPU that vanishes from the output without a word is readable 0, reason missing', async () => {
     const { collector } = await start(faults);
     await collector.collectNow();
-    const one = join(dir, 'one-gpu.xml');
+    const one = join(dir(), 'one-gpu.xml');
     const xml = await readFile(join(ownFixtures, 'health-faults.xml'), 'utf8');
     await writeFile(one, xml.replace(/<gpu id="00000000:3B:00.0">[\s\S]*?<\/gpu>/, ''));
-    await writeFakeNvidiaSmi(dir, { kind: 'print', file: one });
+    await writeFakeNvidiaSmi(dir(), { kind: 'print', file: one });
     await collector.collectNow();
     const text = collector.render();
     expect(

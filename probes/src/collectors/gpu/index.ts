@@ -25,13 +25,7 @@ export {
   QUERY_FIELDS,
   RENAMED,
 } from './fields.js';
-export {
-  DEFAULT_PLAN,
-  describePlan,
-  knownQueryFields,
-  planQuery,
-  type QueryPlan,
-} from './query-plan.js';
+export * from './query-plan.js';
 export { type RunOptions, type RunOutcome, runNvidiaSmi } from './run-nvidia-smi.js';
 export {
   type CollectorHealth,
