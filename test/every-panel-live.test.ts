@@ -6,14 +6,11 @@
  * must parse, and each must return data; a failure names every panel, tile or rule that
  * returned nothing.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { alertRules, buildRuleGroups, DEFAULT_CONFIG } from '@layerwatch/alert-rules';
 import { buildDashboards } from '@layerwatch/dashboards';
 import { allChecks, overviewRows, withClusterRegex } from '@layerwatch/grafana-plugin/overview';
-import { startComposition, type RunningComposition } from '@layerwatch/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestComposition, type TestComposition } from './support/composition.js';
 import { dashboardQueries, instantQuery } from './support/dashboard-queries.js';
 import { vectorSelectors } from './support/promql-selectors.js';
 
@@ -74,8 +71,7 @@ const ABSENT_UNTIL_IT_HAPPENS: Readonly<Record<string, string>> = {
 const exempt = (where: string): boolean =>
   Object.keys(ABSENT_UNTIL_IT_HAPPENS).some((selector) => where.endsWith(`: ${selector}`));
 
-let root: string;
-let composition: RunningComposition;
+let stack: TestComposition;
 let prometheusUrl: string;
 /** What returned nothing at the last look, by `where` (a place shows data when any query does). */
 let empty: { panels: string[]; tiles: string[]; rules: string[] } = {
@@ -120,14 +116,8 @@ async function look(): Promise<number> {
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'layerwatch-every-panel-'));
-  composition = await startComposition(['prometheus'], {
-    dir: root,
-    ports: 'free',
-    intervalSeconds: 1,
-    logLevel: 'silent',
-  });
-  prometheusUrl = composition.state.prometheus!.url;
+  stack = await startTestComposition('every-panel', ['prometheus'], { intervalSeconds: 1 });
+  prometheusUrl = stack.composition.state.prometheus!.url;
   // Rates need two samples in their window, and rare events a little time to happen.
   const deadline = Date.now() + 90_000;
   while ((await look()) > 0 && Date.now() < deadline) {
@@ -135,10 +125,7 @@ beforeAll(async () => {
   }
 }, 150_000);
 
-afterAll(async () => {
-  await composition?.stop();
-  if (root) await rm(root, { recursive: true, force: true });
-});
+afterAll(() => stack?.stop());
 
 describe('the embedded default, every panel live', () => {
   it('sends only queries that Prometheus parses and runs', async () => {
