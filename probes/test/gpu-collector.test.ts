@@ -1,61 +1,37 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createGpuCollector,
-  type CsvPassSettings,
-  nvidiaSmiArgs,
-} from '../src/collectors/gpu/index.js';
-import type { Collector } from '../src/collectors/types.js';
+import { describe, expect, it } from 'vitest';
+import { createGpuCollector, nvidiaSmiArgs } from '../src/collectors/gpu/index.js';
 import {
   failFromNextRun,
   type FakeBehaviour,
-  type FakeNvidiaSmi,
   ownFixtures,
   parseSeries,
   processAlive,
   seriesValue,
   writeFakeNvidiaSmi,
 } from './support/fake-nvidia-smi.js';
-import { tempDirEach } from './support/temp-dir.js';
-import { loggerInto } from './support/logs.js';
+import { fakeCollectorEach } from './support/fake-collector.js';
 import { promtoolCheckMetrics } from './support/promtool.js';
 
 const MiB = 1024 * 1024;
 const node = { layer: '8', node: 'gpu-node-1' };
 
-const dir = tempDirEach('layerwatch-gpu-');
-let collector: Collector | undefined;
-let logs: { level: number; msg: string; reason?: string }[];
+const sandbox = fakeCollectorEach<{ level: number; msg: string; reason?: string }>(
+  'layerwatch-gpu-',
+);
+const { dir, logs } = sandbox;
 
-beforeEach(() => {
-  logs = [];
-});
-afterEach(async () => {
-  await collector?.stop();
-  collector = undefined;
-});
-
-/** A collector on a stand-in nvidia-smi (no GPU here), its log lines kept in `logs`. */
-async function start(
-  behaviour: FakeBehaviour,
-  timeout = 2000,
-): Promise<{ fake: FakeNvidiaSmi; collector: Collector }> {
-  const fake = await writeFakeNvidiaSmi(dir(), behaviour);
-  const logger = loggerInto(logs);
-  const settings: CsvPassSettings = {
-    nvidia_smi_path: fake.path,
-    interval: 60_000,
-    timeout,
-    ...node,
-  };
-  collector = createGpuCollector(settings, logger);
-  return { fake, collector };
+/** A collector on a stand-in nvidia-smi (no GPU here), its log lines kept in `logs()`. */
+function start(behaviour: FakeBehaviour, timeout = 2000) {
+  return sandbox.start(behaviour, (nvidia_smi_path, logger) =>
+    createGpuCollector({ nvidia_smi_path, interval: 60_000, timeout, ...node }, logger),
+  );
 }
 
 const gpuSeries = (text: string) =>
   parseSeries(text).filter((s) => s.name.startsWith('nvidia_smi_'));
 const up = (text: string) => seriesValue(text, 'layerwatch_gpu_collector_up');
-const warnings = () => logs.filter((l) => l.level === 40);
+const warnings = () => logs().filter((l) => l.level === 40);
 
 describe('GPU collector on a stand-in nvidia-smi', () => {
   it('runs the CSV query and exports every GPU with the health series', async () => {
@@ -192,14 +168,14 @@ describe('GPU collector on a stand-in nvidia-smi', () => {
     expect(
       seriesValue(recovered, 'layerwatch_gpu_collector_last_success_timestamp_seconds'),
     ).toBeGreaterThan(success ?? 0);
-    expect(logs.some((l) => l.level === 30 && l.msg === 'nvidia-smi works again')).toBe(true);
+    expect(logs().some((l) => l.level === 30 && l.msg === 'nvidia-smi works again')).toBe(true);
   });
 
   it('warns once per failure reason, then logs repeats at debug', async () => {
     const { collector } = await start({ kind: 'missing' });
     for (let i = 0; i < 3; i++) await collector.collectNow();
     expect(warnings()).toHaveLength(1);
-    expect(logs.filter((l) => l.level === 20 && l.reason?.includes('ENOENT'))).toHaveLength(2);
+    expect(logs().filter((l) => l.level === 20 && l.reason?.includes('ENOENT'))).toHaveLength(2);
   });
 
   it('render never throws: empty before the first run, whole after each', async () => {

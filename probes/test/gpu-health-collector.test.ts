@@ -1,64 +1,53 @@
 import { appendFile, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createGpuHealthCollector, type HealthPassSettings } from '../src/collectors/gpu/index.js';
-import type { Collector } from '../src/collectors/types.js';
 import {
   failFromNextRun,
   type FakeBehaviour,
-  type FakeNvidiaSmi,
   ownFixtures,
   parseSeries,
   processAlive,
   seriesValue,
   writeFakeNvidiaSmi,
 } from './support/fake-nvidia-smi.js';
-import { loggerInto } from './support/logs.js';
-import { tempDirEach } from './support/temp-dir.js';
+import { fakeCollectorEach } from './support/fake-collector.js';
 import { promtoolCheckMetrics } from './support/promtool.js';
 
 const node = { layer: '8', node: 'gpu-node-1' };
 const FAULTY = { uuid: '3f2a61c4-8b1e-4d7a-9c55-0e1f2a3b4c5d', index: '0', ...node };
 const OTHER = { uuid: '9d8c7b6a-5f4e-4321-8abc-def012345678', index: '1', ...node };
 
-const dir = tempDirEach('layerwatch-gpu-health-');
+const sandbox = fakeCollectorEach<{ level: number; msg: string; part?: string; reason?: string }>(
+  'layerwatch-gpu-health-',
+);
+const { dir, logs } = sandbox;
 let kernelLog: string;
-let collector: Collector | undefined;
-let logs: { level: number; msg: string; part?: string; reason?: string }[];
 
 beforeEach(async () => {
   kernelLog = join(dir(), 'kern.log');
   await copyFile(join(ownFixtures, 'kern.log'), kernelLog);
-  logs = [];
-});
-afterEach(async () => {
-  await collector?.stop();
-  collector = undefined;
 });
 
 /** The health pass on a stand-in nvidia-smi (no GPU here) and a kernel log file we write. */
-async function start(
-  behaviour: FakeBehaviour,
-  overrides: Partial<HealthPassSettings> = {},
-): Promise<{ fake: FakeNvidiaSmi; collector: Collector }> {
-  const fake = await writeFakeNvidiaSmi(dir(), behaviour);
-  const logger = loggerInto(logs);
-  collector = createGpuHealthCollector(
-    {
-      nvidia_smi_path: fake.path,
-      health_interval: 60_000,
-      health_timeout: 2000,
-      kernel_log: { source: 'file', file: kernelLog, journalctl_path: 'journalctl' },
-      ...node,
-      ...overrides,
-    },
-    logger,
+function start(behaviour: FakeBehaviour, overrides: Partial<HealthPassSettings> = {}) {
+  return sandbox.start(behaviour, (nvidia_smi_path, logger) =>
+    createGpuHealthCollector(
+      {
+        nvidia_smi_path,
+        health_interval: 60_000,
+        health_timeout: 2000,
+        kernel_log: { source: 'file', file: kernelLog, journalctl_path: 'journalctl' },
+        ...node,
+        ...overrides,
+      },
+      logger,
+    ),
   );
-  return { fake, collector };
 }
 
 const faults: FakeBehaviour = { kind: 'print', file: join(ownFixtures, 'health-faults.xml') };
-const warnings = () => logs.filter((l) => l.level === 40);
+const warnings = () => logs().filter((l) => l.level === 40);
 const value = (text: string, name: string, labels: Record<string, string> = {}) =>
   seriesValue(text, name, labels);
 
