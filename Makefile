@@ -28,8 +28,10 @@ build: deps
 	npx tsc -b
 	$(PLUGIN_BUILD)
 
+# HA=1: the HA stack (two Prometheus replicas and a global one, three Alertmanager peers,
+# two remediation replicas on PostgreSQL, two probe daemons sharing the targets).
 up: build
-	node bin/layerwatch.js up
+	node bin/layerwatch.js up $(if $(filter 1,$(HA)),--ha)
 
 # Every generated artefact from the one config; `make test` runs it with --check.
 generate: build

@@ -121,7 +121,7 @@ beforeAll(async () => {
   silentAlertmanager = await startSilentServer();
   hungHost = await startPluginHost({
     port: 0,
-    remediationUrl: remediation!.running.url,
+    remediationUrl: remediation!.url,
     remediationToken: remediation!.tokens.operator,
     alertmanagerUrl: silentAlertmanager.url,
     prometheusUrl: prometheus!.url,

@@ -7,8 +7,17 @@ import { toYaml } from './outputs.js';
 import type { Duration } from './types.js';
 
 export interface PrometheusSetup {
-  /** `host:port` of each probe daemon. */
+  /** `host:port` of each probe daemon whose `/metrics` (scheduled probes, collectors) it scrapes. */
   readonly probes: readonly string[];
+  /**
+   * Targets probed through `/probe` (blackbox_exporter's way), spread over `daemons` by
+   * `hashmod` of the target: each target goes to exactly one daemon.
+   */
+  readonly probeShards?: ProbeShards;
+  /** Labels this Prometheus adds to what it sends out (an HA replica's `replica`). */
+  readonly externalLabels?: Readonly<Record<string, string>>;
+  /** Where it remote-writes everything it scrapes and records, with `dropLabels` removed. */
+  readonly remoteWrite?: { readonly url: string; readonly dropLabels: readonly string[] };
   /** Layer services that serve the exporters' `/metrics`, with their `layer`. */
   readonly layers?: readonly { readonly target: string; readonly layer: string }[];
   /** Layerwatch daemons on GPU nodes, with the node name their GPU series carry. */
@@ -23,6 +32,17 @@ export interface PrometheusSetup {
   readonly evaluationInterval?: Duration;
 }
 
+export interface ProbeShards {
+  /** `host:port` of each probe daemon, shard 0 first. */
+  readonly daemons: readonly string[];
+  /** Each target with its module and the labels its series carry (`name`, `layer`). */
+  readonly targets: readonly {
+    readonly target: string;
+    readonly module: string;
+    readonly labels: Readonly<Record<string, string>>;
+  }[];
+}
+
 export function prometheusConfig(config: AlertRulesConfig, setup: PrometheusSetup): string {
   const scrapeInterval = setup.scrapeInterval ?? '15s';
   // honor_labels: the series bring their own `layer` and `node`; keep them as written.
@@ -30,7 +50,14 @@ export function prometheusConfig(config: AlertRulesConfig, setup: PrometheusSetu
     {
       job_name: config.jobs.probes,
       honor_labels: true,
-      static_configs: [{ targets: [...setup.probes] }],
+      static_configs: [
+        ...(setup.probes.length > 0 ? [{ targets: [...setup.probes] }] : []),
+        ...(setup.probeShards?.targets ?? []).map((t) => ({
+          targets: [t.target],
+          labels: { module: t.module, ...t.labels },
+        })),
+      ],
+      ...(setup.probeShards && { relabel_configs: shardRelabelling(setup.probeShards) }),
     },
   ];
   const layers = setup.layers ?? [];
@@ -47,7 +74,18 @@ export function prometheusConfig(config: AlertRulesConfig, setup: PrometheusSetu
         scrape_interval: scrapeInterval,
         scrape_timeout: scrapeInterval,
         evaluation_interval: setup.evaluationInterval ?? scrapeInterval,
+        ...(setup.externalLabels && { external_labels: { ...setup.externalLabels } }),
       },
+      ...(setup.remoteWrite && {
+        remote_write: [
+          {
+            url: setup.remoteWrite.url,
+            write_relabel_configs: [
+              { action: 'labeldrop', regex: setup.remoteWrite.dropLabels.join('|') },
+            ],
+          },
+        ],
+      }),
       rule_files: [...setup.ruleFiles],
       alerting: { alertmanagers: [{ static_configs: [{ targets: [...setup.alertmanagers] }] }] },
       scrape_configs: jobs,
@@ -67,4 +105,37 @@ function labelledJob<T extends { readonly target: string }>(
     honor_labels: true,
     static_configs: targets.map((t) => ({ targets: [t.target], labels: labels(t) })),
   };
+}
+
+/**
+ * The `/probe` relabelling for targets that carry a `module` label (the daemons' own
+ * `/metrics` targets carry none and are left alone): target and module become the request's
+ * parameters, the target its `instance`, and `hashmod` of the target picks the daemon, as
+ * Prometheus shards blackbox_exporter targets.
+ */
+function shardRelabelling(shards: ProbeShards): Record<string, unknown>[] {
+  const probed = { source_labels: ['module', '__address__'], regex: '.+;(.+)' };
+  return [
+    { ...probed, target_label: '__param_target' },
+    { ...probed, target_label: 'instance' },
+    { source_labels: ['module'], regex: '(.+)', target_label: '__param_module' },
+    {
+      source_labels: ['module'],
+      regex: '.+',
+      target_label: '__metrics_path__',
+      replacement: '/probe',
+    },
+    {
+      source_labels: ['__param_target'],
+      modulus: shards.daemons.length,
+      target_label: '__tmp_shard',
+      action: 'hashmod',
+    },
+    ...shards.daemons.map((daemon, shard) => ({
+      source_labels: ['module', '__tmp_shard'],
+      regex: `.+;${shard}`,
+      target_label: '__address__',
+      replacement: daemon,
+    })),
+  ];
 }

@@ -11,6 +11,23 @@ export interface AlertmanagerOptions {
   /** @default '127.0.0.1' */
   readonly host?: string;
   readonly log?: LogFn;
+  /**
+   * A peer of a gossip cluster: its own cluster address and the others'. None: a single
+   * instance with no cluster listener.
+   */
+  readonly cluster?: AlertmanagerCluster;
+}
+
+export interface AlertmanagerCluster {
+  /** `host:port` this peer gossips on (also advertised: loopback has no private IP). */
+  readonly listenAddress: string;
+  /** The other peers' cluster addresses. */
+  readonly peers: readonly string[];
+  /**
+   * How long a peer waits per position before it sends what an earlier peer should have
+   * sent (Alertmanager's `--cluster.peer-timeout`). @default '15s'
+   */
+  readonly peerTimeout?: string;
 }
 
 /** `url` is the UI, with the API under `/api/v2`; `reload()` re-reads the config file. */
@@ -18,7 +35,8 @@ export type RunningAlertmanager = RunningHttpServer;
 
 /**
  * Starts Debian's Alertmanager (its binary is `prometheus-alertmanager`; upstream's
- * `alertmanager` is used when that is what PATH has) as a single instance: no cluster port.
+ * `alertmanager` is used when that is what PATH has): a single instance with no cluster
+ * port, or one peer of a gossip cluster.
  */
 export async function startAlertmanager(
   options: AlertmanagerOptions,
@@ -32,7 +50,17 @@ export async function startAlertmanager(
     binary,
     options,
     storageFlag: '--storage.path',
-    // Empty: no gossip listener, so two instances (tests, make up) never collide on 9094.
-    extraArgs: ['--cluster.listen-address='],
+    extraArgs: clusterArgs(options.cluster),
   });
+}
+
+function clusterArgs(cluster: AlertmanagerCluster | undefined): string[] {
+  // Empty: no gossip listener, so two instances (tests, make up) never collide on 9094.
+  if (cluster === undefined) return ['--cluster.listen-address='];
+  return [
+    `--cluster.listen-address=${cluster.listenAddress}`,
+    `--cluster.advertise-address=${cluster.listenAddress}`,
+    ...cluster.peers.map((peer) => `--cluster.peer=${peer}`),
+    ...(cluster.peerTimeout === undefined ? [] : [`--cluster.peer-timeout=${cluster.peerTimeout}`]),
+  ];
 }

@@ -1,5 +1,6 @@
 export {
   startAlertmanager,
+  type AlertmanagerCluster,
   type AlertmanagerOptions,
   type RunningAlertmanager,
 } from './alertmanager.js';
@@ -7,6 +8,11 @@ export { freePort } from './net/free-port.js';
 export { findPostgresBinary, type PostgresBinary } from './postgres-binary.js';
 export { startPostgres, type PostgresOptions, type RunningPostgres } from './postgres.js';
 export { startPrometheus, type PrometheusOptions, type RunningPrometheus } from './prometheus.js';
+export {
+  startProcessServer,
+  type ProcessServerOptions,
+  type RunningProcessServer,
+} from './process-server.js';
 export { promtoolCheckMetrics } from './promtool.js';
 export { startRedis, type RedisOptions } from './redis.js';
 export { redisCommands, type RedisCommandOptions } from './redis-command.js';

@@ -12,6 +12,8 @@ export interface PrometheusOptions {
   /** @default '127.0.0.1' */
   readonly host?: string;
   readonly log?: LogFn;
+  /** Accept remote writes at `/api/v1/write` (a global view fed by replicas). @default false */
+  readonly remoteWriteReceiver?: boolean;
 }
 
 /** `url` serves the UI and the HTTP API; `reload()` re-reads the config and rule files. */
@@ -26,6 +28,9 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     binary,
     options,
     storageFlag: '--storage.tsdb.path',
-    extraArgs: ['--web.enable-lifecycle'],
+    extraArgs: [
+      '--web.enable-lifecycle',
+      ...(options.remoteWriteReceiver === true ? ['--web.enable-remote-write-receiver'] : []),
+    ],
   });
 }

@@ -5,6 +5,7 @@ import { LAYERWATCH_PORTS, sharedStorePort } from '@layerwatch/vocabulary';
 import {
   PART_NAMES,
   type ComposeOptions,
+  type NeedsOptions,
   type PartContext,
   type PartName,
   type PartSpec,
@@ -53,16 +54,13 @@ export interface RunningComposition {
 }
 
 /** What part `name` needs with these options. */
-function needsOf(name: PartName, options: Pick<ComposeOptions, 'webhookUrl'>): readonly PartName[] {
+function needsOf(name: PartName, options: NeedsOptions): readonly PartName[] {
   const { needs } = PARTS[name];
   return typeof needs === 'function' ? needs(options) : needs;
 }
 
 /** `wanted` and everything they need (with these options), in start order. */
-export function withNeeds(
-  wanted: readonly PartName[],
-  options: Pick<ComposeOptions, 'webhookUrl'> = {},
-): PartName[] {
+export function withNeeds(wanted: readonly PartName[], options: NeedsOptions = {}): PartName[] {
   const chosen = new Set<PartName>();
   const add = (name: PartName): void => {
     if (chosen.has(name)) return;

@@ -16,3 +16,4 @@ export {
   type StackState,
 } from './part.js';
 export { startLoop, type LoopOptions, type LoopTokens, type RunningLoop } from './loop.js';
+export { HA_TOPOLOGY, type HaOptions } from './ha/topology.js';

@@ -44,6 +44,7 @@ export async function startLoop(options: LoopOptions): Promise<RunningLoop> {
   });
   const { state } = running;
   const remediation = need(state, 'remediation', 'prometheus');
+  if (remediation.running === undefined) throw new Error('the loop runs remediation in-process');
   return {
     sim: need(state, 'sim', 'prometheus'),
     daemon: need(state, 'probes', 'prometheus'),

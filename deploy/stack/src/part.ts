@@ -8,6 +8,7 @@ import type {
 import type { RunningDaemon } from '@layerwatch/probes';
 import type { RunningSimulator } from '@layerwatch/sim';
 import type { RunningPluginHost } from '@layerwatch/grafana-plugin/preview-host';
+import type { HaOptions } from './ha/topology.js';
 import type { StartedRemediation, RemediationOptions } from './remediation.js';
 
 /** The parts of the stack, in an order that starts every part after what it needs. */
@@ -62,7 +63,17 @@ export interface ComposeOptions {
   readonly webhookUrl?: string;
   /** Who `/login?user=` signs in as on the preview host. @default operator (Editor), viewer */
   readonly pluginUsers?: readonly { readonly login: string; readonly role: 'Editor' | 'Viewer' }[];
+  /**
+   * The HA stack (deploy/stack/src/ha/topology.ts): Prometheus replicas and a global
+   * Prometheus, an Alertmanager cluster, remediation replicas on PostgreSQL, sharded probe
+   * daemons. The parts' own ports are the ones users open (the global Prometheus, the first
+   * Alertmanager peer, the remediation address); the other instances take free ports.
+   */
+  readonly ha?: HaOptions;
 }
+
+/** What a part's needs may depend on. */
+export type NeedsOptions = Pick<ComposeOptions, 'webhookUrl' | 'ha'>;
 
 /** Every port a composition uses, decided before anything starts (parts point at each other). */
 export type StackPorts = Readonly<
@@ -78,8 +89,16 @@ export interface StackState {
   /** The GPU node's daemon, and the node name its series carry. */
   gpuNode?: { readonly daemon: RunningDaemon; readonly node: string };
   remediation?: StartedRemediation;
+  /** The Alertmanager the app and users open (HA: the cluster's peer 0). */
   alertmanager?: RunningAlertmanager;
+  /** Every Alertmanager: the one above, or each peer of the HA cluster. */
+  alertmanagerPeers?: readonly RunningAlertmanager[];
+  /** The Prometheus dashboards and the app query (HA: the global one, fed by remote write). */
   prometheus?: RunningPrometheus;
+  /** HA: the replicas that scrape and evaluate the rules, by `replica` label. */
+  prometheusReplicas?: Readonly<Record<string, RunningPrometheus>>;
+  /** HA: the probe daemons sharing the `/probe` targets, shard 0 first (`probes` is shard 0). */
+  probeShards?: readonly RunningDaemon[];
   pluginHost?: RunningPluginHost;
 }
 
@@ -104,8 +123,7 @@ export interface PartSpec {
   readonly name: PartName;
   readonly title: string;
   /** The parts this one needs running first; a function where options change them. */
-  readonly needs:
-    readonly PartName[] | ((options: Pick<ComposeOptions, 'webhookUrl'>) => readonly PartName[]);
+  readonly needs: readonly PartName[] | ((options: NeedsOptions) => readonly PartName[]);
   /** Starts the part, records it in `ctx.state`, and returns what `make up` shows and stops. */
   start(ctx: PartContext): Promise<StackPart>;
 }

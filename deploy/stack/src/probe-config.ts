@@ -67,58 +67,107 @@ export async function writeStackProbeConfig(
   return writeConfig(stateDir, doc.toString());
 }
 
+/** The modules of the loop's probes: HTTP health, the task queue, PostgreSQL ready. */
+function loopModules() {
+  const timeout = '900ms';
+  return {
+    http_healthy: {
+      prober: 'http',
+      timeout,
+      http: { valid_status_codes: [200], json_assertions: ['$.status == "healthy"'] },
+    },
+    redis_queue: { prober: 'redis', timeout, redis: { queues: [TASK_QUEUE] } },
+    postgres_ready: {
+      prober: 'postgres',
+      timeout,
+      postgres: { user: 'layerwatch', database: 'layerwatch' },
+    },
+  };
+}
+
+export interface LoopTarget {
+  readonly layer: string;
+  readonly name: string;
+  readonly target: string;
+  readonly module: keyof ReturnType<typeof loopModules>;
+}
+
+/** What the loop probes: every simulated service and both shared stores. */
+export function loopTargets(
+  sim: RunningSimulator,
+  stores: { readonly redis: string; readonly postgres: string },
+): LoopTarget[] {
+  return [
+    ...Object.entries(sim.services).map(([name, s]) => ({
+      layer: s.layer,
+      name,
+      target: `${s.url}/health`,
+      module: 'http_healthy' as const,
+    })),
+    { layer: 'shared', name: 'redis', target: stores.redis, module: 'redis_queue' as const },
+    {
+      layer: 'shared',
+      name: 'postgres',
+      target: stores.postgres,
+      module: 'postgres_ready' as const,
+    },
+  ];
+}
+
+/** The collectors on the demo factory's files, every `interval` seconds. */
+function factoryCollectors(factoryRoot: string, interval: number) {
+  return {
+    checksums: { enabled: true, root: factoryRoot, interval: `${interval}s` },
+    readiness: { enabled: true, file: join(factoryRoot, READINESS_FILE), interval: `${interval}s` },
+  };
+}
+
 /**
- * The probe config of a fast loop (tests, the soak): every simulated service and both
- * shared stores probed every `interval` seconds, the collectors on the factory's files.
+ * The probe config of a fast loop (tests, the soak): every loop target probed every
+ * `interval` seconds, the collectors on the factory's files.
  */
 export async function writeLoopProbeConfig(
   dir: string,
-  sim: RunningSimulator,
-  stores: { readonly redis: string; readonly postgres: string },
+  targets: readonly LoopTarget[],
   factoryRoot: string,
   interval: number,
 ): Promise<string> {
-  const timeout = '900ms';
+  // One group per service, as the embedded default has; the stores share one group.
+  const groupOf = (t: LoopTarget): string => (t.layer === 'shared' ? 'data stores' : t.name);
+  const layers = [...new Set(targets.map(groupOf))].map((group) => {
+    const of = targets.filter((t) => groupOf(t) === group);
+    return {
+      layer: of[0]!.layer,
+      name: group,
+      targets: of.map(({ name, target, module }) => ({ name, target, module })),
+    };
+  });
   const config = {
     scheduler: { default_schedule: interval === 1 ? '* * * * * *' : `*/${interval} * * * * *` },
-    modules: {
-      http_healthy: {
-        prober: 'http',
-        timeout,
-        http: { valid_status_codes: [200], json_assertions: ['$.status == "healthy"'] },
-      },
-      redis_queue: { prober: 'redis', timeout, redis: { queues: [TASK_QUEUE] } },
-      postgres_ready: {
-        prober: 'postgres',
-        timeout,
-        postgres: { user: 'layerwatch', database: 'layerwatch' },
-      },
-    },
-    layers: [
-      ...Object.entries(sim.services).map(([name, s]) => ({
-        layer: s.layer,
-        name,
-        targets: [{ name, target: `${s.url}/health`, module: 'http_healthy' }],
-      })),
-      {
-        layer: 'shared',
-        name: 'data stores',
-        targets: [
-          { name: 'redis', target: stores.redis, module: 'redis_queue' },
-          { name: 'postgres', target: stores.postgres, module: 'postgres_ready' },
-        ],
-      },
-    ],
-    collectors: {
-      checksums: { enabled: true, root: factoryRoot, interval: `${interval}s` },
-      readiness: {
-        enabled: true,
-        file: join(factoryRoot, READINESS_FILE),
-        interval: `${interval}s`,
-      },
-    },
+    modules: loopModules(),
+    layers,
+    collectors: factoryCollectors(factoryRoot, interval),
   };
   return writeConfig(dir, stringify(config));
+}
+
+/**
+ * A probe daemon of the HA stack: the loop's modules, no scheduled targets (Prometheus
+ * sends it its share of `/probe` requests); shard 0 also runs the factory's collectors,
+ * which watch one set of files and must not be counted twice.
+ */
+export async function writeShardProbeConfig(
+  dir: string,
+  shard: number,
+  factoryRoot: string,
+  interval: number,
+): Promise<string> {
+  const config = {
+    modules: loopModules(),
+    layers: [],
+    ...(shard === 0 && { collectors: factoryCollectors(factoryRoot, interval) }),
+  };
+  return writeConfig(join(dir, `probe-shard-${shard}`), stringify(config));
 }
 
 async function writeConfig(dir: string, text: string): Promise<string> {

@@ -8,6 +8,7 @@ import {
   type ConfigInput,
   type RunningRemediation,
 } from '@layerwatch/remediation';
+import type { RunningProcessServer } from '@layerwatch/local';
 import { pino } from 'pino';
 
 export interface RemediationOptions {
@@ -36,7 +37,12 @@ export interface StartedRemediation {
   readonly tokenFiles: Readonly<Record<Identity, string>>;
   /** Every identity's token, by name (tests and benchmarks call the API with them). */
   readonly tokens: Readonly<Record<Identity, string>>;
-  readonly running: RunningRemediation;
+  /** Where its API and webhook answer (in HA, the balancer in front of the replicas). */
+  readonly url: string;
+  /** The service in this process (single-instance stacks). */
+  readonly running?: RunningRemediation;
+  /** HA: the replica processes behind `url`, in order. */
+  readonly replicas?: readonly RunningProcessServer[];
 }
 
 const IDENTITIES = [
@@ -47,14 +53,22 @@ const IDENTITIES = [
 ] as const;
 type Identity = (typeof IDENTITIES)[number][0];
 
+/** The tokens of the stack's identities and the config input that holds their hashes. */
+export interface PreparedRemediation {
+  readonly input: ConfigInput;
+  readonly tokenFiles: StartedRemediation['tokenFiles'];
+  readonly tokens: StartedRemediation['tokens'];
+}
+
 /**
- * The remediation service on the simulator: fresh tokens on every start (only their hashes
- * reach its config), written to `<tokenDir>/<name>-token` with mode 0600; the admin token
- * is printed too. Its audit log and state persist in `<stateDir>/remediation/`.
+ * The remediation config of the stack: fresh tokens on every start (only their hashes
+ * reach its config), written to `<tokenDir>/<name>-token` with mode 0600; the store is
+ * SQLite in `<stateDir>/remediation/` unless `store` says otherwise (HA: PostgreSQL).
  */
-export async function startStackRemediation(
+export async function prepareStackRemediation(
   options: RemediationOptions,
-): Promise<StartedRemediation> {
+  store?: ConfigInput['store'],
+): Promise<PreparedRemediation> {
   await mkdir(options.tokenDir, { recursive: true, mode: 0o700 });
   const tokens: { name: string; sha256: string; role: 'admin' | 'operator' | 'viewer' }[] = [];
   const files: Record<string, string> = {};
@@ -68,9 +82,9 @@ export async function startStackRemediation(
     secrets[name] = token;
     tokens.push({ name, sha256: hashToken(token), role });
   }
-  const config = parseConfig({
+  const input: ConfigInput = {
     listen: `${options.host}:${options.port}`,
-    store: { kind: 'sqlite', path: join(options.stateDir, 'remediation', 'audit.db') },
+    store: store ?? { kind: 'sqlite', path: join(options.stateDir, 'remediation', 'audit.db') },
     auth: { tokens },
     http: {
       services: Object.entries(options.services).map(([name, s]) => ({
@@ -83,15 +97,28 @@ export async function startStackRemediation(
     ...(options.autoRemediation && {
       webhook: { autoRemediation: { enabled: true, rules: options.autoRemediation } },
     }),
-  });
+  };
+  return {
+    input,
+    tokenFiles: files as StartedRemediation['tokenFiles'],
+    tokens: secrets as StartedRemediation['tokens'],
+  };
+}
+
+/** The remediation service on the simulator, in this process (its audit log persists). */
+export async function startStackRemediation(
+  options: RemediationOptions,
+): Promise<StartedRemediation> {
+  const { input, tokenFiles, tokens } = await prepareStackRemediation(options);
   const running = await startRemediation({
-    config,
+    config: parseConfig(input),
     logger: pino({ name: 'layerwatch-remediation', level: options.logLevel ?? 'warn' }),
   });
   return {
-    alertmanagerTokenFile: files['alertmanager'] as string,
-    tokenFiles: files as StartedRemediation['tokenFiles'],
-    tokens: secrets as StartedRemediation['tokens'],
+    alertmanagerTokenFile: tokenFiles.alertmanager,
+    tokenFiles,
+    tokens,
+    url: running.url,
     running,
   };
 }

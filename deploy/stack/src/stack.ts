@@ -8,6 +8,8 @@ export interface StackOptions {
   readonly tokenDir?: string;
   readonly host: string;
   readonly log: (line: string) => void;
+  /** The HA stack (`make up HA=1`): replicated Prometheus, Alertmanager and remediation. */
+  readonly ha?: boolean;
 }
 
 /**
@@ -22,6 +24,7 @@ export function startStack(options: StackOptions): Promise<RunningComposition> {
     ports: 'default',
     keepData: true,
     log: options.log,
+    ...(options.ha === true && { ha: {} }),
   });
 }
 

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatUrlTable, startStack } from './stack.js';
 
-const USAGE = 'Usage: layerwatch up [--state-dir DIR] [--host 127.0.0.1]';
+const USAGE = 'Usage: layerwatch up [--state-dir DIR] [--host 127.0.0.1] [--ha]';
 
 /** `layerwatch up`: runs the embedded stack until Ctrl-C, then stops everything it started. */
 export async function runUpCli(argv: readonly string[]): Promise<number> {
@@ -11,6 +11,7 @@ export async function runUpCli(argv: readonly string[]): Promise<number> {
     options: {
       'state-dir': { type: 'string', default: '.state' },
       host: { type: 'string', default: '127.0.0.1' },
+      ha: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -24,6 +25,7 @@ export async function runUpCli(argv: readonly string[]): Promise<number> {
     stateDir: resolve(values['state-dir']),
     host: values.host,
     log,
+    ha: values.ha,
   });
   process.stdout.write(formatUrlTable(stack.parts));
   await new Promise<void>((done) => {

@@ -4,3 +4,4 @@
 export { formatHostPort, parseListenAddress } from './address.js';
 export { closeServer, listen } from './listen.js';
 export { freePort } from './free-port.js';
+export { startTcpBalancer, type Backend, type TcpBalancer } from './tcp-balancer.js';

@@ -10,6 +10,9 @@ import {
   type AlertRulesConfig,
 } from '@layerwatch/alert-rules';
 import { startAlertmanager, startPrometheus } from '@layerwatch/local';
+import { startAlertmanagerCluster } from '../ha/alertmanager-cluster.js';
+import { startPrometheusHa } from '../ha/prometheus-replicas.js';
+import { compositionTargets } from './probes.js';
 import { need, type PartContext, type PartSpec, type StackState } from '../part.js';
 
 /**
@@ -24,8 +27,7 @@ function rulesConfig(ctx: PartContext): AlertRulesConfig {
     alertmanager: {
       ...rules?.alertmanager,
       remediationWebhookUrl:
-        webhookUrl ??
-        `${need(ctx.state, 'remediation', 'alertmanager').running.url}/alertmanager/webhook`,
+        webhookUrl ?? `${need(ctx.state, 'remediation', 'alertmanager').url}/alertmanager/webhook`,
     },
   });
 }
@@ -61,25 +63,64 @@ export const alertmanagerPart: PartSpec = {
       }),
     );
     await chmod(file, 0o600);
-    const alertmanager = await startAlertmanager({
-      dataDir: join(dir, 'data'),
-      configFile: file,
-      port: ports.alertmanager,
-      host,
-    });
-    state.alertmanager = alertmanager;
+    const peers = options.ha
+      ? await startAlertmanagerCluster(ctx, file)
+      : [
+          await startAlertmanager({
+            dataDir: join(dir, 'data'),
+            configFile: file,
+            port: ports.alertmanager,
+            host,
+          }),
+        ];
+    state.alertmanager = peers[0]!;
+    state.alertmanagerPeers = peers;
     const withPagers = Object.keys(pagers).length > 0 ? ' and the configured pagers' : '';
+    const pages = `pages → ${config.alertmanager.remediationWebhookUrl}${withPagers}`;
     return {
       name: 'Alertmanager',
-      urls: [
-        `${alertmanager.url}  (pages → ${config.alertmanager.remediationWebhookUrl}${withPagers})`,
-      ],
-      stop: () => alertmanager.stop(),
+      urls: peers.map((peer, i) =>
+        peers.length === 1
+          ? `${peer.url}  (${pages})`
+          : `${peer.url}  (cluster peer ${i}; ${pages})`,
+      ),
+      stop: async () => {
+        await Promise.all(peers.map((peer) => peer.stop()));
+      },
     };
   },
 };
 
-/** Prometheus with the rules, scraping the probe daemon and every layer that serves `/metrics`. */
+/** What every Prometheus of this composition scrapes, and where it sends alerts. */
+async function scrapeSetup(ctx: PartContext) {
+  const { options, host, state } = ctx;
+  const interval = options.intervalSeconds;
+  const shards = state.probeShards ?? [need(state, 'probes', 'prometheus')];
+  const daemons = shards.map((d) => new URL(d.url).host);
+  return {
+    probes: daemons,
+    // HA: the targets go through `/probe`, each to one daemon (hashmod).
+    ...(options.ha && {
+      probeShards: {
+        daemons,
+        targets: compositionTargets(host, state).map(({ target, module, name, layer }) => ({
+          target,
+          module,
+          labels: { name, layer, target },
+        })),
+      },
+    }),
+    gpuNodes: [gpuNodeTarget(need(state, 'gpuNode', 'prometheus'))],
+    layers: await answeringLayers(Object.values(need(state, 'sim', 'prometheus').services)),
+    alertmanagers: (state.alertmanagerPeers ?? []).map((peer) => `${host}:${peer.port}`),
+    ...(interval !== undefined && { scrapeInterval: `${interval}s` as const }),
+  };
+}
+
+/**
+ * Prometheus with the rules, scraping the probe daemon and every layer that serves
+ * `/metrics`. HA: two replicas doing that, and the global Prometheus one of them writes to.
+ */
 export const prometheusPart: PartSpec = {
   name: 'prometheus',
   title: 'Prometheus',
@@ -87,23 +128,29 @@ export const prometheusPart: PartSpec = {
   async start(ctx) {
     const { options, host, ports, state } = ctx;
     const config = rulesConfig(ctx);
+    const setup = await scrapeSetup(ctx);
+    if (options.ha) {
+      const ha = await startPrometheusHa(ctx, config, setup);
+      state.prometheus = ha.global;
+      state.prometheusReplicas = ha.replicas;
+      return {
+        name: 'Prometheus',
+        urls: [
+          `${ha.global.url}/graph  (global: what dashboards and the app query)`,
+          ...Object.entries(ha.replicas).map(([r, p]) => `${p.url}/alerts  (replica ${r})`),
+        ],
+        stop: ha.stop,
+      };
+    }
     const dir = join(options.dir, 'prometheus');
     await mkdir(join(dir, 'rules'), { recursive: true });
     for (const group of buildRuleGroups(config)) {
       await writeFile(join(dir, 'rules', `${group.name}.rules.yaml`), ruleFileYaml([group]));
     }
     const file = join(dir, 'prometheus.yml');
-    const interval = options.intervalSeconds;
     await writeFile(
       file,
-      prometheusConfig(config, {
-        probes: [new URL(need(state, 'probes', 'prometheus').url).host],
-        gpuNodes: [gpuNodeTarget(need(state, 'gpuNode', 'prometheus'))],
-        layers: await answeringLayers(Object.values(need(state, 'sim', 'prometheus').services)),
-        alertmanagers: [`${host}:${need(state, 'alertmanager', 'prometheus').port}`],
-        ruleFiles: [join(dir, 'rules', '*.rules.yaml')],
-        ...(interval !== undefined && { scrapeInterval: `${interval}s` }),
-      }),
+      prometheusConfig(config, { ...setup, ruleFiles: [join(dir, 'rules', '*.rules.yaml')] }),
     );
     const prometheus = await startPrometheus({
       dataDir: join(dir, 'data'),

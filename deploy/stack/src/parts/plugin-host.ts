@@ -19,7 +19,7 @@ export const pluginHostPart: PartSpec = {
       host,
       // The proxy injects the operator token: the plugin's buttons act as an operator.
       remediationToken: (await readFile(remediation.tokenFiles.operator, 'utf8')).trim(),
-      remediationUrl: remediation.running.url,
+      remediationUrl: remediation.url,
       alertmanagerUrl: need(state, 'alertmanager', 'pluginHost').url,
       prometheusUrl: need(state, 'prometheus', 'pluginHost').url,
       users: [...(options.pluginUsers ?? DEFAULT_USERS)],
