@@ -1,8 +1,12 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import { fileURLToPath } from 'node:url';
 import { CAN_PIN, cpuMs, startChild, type Child } from './support/processes.js';
+import { topSelfFrames } from './support/cpu-profile.js';
 import { fixed, printTable } from './support/table.js';
 import { wrk } from './support/wrk.js';
 
@@ -18,6 +22,7 @@ import { wrk } from './support/wrk.js';
  * same round, so drift and neighbours on a shared machine fall on every variant alike. Each
  * run prints its table and whether `requestMetrics` met the goal in it (≤ 5 % fewer
  * requests/s and ≤ 1.05x CPU per request); about 4 minutes in all. Printed, never asserted.
+ * `exporters-overhead.ts profile ours` prints the app's top frames under `--cpu-prof`.
  */
 const VARIANTS = ['bare', 'ours', 'ours-async', 'auto'] as const;
 type Variant = (typeof VARIANTS)[number];
@@ -265,6 +270,32 @@ async function main(): Promise<void> {
   );
 }
 
+/**
+ * `profile VARIANT`: the app under `node --cpu-prof`, warmed up, then 5 s of the same load;
+ * prints its top frames by self time (start-up included, idle left out).
+ */
+async function profile(self: string, variant: Variant): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'exporters-overhead-'));
+  const args = ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', self, 'serve', variant];
+  const child = startChild(process.execPath, args, `app ${variant}`);
+  try {
+    const { port } = await child.nextMessage<{ port: number }>();
+    await warmUp(`http://127.0.0.1:${port}`);
+    const { requests } = await wrk(`http://127.0.0.1:${port}/items/1`, { ...LOAD, seconds: 5 });
+    console.log(`profile of ${variant}: ${requests} requests in 5 s after warm-up; top self time:`);
+  } finally {
+    await child.stop();
+  }
+  // tsx's loader thread writes a profile too; the main thread's (thread 0) sorts first.
+  for (const name of (await readdir(dir)).sort().slice(1)) await rm(join(dir, name));
+  const frames = await topSelfFrames(dir, 25);
+  printTable(
+    ['frame', 'where', 'self'],
+    frames.map((f) => [f.name, f.where, `${fixed(f.selfPercent, 1)} %`]),
+  );
+  await rm(dir, { recursive: true });
+}
+
 /** Spans the auto-instrumented app ends per request: shows that express was patched too. */
 async function countSpans(url: string): Promise<number> {
   const read = async (): Promise<number> =>
@@ -277,11 +308,12 @@ async function countSpans(url: string): Promise<number> {
 }
 
 const [mode, variant] = process.argv.slice(2);
-if (mode === 'serve') {
+if (mode === 'serve' || mode === 'profile') {
   if (!VARIANTS.includes(variant as Variant)) {
-    throw new Error(`usage: exporters-overhead.ts serve ${VARIANTS.join('|')}`);
+    throw new Error(`usage: exporters-overhead.ts ${mode} ${VARIANTS.join('|')}`);
   }
-  await serve(variant as Variant);
+  if (mode === 'serve') await serve(variant as Variant);
+  else await profile(fileURLToPath(import.meta.url), variant as Variant);
 } else {
   await main();
 }
