@@ -129,3 +129,23 @@ export async function parseQuery<T>(
   await auditAndSend(ctx, req, res, fail(400, 'invalid_query', message), 'read');
   return undefined;
 }
+
+/**
+ * A paged list route (viewer reads): the query parsed by `schema`, the items `list` reads,
+ * sent as `{[key]: items, nextCursor?}` and recorded.
+ */
+export function listRoute<Q extends { limit: number }, T>(
+  ctx: ServiceContext,
+  schema: z.ZodType<Q>,
+  key: string,
+  list: (query: Q) => Promise<readonly T[]>,
+  cursor: (last: T) => string | number,
+) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const q = await parseQuery(ctx, req, res, schema);
+    if (!q) return;
+    const items = await list(q);
+    const body = { [key]: items, ...nextPage(items, q.limit, cursor) };
+    await auditAndSend(ctx, req, res, { status: 200, body }, 'read');
+  };
+}

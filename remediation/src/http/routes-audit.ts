@@ -4,7 +4,7 @@ import { AUDIT_OUTCOMES } from '../audit/types.js';
 import { roleAtLeast } from '../auth/tokens.js';
 import { fail } from '../engine/outcome.js';
 import type { ServiceContext } from './context.js';
-import { auditAndSend, below, locals, nextPage, PAGE_QUERY, parseQuery } from './request.js';
+import { auditAndSend, below, listRoute, locals, PAGE_QUERY } from './request.js';
 
 const query = z
   .object({
@@ -24,21 +24,25 @@ const utc = (iso: string | undefined) =>
 export function auditRoutes(ctx: ServiceContext): Router {
   const router = Router();
 
-  router.get('/api/v1/audit', async (req, res) => {
-    const q = await parseQuery(ctx, req, res, query);
-    if (!q) return;
-    const records = await ctx.store.queryAudit({
-      action: q.action,
-      actor: q.actor,
-      outcome: q.outcome,
-      from: utc(q.from),
-      to: utc(q.to),
-      limit: q.limit,
-      beforeSeq: below(q.cursor),
-    });
-    const body = { records, ...nextPage(records, q.limit, (r) => String(r.seq)) };
-    await auditAndSend(ctx, req, res, { status: 200, body }, 'read');
-  });
+  router.get(
+    '/api/v1/audit',
+    listRoute(
+      ctx,
+      query,
+      'records',
+      (q) =>
+        ctx.store.queryAudit({
+          action: q.action,
+          actor: q.actor,
+          outcome: q.outcome,
+          from: utc(q.from),
+          to: utc(q.to),
+          limit: q.limit,
+          beforeSeq: below(q.cursor),
+        }),
+      (r) => String(r.seq),
+    ),
+  );
 
   router.get('/api/v1/audit/verify', async (req, res) => {
     const report = await ctx.audit.verify();

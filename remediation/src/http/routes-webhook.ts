@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod/v4';
 import { fail } from '../engine/outcome.js';
 import type { ServiceContext } from './context.js';
-import { auditAndSend, below, locals, nextPage, PAGE_QUERY, parseQuery } from './request.js';
+import { auditAndSend, below, listRoute, locals, PAGE_QUERY } from './request.js';
 
 const pagesQuery = z
   .object({
@@ -31,16 +31,15 @@ export function webhookRoutes(ctx: ServiceContext): Router {
     await auditAndSend(ctx, req, res, outcome, 'webhook', { result: outcome.body });
   });
 
-  router.get('/api/v1/pages', async (req, res) => {
-    const q = await parseQuery(ctx, req, res, pagesQuery);
-    if (!q) return;
-    const pages = await ctx.store.listPages({
-      status: q.status,
-      limit: q.limit,
-      beforeId: below(q.cursor),
-    });
-    const body = { pages, ...nextPage(pages, q.limit, (p) => p.id) };
-    await auditAndSend(ctx, req, res, { status: 200, body }, 'read');
-  });
+  router.get(
+    '/api/v1/pages',
+    listRoute(
+      ctx,
+      pagesQuery,
+      'pages',
+      (q) => ctx.store.listPages({ status: q.status, limit: q.limit, beforeId: below(q.cursor) }),
+      (p) => p.id,
+    ),
+  );
   return router;
 }
