@@ -17,6 +17,9 @@ class DeadlineQueue {
   private head = 0;
   private timer: NodeJS.Timeout | undefined;
 
+  /** `onEmpty` runs when the last entry is gone (the queue is forgotten until needed again). */
+  constructor(private readonly onEmpty: () => void) {}
+
   add(entry: Expiring): void {
     this.entries.push(entry);
     if (!this.timer) this.arm();
@@ -31,6 +34,7 @@ class DeadlineQueue {
       this.head = 0;
       clearTimeout(this.timer); // nothing left to wait for: do not hold the process open
       this.timer = undefined;
+      this.onEmpty();
     } else if (this.head > 1024 && this.head * 2 > entries.length) {
       entries.splice(0, this.head);
       this.head = 0;
@@ -67,7 +71,8 @@ const queues = new Map<number, DeadlineQueue>();
 export function addDeadline(entry: Expiring, timeoutMs: number): void {
   let queue = queues.get(timeoutMs);
   if (!queue) {
-    queue = new DeadlineQueue();
+    // /probe derives timeouts from a header, so lengths are many: drop a queue once empty.
+    queue = new DeadlineQueue(() => queues.delete(timeoutMs));
     queues.set(timeoutMs, queue);
   }
   queue.add(entry);
