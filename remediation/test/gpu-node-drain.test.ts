@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../src/audit/types.js';
+import { replicaId } from '../src/replica.js';
 import type { StandInNodePod } from './support/kube-standin-nodes.js';
 import { confirmed, gpuNodeService } from './support/gpu-nodes.js';
 import { api } from './support/service.js';
@@ -190,8 +191,10 @@ describe('drain-gpu-node against a Kubernetes API stand-in (mock API server)', (
     expect(failed?.actor).toBe('admin');
     expect(failed?.params).toEqual({ node: 'gpu-node-2' });
     expect((failed?.result as { blocked: number }).blocked).toBe(1);
+    // The intent names its owner: this service, with no replica.id configured.
     expect(records.find((r) => r.outcome === 'intent')?.result).toEqual({
       target: 'node gpu-node-2',
+      replica: replicaId({ leaseSeconds: 30 }),
     });
   });
 });

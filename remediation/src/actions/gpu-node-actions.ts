@@ -48,16 +48,19 @@ const unschedulableChange = (node: string, from: boolean) => ({
   to: true,
 });
 
+/** What both node actions share: their defaults, name, params and `node NAME` target. */
+const nodeAction = <N extends 'cordon-gpu-node' | 'drain-gpu-node'>(
+  name: N,
+  params: z.ZodType<NodeParams>,
+) => ({ ...ACTION_DEFAULTS[name], name, params, target: (p: NodeParams) => `node ${p.node}` });
+
 /** cordon-gpu-node: `kubectl cordon`; a cordoned node stays as it is, and the answer says so. */
 function cordonGpuNode(
   client: KubernetesClient,
   params: z.ZodType<NodeParams>,
 ): ActionDefinition<NodeParams> {
   return {
-    ...ACTION_DEFAULTS['cordon-gpu-node'],
-    name: 'cordon-gpu-node',
-    params,
-    target: (p) => `node ${p.node}`,
+    ...nodeAction('cordon-gpu-node', params),
     async plan(p, signal) {
       const from = await kube(() => client.unschedulable(p.node, signal));
       if (from) {
@@ -120,10 +123,7 @@ function drainGpuNode(
       evict: (pod) => client.evict(pod.namespace, pod.name, dryRun, signal),
     });
   return {
-    ...ACTION_DEFAULTS['drain-gpu-node'],
-    name: 'drain-gpu-node',
-    params,
-    target: (p) => `node ${p.node}`,
+    ...nodeAction('drain-gpu-node', params),
     async plan(p, signal) {
       const { from, evict, kept } = await survey(p.node, signal);
       if (!from) await kube(() => client.cordon(p.node, true, signal));
