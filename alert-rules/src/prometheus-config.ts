@@ -14,10 +14,14 @@ export interface PrometheusSetup {
    * `hashmod` of the target: each target goes to exactly one daemon.
    */
   readonly probeShards?: ProbeShards;
-  /** Labels this Prometheus adds to what it sends out (an HA replica's `replica`). */
-  readonly externalLabels?: Readonly<Record<string, string>>;
-  /** Where it remote-writes everything it scrapes and records, with `dropLabels` removed. */
-  readonly remoteWrite?: { readonly url: string; readonly dropLabels: readonly string[] };
+  /**
+   * One replica of an HA pair: its external label (`replica: a`), which it drops from the
+   * alerts it sends, so that Alertmanager sees one alert from both replicas, and from what
+   * it remote-writes, so that the global view has one series, not one per replica.
+   */
+  readonly replica?: { readonly label: string; readonly value: string };
+  /** Where it remote-writes everything it scrapes and records. */
+  readonly remoteWriteUrl?: string;
   /** Layer services that serve the exporters' `/metrics`, with their `layer`. */
   readonly layers?: readonly { readonly target: string; readonly layer: string }[];
   /** Layerwatch daemons on GPU nodes, with the node name their GPU series carry. */
@@ -45,6 +49,7 @@ export interface ProbeShards {
 
 export function prometheusConfig(config: AlertRulesConfig, setup: PrometheusSetup): string {
   const scrapeInterval = setup.scrapeInterval ?? '15s';
+  const { replica } = setup;
   // honor_labels: the series bring their own `layer` and `node`; keep them as written.
   const jobs: Record<string, unknown>[] = [
     {
@@ -74,20 +79,21 @@ export function prometheusConfig(config: AlertRulesConfig, setup: PrometheusSetu
         scrape_interval: scrapeInterval,
         scrape_timeout: scrapeInterval,
         evaluation_interval: setup.evaluationInterval ?? scrapeInterval,
-        ...(setup.externalLabels && { external_labels: { ...setup.externalLabels } }),
+        ...(replica && { external_labels: { [replica.label]: replica.value } }),
       },
-      ...(setup.remoteWrite && {
+      ...(setup.remoteWriteUrl !== undefined && {
         remote_write: [
           {
-            url: setup.remoteWrite.url,
-            write_relabel_configs: [
-              { action: 'labeldrop', regex: setup.remoteWrite.dropLabels.join('|') },
-            ],
+            url: setup.remoteWriteUrl,
+            ...(replica && { write_relabel_configs: [dropLabel(replica.label)] }),
           },
         ],
       }),
       rule_files: [...setup.ruleFiles],
-      alerting: { alertmanagers: [{ static_configs: [{ targets: [...setup.alertmanagers] }] }] },
+      alerting: {
+        ...(replica && { alert_relabel_configs: [dropLabel(replica.label)] }),
+        alertmanagers: [{ static_configs: [{ targets: [...setup.alertmanagers] }] }],
+      },
       scrape_configs: jobs,
     },
     ['Written by Layerwatch for a Prometheus that runs alert-rules/generated rules.'],
@@ -138,4 +144,8 @@ function shardRelabelling(shards: ProbeShards): Record<string, unknown>[] {
       replacement: daemon,
     })),
   ];
+}
+
+function dropLabel(label: string): Record<string, string> {
+  return { action: 'labeldrop', regex: label };
 }

@@ -27,9 +27,16 @@ export interface AuditRow {
 
 type ServiceName = keyof RunningLoop['sim']['services'];
 
+/** What the client talks to: the closed loop, or the HA stack's global Prometheus and remediation address. */
+export type LoopEndpoints = Pick<RunningLoop, 'sim' | 'tokens'> & {
+  readonly prometheus: { readonly url: string };
+  readonly remediation: { readonly url: string };
+  readonly alertmanager: { readonly url: string };
+};
+
 /** What the closed-loop test and the soak ask of the running loop, over real HTTP. */
 export class LoopClient {
-  constructor(private readonly loop: RunningLoop) {}
+  constructor(private readonly loop: LoopEndpoints) {}
 
   /** The single value of an instant PromQL query; undefined when it has no result. */
   async query(promql: string): Promise<number | undefined> {

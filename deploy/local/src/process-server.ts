@@ -27,6 +27,8 @@ export interface RunningProcessServer {
   stop(): Promise<void>;
   /** Its last lines of output, for error messages. */
   recentOutput(): string;
+  /** Starts the same command again (after a kill), ready as before. */
+  restart(): Promise<RunningProcessServer>;
 }
 
 /** Starts the child; an error naming it, with its last output, if it exits or stays unready. */
@@ -50,5 +52,6 @@ export async function startProcessServer(
     },
     stop: () => child.stop('SIGTERM', STOP_GRACE_MS),
     recentOutput: () => child.recentOutput(),
+    restart: () => startProcessServer(options),
   };
 }

@@ -1,5 +1,6 @@
 import type { LayerInstrumentation } from '@layerwatch/exporters';
 import express, { type Express, type Router } from 'express';
+import { actionDelay } from './action-delay.js';
 import { controlRoutes } from './control-routes.js';
 import { errorHandler, injectFault, latencyJitter, notFound } from './middleware.js';
 import type { ServiceContext, ServiceModule } from './services/types.js';
@@ -28,8 +29,10 @@ export function createServiceApp(
   app.use(express.json({ limit: '64kb' }));
   app.use(latencyJitter(context, latencyJitterMs));
   const { control, routes } = service.create(context);
+  const writes = actionDelay();
+  app.use(writes.routes);
   app.use(controlRoutes(context));
-  if (control) app.use(control);
+  if (control) app.use(writes.delay, control);
   if (extraControl) app.use(extraControl);
   app.use(injectFault(context));
   app.get('/health', (_req, res) => {

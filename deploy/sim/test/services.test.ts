@@ -95,3 +95,27 @@ describe('service endpoints over HTTP', () => {
     });
   });
 });
+
+describe('action delay (PUT /-/action-delay): a write to the service takes time, as a real action does', () => {
+  it('delays the rollback, not the health check, and refuses a bad value', async () => {
+    const { evolution } = (await startTestSim()).services;
+    expect(await send('PUT', `${evolution.url}/-/action-delay`, { ms: 400 })).toEqual({
+      status: 200,
+      body: { ms: 400 },
+    });
+    const started = performance.now();
+    expect((await send('POST', `${evolution.url}/api/evolution/rollback`, {})).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390);
+    expect((await call(`${evolution.url}/health`)).status).toBe(200);
+    expect(await send('PUT', `${evolution.url}/-/action-delay`, { ms: -1 })).toEqual({
+      status: 400,
+      body: { error: 'ms: -1 is not an integer in 0..60000' },
+    });
+    expect(await send('PUT', `${evolution.url}/-/action-delay`, { ms: 0, extra: 1 })).toMatchObject(
+      {
+        status: 400,
+      },
+    );
+    expect((await call(`${evolution.url}/-/action-delay`)).body).toEqual({ ms: 400 });
+  });
+});

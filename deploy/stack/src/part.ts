@@ -50,6 +50,8 @@ export interface ComposeOptions {
   readonly rules?: ConfigOverrides;
   /** Auto-remediation rules of the remediation service; none: auto-remediation off. */
   readonly autoRemediation?: RemediationOptions['autoRemediation'];
+  /** Per-action settings of the remediation service (a test's cooldowns). @default its defaults */
+  readonly remediationActions?: RemediationOptions['actions'];
   /** Random 0..N ms added to every simulated answer (the soak's jitter). @default 0 */
   readonly latencyJitterMs?: number;
   /** @default 'warn' ('silent' for tests) */
@@ -98,7 +100,12 @@ export interface StackState {
   /** HA: the replicas that scrape and evaluate the rules, by `replica` label. */
   prometheusReplicas?: Readonly<Record<string, RunningPrometheus>>;
   /** HA: the probe daemons sharing the `/probe` targets, shard 0 first (`probes` is shard 0). */
-  probeShards?: readonly RunningDaemon[];
+  probeShards?: RunningDaemon[];
+  /**
+   * HA: moves the `/probe` targets onto `count` probe daemons (starting or stopping the
+   * difference) and reloads every running Prometheus replica with the new `hashmod`.
+   */
+  reshardProbes?: (count: number) => Promise<void>;
   pluginHost?: RunningPluginHost;
 }
 

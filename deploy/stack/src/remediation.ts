@@ -24,6 +24,8 @@ export interface RemediationOptions {
   readonly logLevel?: 'warn' | 'silent';
   /** Auto-remediation rules; none: auto-remediation stays off. */
   readonly autoRemediation?: AutoRules | undefined;
+  /** Per-action settings over the defaults (tests: no cooldown between runs). */
+  readonly actions?: ConfigInput['actions'] | undefined;
 }
 
 type AutoRules = NonNullable<
@@ -41,8 +43,10 @@ export interface StartedRemediation {
   readonly url: string;
   /** The service in this process (single-instance stacks). */
   readonly running?: RunningRemediation;
-  /** HA: the replica processes behind `url`, in order. */
+  /** HA: the replica processes behind `url`, in order (a restarted one takes its place). */
   readonly replicas?: readonly RunningProcessServer[];
+  /** HA: starts replica `index` again after it was killed, on its port and config. */
+  restartReplica?(index: number): Promise<void>;
 }
 
 const IDENTITIES = [
@@ -94,6 +98,7 @@ export async function prepareStackRemediation(
       })),
     },
     alertmanager: { url: options.alertmanagerUrl },
+    ...(options.actions && { actions: options.actions }),
     ...(options.autoRemediation && {
       webhook: { autoRemediation: { enabled: true, rules: options.autoRemediation } },
     }),

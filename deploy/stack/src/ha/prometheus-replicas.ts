@@ -1,15 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  buildRuleGroups,
-  prometheusConfig,
-  ruleFileYaml,
-  type AlertRulesConfig,
-  type PrometheusSetup,
-} from '@layerwatch/alert-rules';
+import { type AlertRulesConfig, type PrometheusSetup } from '@layerwatch/alert-rules';
 import { freePort, startPrometheus, type RunningPrometheus } from '@layerwatch/local';
 import { stringify } from 'yaml';
 import type { PartContext } from '../part.js';
+import { startRulesPrometheus, writeRulesPrometheus } from '../rules-prometheus.js';
 import { HA_TOPOLOGY } from './topology.js';
 
 export interface PrometheusHa {
@@ -46,7 +41,7 @@ async function startGlobal(ctx: PartContext): Promise<RunningPrometheus> {
 export async function startPrometheusHa(
   ctx: PartContext,
   config: AlertRulesConfig,
-  setup: Omit<PrometheusSetup, 'ruleFiles' | 'externalLabels' | 'remoteWrite'>,
+  setup: ScrapeSetup,
 ): Promise<PrometheusHa & { stop(): Promise<void> }> {
   const global = await startGlobal(ctx);
   const started: RunningPrometheus[] = [global];
@@ -67,35 +62,55 @@ export async function startPrometheusHa(
   return { global, replicas, stop };
 }
 
+type ScrapeSetup = Omit<PrometheusSetup, 'ruleFiles' | 'replica' | 'remoteWriteUrl'>;
+
+/** Replica `replica`'s folder and setup: the scrapes, its label, remote write for the writer. */
+function replicaConfig(ctx: PartContext, setup: ScrapeSetup, replica: string, globalUrl: string) {
+  return {
+    dir: join(ctx.options.dir, 'prometheus', `replica-${replica}`),
+    setup: {
+      ...setup,
+      replica: { label: HA_TOPOLOGY.replicaLabel, value: replica },
+      ...(replica === HA_TOPOLOGY.remoteWriter && { remoteWriteUrl: `${globalUrl}/api/v1/write` }),
+    },
+  };
+}
+
 async function startReplica(
   ctx: PartContext,
   config: AlertRulesConfig,
-  setup: Omit<PrometheusSetup, 'ruleFiles' | 'externalLabels' | 'remoteWrite'>,
+  setup: ScrapeSetup,
   replica: string,
   globalUrl: string,
 ): Promise<RunningPrometheus> {
-  const { options, host } = ctx;
-  const dir = join(options.dir, 'prometheus', `replica-${replica}`);
-  await mkdir(join(dir, 'rules'), { recursive: true });
-  for (const group of buildRuleGroups(config)) {
-    await writeFile(join(dir, 'rules', `${group.name}.rules.yaml`), ruleFileYaml([group]));
-  }
-  const file = join(dir, 'prometheus.yml');
-  await writeFile(
-    file,
-    prometheusConfig(config, {
-      ...setup,
-      ruleFiles: [join(dir, 'rules', '*.rules.yaml')],
-      externalLabels: { replica },
-      ...(replica === HA_TOPOLOGY.remoteWriter && {
-        remoteWrite: { url: `${globalUrl}/api/v1/write`, dropLabels: ['replica'] },
-      }),
-    }),
-  );
-  return startPrometheus({
-    dataDir: join(dir, 'data'),
-    configFile: file,
-    port: await freePort(host),
-    host,
+  const { dir, setup: own } = replicaConfig(ctx, setup, replica, globalUrl);
+  return startRulesPrometheus(dir, config, own, {
+    host: ctx.host,
+    port: await freePort(ctx.host),
   });
+}
+
+/**
+ * Rewrites every replica's config with `setup` (new probe shards) and reloads those that
+ * run; one that was stopped reads the new config when it starts again.
+ */
+export async function reconfigureReplicas(
+  ctx: PartContext,
+  config: AlertRulesConfig,
+  setup: ScrapeSetup,
+  ha: PrometheusHa,
+): Promise<void> {
+  for (const [replica, running] of Object.entries(ha.replicas)) {
+    const { dir, setup: own } = replicaConfig(ctx, setup, replica, ha.global.url);
+    await writeRulesPrometheus(dir, config, own);
+    try {
+      await running.reload();
+    } catch (error) {
+      const answering = await fetch(`${running.url}/-/ready`).then(
+        () => true,
+        () => false,
+      );
+      if (answering) throw error;
+    }
+  }
 }

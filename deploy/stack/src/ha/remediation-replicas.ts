@@ -58,6 +58,11 @@ export async function startRemediationReplicas(
     tokens: prepared.tokens,
     url: balancer.url,
     replicas,
+    restartReplica: async (index) => {
+      const replica = replicas[index];
+      if (replica === undefined) throw new Error(`no remediation replica ${index}`);
+      replicas[index] = await replica.restart();
+    },
     stop: async () => {
       await balancer.stop();
       await stopAll();

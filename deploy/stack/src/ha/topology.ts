@@ -3,6 +3,8 @@
  * names they carry. One home for these numbers; the parts and the tests import them.
  */
 export const HA_TOPOLOGY = {
+  /** The external label that tells the Prometheus replicas apart. */
+  replicaLabel: 'replica',
   /** Prometheus replicas, by their `replica` external label. */
   prometheusReplicas: ['a', 'b'],
   /**

@@ -3,16 +3,15 @@ import { join, resolve } from 'node:path';
 import {
   alertmanagerYaml,
   buildRuleGroups,
-  prometheusConfig,
   readPagerSecrets,
   resolveConfig,
-  ruleFileYaml,
   type AlertRulesConfig,
 } from '@layerwatch/alert-rules';
-import { startAlertmanager, startPrometheus } from '@layerwatch/local';
+import { startAlertmanager } from '@layerwatch/local';
 import { startAlertmanagerCluster } from '../ha/alertmanager-cluster.js';
-import { startPrometheusHa } from '../ha/prometheus-replicas.js';
-import { compositionTargets } from './probes.js';
+import { reconfigureReplicas, startPrometheusHa } from '../ha/prometheus-replicas.js';
+import { startRulesPrometheus } from '../rules-prometheus.js';
+import { compositionTargets, startShardDaemon } from './probes.js';
 import { need, type PartContext, type PartSpec, type StackState } from '../part.js';
 
 /**
@@ -133,6 +132,13 @@ export const prometheusPart: PartSpec = {
       const ha = await startPrometheusHa(ctx, config, setup);
       state.prometheus = ha.global;
       state.prometheusReplicas = ha.replicas;
+      state.reshardProbes = async (count) => {
+        const shards = need(state, 'probeShards', 'prometheus');
+        while (shards.length < count) shards.push(await startShardDaemon(ctx, shards.length));
+        const removed = shards.splice(count);
+        await reconfigureReplicas(ctx, config, await scrapeSetup(ctx), ha);
+        await Promise.all(removed.map((daemon) => daemon.stop()));
+      };
       return {
         name: 'Prometheus',
         urls: [
@@ -142,21 +148,9 @@ export const prometheusPart: PartSpec = {
         stop: ha.stop,
       };
     }
-    const dir = join(options.dir, 'prometheus');
-    await mkdir(join(dir, 'rules'), { recursive: true });
-    for (const group of buildRuleGroups(config)) {
-      await writeFile(join(dir, 'rules', `${group.name}.rules.yaml`), ruleFileYaml([group]));
-    }
-    const file = join(dir, 'prometheus.yml');
-    await writeFile(
-      file,
-      prometheusConfig(config, { ...setup, ruleFiles: [join(dir, 'rules', '*.rules.yaml')] }),
-    );
-    const prometheus = await startPrometheus({
-      dataDir: join(dir, 'data'),
-      configFile: file,
-      port: ports.prometheus,
+    const prometheus = await startRulesPrometheus(join(options.dir, 'prometheus'), config, setup, {
       host,
+      port: ports.prometheus,
     });
     state.prometheus = prometheus;
     return {

@@ -32,22 +32,21 @@ function daemon(configFile: string, listen: string, level: string): Promise<Runn
   });
 }
 
-/** HA: the probe daemons sharing the `/probe` targets; shard 0 on the composition's port. */
-async function startShards(ctx: PartContext): Promise<RunningDaemon[]> {
+/** HA: probe daemon `shard`, shard 0 on the composition's probe port. */
+export async function startShardDaemon(ctx: PartContext, shard: number): Promise<RunningDaemon> {
   const { options, host, ports, factoryRoot } = ctx;
-  const count = options.ha?.probeShards ?? HA_TOPOLOGY.probeShards;
+  const interval = options.intervalSeconds ?? 15;
+  const file = await writeShardProbeConfig(options.dir, shard, factoryRoot, interval);
+  const port = shard === 0 ? ports.probes : await freePort(host);
+  return daemon(file, `${host}:${port}`, options.logLevel ?? 'warn');
+}
+
+/** HA: the probe daemons sharing the `/probe` targets. */
+async function startShards(ctx: PartContext): Promise<RunningDaemon[]> {
+  const count = ctx.options.ha?.probeShards ?? HA_TOPOLOGY.probeShards;
   const daemons: RunningDaemon[] = [];
   try {
-    for (let shard = 0; shard < count; shard += 1) {
-      const file = await writeShardProbeConfig(
-        options.dir,
-        shard,
-        factoryRoot,
-        options.intervalSeconds ?? 15,
-      );
-      const port = shard === 0 ? ports.probes : await freePort(host);
-      daemons.push(await daemon(file, `${host}:${port}`, options.logLevel ?? 'warn'));
-    }
+    for (let shard = 0; shard < count; shard += 1) daemons.push(await startShardDaemon(ctx, shard));
   } catch (error) {
     await Promise.all(daemons.map((d) => d.stop()));
     throw error;

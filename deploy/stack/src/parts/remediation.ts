@@ -18,6 +18,7 @@ function remediationOptions({ options, host, ports, state }: PartContext): Remed
     alertmanagerUrl: `http://${host}:${ports.alertmanager}`,
     logLevel: options.logLevel ?? 'warn',
     autoRemediation: options.autoRemediation,
+    actions: options.remediationActions,
   };
 }
 
