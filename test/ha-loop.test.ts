@@ -1,8 +1,9 @@
 import { DEFAULT_CONFIG, type ConfigOverrides } from '@layerwatch/alert-rules';
-import { HA_TOPOLOGY, type RunningComposition } from '@layerwatch/stack';
+import { HA_TOPOLOGY, loopTargets, type RunningComposition } from '@layerwatch/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './support/alerting.js';
 import { startTestComposition, type TestComposition } from './support/composition.js';
+import { hashmod } from './support/kubernetes-sharding.js';
 import { LoopClient, type InboxPage } from './support/loop-client.js';
 
 /**
@@ -158,6 +159,36 @@ describe('HA loop: fault → page once → remediated once', () => {
     expect(await client.query('count(probe_success)')).toBeGreaterThan(0);
   });
 
+  it('reshards 2 → 3 probe daemons: after one interval every target is probed by exactly one, by hashmod', async () => {
+    const state = composition.state;
+    const replica = state.prometheusReplicas!['b']!;
+    const resharded = Date.now();
+    await state.reshardProbes!(3);
+    const daemons = state.probeShards!.map((d) => new URL(d.url).host);
+    expect(daemons).toHaveLength(3);
+    const expected = loopTargets(state.sim!, {
+      redis: `127.0.0.1:${state.redis!.port}`,
+      postgres: `127.0.0.1:${state.postgres!.port}`,
+    })
+      .map((t) => t.target)
+      .sort();
+    const probed = await waitFor(
+      'every target scraped through its new daemon after the reshard',
+      async () => {
+        const targets = await probeTargets(replica.url);
+        const fresh = targets.filter((t) => Date.parse(t.lastScrape) > resharded + 1000);
+        return fresh.length === targets.length && targets.every((t) => t.health === 'up')
+          ? targets
+          : undefined;
+      },
+      30_000,
+    );
+    // No target lost, none doubled, each on the daemon hashmod(target, 3) names.
+    expect(probed.map((t) => t.target).sort()).toEqual(expected);
+    for (const t of probed) expect(t.daemon, t.target).toBe(daemons[hashmod(t.target, 3)]);
+    expect(await client.query('max(count by (name) (probe_success))')).toBe(1);
+  }, 60_000);
+
   it('(a) one Alertmanager peer stopped before the fault', async () => {
     await composition.state.alertmanagerPeers![0]!.stop();
     await faultPagesOnceAndRecovers('(a) Alertmanager peer 0 down');
@@ -215,6 +246,22 @@ describe('HA loop: fault → page once → remediated once', () => {
     expect([added('unknown'), added('succeeded')]).toEqual([1, 0]);
   }, 200_000);
 });
+
+/** The `/probe` targets of a replica: each target, the daemon it is sent to, its last scrape. */
+async function probeTargets(prometheusUrl: string) {
+  const body = (await (await fetch(`${prometheusUrl}/api/v1/targets?state=active`)).json()) as {
+    data: { activeTargets: { scrapeUrl: string; health: string; lastScrape: string }[] };
+  };
+  return body.data.activeTargets
+    .map((t) => ({ url: new URL(t.scrapeUrl), health: t.health, lastScrape: t.lastScrape }))
+    .filter((t) => t.url.pathname === '/probe')
+    .map((t) => ({
+      target: t.url.searchParams.get('target')!,
+      daemon: t.url.host,
+      health: t.health,
+      lastScrape: t.lastScrape,
+    }));
+}
 
 async function put(url: string, body: object): Promise<void> {
   const response = await fetch(url, {
