@@ -1,6 +1,13 @@
 import { createServer, request } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { closeServer, formatHostPort, listen, parseListenAddress } from '../src/net/index.js';
+import {
+  closeServer,
+  formatHostPort,
+  listen,
+  parseListenAddress,
+  startTcpBalancer,
+} from '../src/net/index.js';
+import { freePort } from '../src/index.js';
 
 describe('parseListenAddress', () => {
   it.each([
@@ -50,5 +57,38 @@ describe('listen and closeServer', () => {
 
   it('resolves at once for a server that never listened', async () => {
     await expect(closeServer(createServer())).resolves.toBeUndefined();
+  });
+});
+
+describe('startTcpBalancer (a Service in front of replicas)', () => {
+  async function named(name: string) {
+    const server = createServer((_req, res) => res.end(name));
+    const { port } = await listen(server, 0, '127.0.0.1');
+    return { server, port };
+  }
+
+  it('hands connections to the backends in turn, and past one that refuses', async () => {
+    const [a, b] = [await named('a'), await named('b')];
+    const refusing = await freePort();
+    const balancer = await startTcpBalancer(
+      [a, { port: refusing }, b].map(({ port }) => ({ host: '127.0.0.1', port })),
+    );
+    try {
+      const answers: string[] = [];
+      for (let i = 0; i < 6; i += 1) {
+        // A new connection each time: the balancer chooses per connection.
+        const response = await fetch(balancer.url, { headers: { connection: 'close' } });
+        answers.push(await response.text());
+      }
+      // a, (refused → b), b, a, (refused → b), b
+      expect(answers).toEqual(['a', 'b', 'b', 'a', 'b', 'b']);
+    } finally {
+      await balancer.stop();
+      await Promise.all([closeServer(a.server), closeServer(b.server)]);
+    }
+  });
+
+  it('refuses to start without a backend', async () => {
+    await expect(startTcpBalancer([])).rejects.toThrow('a TCP balancer needs at least one backend');
   });
 });
