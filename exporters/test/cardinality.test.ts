@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeriesTable } from '../src/instruments/series-table.js';
-import {
-  get,
-  samples,
-  scrape,
-  startTestService,
-  startTestInstrumentation,
-} from './support/service.js';
+import { samples, startTestInstrumentation, startTestService } from './support/service.js';
 
 describe('SeriesTable (the guard of one instrument)', () => {
   it('admits up to the cap, then refuses new sets and reports each refused set once', () => {
@@ -65,8 +59,8 @@ describe('cardinality guard over real HTTP', () => {
       { maxSeriesPerInstrument: 3 },
     );
     for (const user of ['u1', 'u2', 'u3', 'u4', 'u5', 'u4', 'u1'])
-      await get(`${service.url}/hit/${user}`);
-    const { body } = await scrape(`${service.url}/metrics`);
+      await service.get(`/hit/${user}`);
+    const body = await service.metrics();
     expect(samples(body, 'demo_hits_total')).toEqual([
       'demo_hits_total{user="u1",layer="4"} 2',
       'demo_hits_total{user="u2",layer="4"} 1',
@@ -91,8 +85,8 @@ describe('cardinality guard over real HTTP', () => {
       },
       { maxSeriesPerInstrument: 2 },
     );
-    for (const path of ['/a', '/b', '/c', '/missing']) await get(`${service.url}${path}`);
-    const { body } = await scrape(`${service.url}/metrics`);
+    for (const path of ['/a', '/b', '/c', '/missing']) await service.get(path);
+    const body = await service.metrics();
     expect(samples(body, 'layerwatch_exporter_dropped_label_sets_total')).toEqual([
       'layerwatch_exporter_dropped_label_sets_total{instrument="http_server_request_duration_seconds",layer="4"} 2',
     ]);

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG, prometheusNameOf, type LayerInstrumentation } from '../src/index.js';
 import { promtoolCheckMetrics } from './support/promtool.js';
-import {
-  get,
-  samples,
-  scrape,
-  startTestService,
-  startTestInstrumentation,
-} from './support/service.js';
+import { samples, startTestInstrumentation, startTestService } from './support/service.js';
 
 /** Records something on every helper, as a busy layer service would. */
 function recordEverything(t: LayerInstrumentation): void {
@@ -111,8 +105,8 @@ describe('per-layer helpers', () => {
     );
     recordEverything(service.instrumentation);
     service.instrumentation.layer5.setModelHealth('over-the-cap', true); // refused: the dropped counter
-    await get(`${service.url}/call`);
-    const text = (await scrape(`${service.url}/metrics`)).body;
+    await service.get('/call');
+    const text = await service.metrics();
     const families = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1]));
     expect(CATALOG.map(prometheusNameOf).filter((name) => !families.has(name))).toEqual([]);
     expect(promtoolCheckMetrics(text)).toEqual({ status: 0, output: '' });

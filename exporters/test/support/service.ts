@@ -16,6 +16,10 @@ export interface TestService {
   readonly url: string;
   readonly app: Express;
   readonly instrumentation: LayerInstrumentation;
+  /** GETs `path` on the service and reads the body. */
+  get(path: string): Promise<string>;
+  /** What Prometheus would scrape from the service's `/metrics`, in the text format. */
+  metrics(): Promise<string>;
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -53,7 +57,14 @@ export async function startTestService(
   const server = await listen(app);
   cleanups.push(() => close(server));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, app, instrumentation };
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    app,
+    instrumentation,
+    get: (path) => get(`${url}${path}`),
+    metrics: async () => (await scrape(`${url}/metrics`)).body,
+  };
 }
 
 export function listen(app: Express): Promise<Server> {
