@@ -7,17 +7,7 @@ import { admitPostgres } from './postgres-admit.js';
 import { appendAudit, lastAudit, orphanIntents, queryAudit, scanAudit } from './postgres-audit.js';
 import { postgresSchema } from './postgres-schema.js';
 import { pageFromRow, type PageRow } from './sqlite-schema.js';
-import type {
-  AuditBuilder,
-  AdmitRequest,
-  AdmitResult,
-  FinishRequest,
-  OrphanScope,
-  Page,
-  PageInput,
-  PageQuery,
-  Store,
-} from './types.js';
+import type * as contract from './types.js';
 
 type PostgresConfig = Extract<StoreConfig, { kind: 'postgres' }>;
 
@@ -25,7 +15,7 @@ type PostgresConfig = Extract<StoreConfig, { kind: 'postgres' }>;
 const INT8 = 20;
 
 /** The same store on PostgreSQL: a commit returns once the server has made it durable. */
-export class PostgresStore implements Store {
+export class PostgresStore implements contract.Store {
   readonly kind = 'postgres';
   readonly #pool: pg.Pool;
   readonly #s: string;
@@ -58,11 +48,13 @@ export class PostgresStore implements Store {
     return lastAudit(this.#pool, this.#s);
   }
 
-  async appendAudit(builders: readonly AuditBuilder[]): Promise<readonly (AuditRecord | Error)[]> {
+  async appendAudit(
+    builders: readonly contract.AuditBuilder[],
+  ): Promise<readonly (AuditRecord | Error)[]> {
     return this.#transaction((c) => appendAudit(c, this.#s, builders));
   }
 
-  async orphanIntents(scope?: OrphanScope): Promise<AuditRecord[]> {
+  async orphanIntents(scope?: contract.OrphanScope): Promise<AuditRecord[]> {
     return orphanIntents(this.#pool, this.#s, scope);
   }
 
@@ -108,11 +100,11 @@ export class PostgresStore implements Store {
     return scanAudit(this.#pool, this.#s, afterSeq, limit);
   }
 
-  async admit(r: AdmitRequest): Promise<AdmitResult> {
+  async admit(r: contract.AdmitRequest): Promise<contract.AdmitResult> {
     return this.#transaction((c) => admitPostgres(c, this.#s, r));
   }
 
-  async finish(r: FinishRequest): Promise<void> {
+  async finish(r: contract.FinishRequest): Promise<void> {
     await this.#transaction(async (c) => {
       await c.query(`DELETE FROM ${this.#s}.inflight WHERE execution_id = $1`, [r.executionId]);
       if (r.idempotency) {
@@ -124,7 +116,7 @@ export class PostgresStore implements Store {
     });
   }
 
-  async upsertPage(p: PageInput): Promise<{ page: Page; created: boolean }> {
+  async upsertPage(p: contract.PageInput): Promise<{ page: contract.Page; created: boolean }> {
     const { rows } = await this.#pool.query<PageRow & { created: boolean }>(
       `INSERT INTO ${this.#s}.pages (dedupe_key, fingerprint, status, alertname, priority, severity,
          layer, labels, annotations, starts_at, ends_at, received_at, deliveries, receiver)
@@ -154,7 +146,7 @@ export class PostgresStore implements Store {
     return { page: pageFromRow(row), created: row.created };
   }
 
-  async listPages(query: PageQuery): Promise<Page[]> {
+  async listPages(query: contract.PageQuery): Promise<contract.Page[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (query.status) {

@@ -13,28 +13,18 @@ import {
   pageFromRow,
   type PageRow,
 } from './sqlite-schema.js';
-import type {
-  AuditBuilder,
-  AdmitRequest,
-  AdmitResult,
-  FinishRequest,
-  OrphanScope,
-  Page,
-  PageInput,
-  PageQuery,
-  Store,
-} from './types.js';
+import type * as contract from './types.js';
 
 /**
  * The default store: one SQLite file in WAL mode with `synchronous=FULL`, so a commit is on
  * disk (fsync'd) before the promise resolves. `:memory:` gives the same code without the
  * disk: the benchmark's peer that shows what durability costs.
  */
-export class SqliteStore implements Store {
+export class SqliteStore implements contract.Store {
   readonly kind = 'sqlite';
   readonly #db: Database.Database;
-  readonly #append: (builders: readonly AuditBuilder[]) => (AuditRecord | Error)[];
-  readonly #admit: (request: AdmitRequest) => AdmitResult;
+  readonly #append: (builders: readonly contract.AuditBuilder[]) => (AuditRecord | Error)[];
+  readonly #admit: (request: contract.AdmitRequest) => contract.AdmitResult;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -47,7 +37,7 @@ export class SqliteStore implements Store {
     this.#db.exec(SQLITE_INDEXES);
     this.#append = auditAppender(this.#db);
     // IMMEDIATE: the write lock is taken at BEGIN, so two processes never interleave an admit.
-    this.#admit = this.#db.transaction((request: AdmitRequest) => {
+    this.#admit = this.#db.transaction((request: contract.AdmitRequest) => {
       const result = decideAdmit(admitState(this.#db, request), request);
       if (result.ok) claimSqlite(this.#db, request);
       return result;
@@ -58,11 +48,13 @@ export class SqliteStore implements Store {
     return lastAudit(this.#db);
   }
 
-  async appendAudit(builders: readonly AuditBuilder[]): Promise<readonly (AuditRecord | Error)[]> {
+  async appendAudit(
+    builders: readonly contract.AuditBuilder[],
+  ): Promise<readonly (AuditRecord | Error)[]> {
     return this.#append(builders);
   }
 
-  async orphanIntents(scope?: OrphanScope): Promise<AuditRecord[]> {
+  async orphanIntents(scope?: contract.OrphanScope): Promise<AuditRecord[]> {
     return orphanIntents(this.#db, scope);
   }
 
@@ -97,11 +89,11 @@ export class SqliteStore implements Store {
     return scanAudit(this.#db, afterSeq, limit);
   }
 
-  async admit(request: AdmitRequest): Promise<AdmitResult> {
+  async admit(request: contract.AdmitRequest): Promise<contract.AdmitResult> {
     return this.#admit(request);
   }
 
-  async finish(request: FinishRequest): Promise<void> {
+  async finish(request: contract.FinishRequest): Promise<void> {
     this.#db.transaction(() => {
       this.#db.prepare('DELETE FROM inflight WHERE execution_id = ?').run(request.executionId);
       if (request.idempotency) {
@@ -119,7 +111,7 @@ export class SqliteStore implements Store {
     return;
   }
 
-  async upsertPage(input: PageInput): Promise<{ page: Page; created: boolean }> {
+  async upsertPage(input: contract.PageInput): Promise<{ page: contract.Page; created: boolean }> {
     const run = this.#db.transaction(() => {
       const existing = this.#db
         .prepare('SELECT id FROM pages WHERE dedupe_key = ?')
@@ -163,7 +155,7 @@ export class SqliteStore implements Store {
     return { page: pageFromRow(row), created };
   }
 
-  async listPages(query: PageQuery): Promise<Page[]> {
+  async listPages(query: contract.PageQuery): Promise<contract.Page[]> {
     const where: string[] = [];
     const args: Record<string, string | number> = { limit: query.limit };
     if (query.status) {
