@@ -113,7 +113,7 @@ export async function prepareStackRemediation(
 /** The remediation service on the simulator, in this process (its audit log persists). */
 export async function startStackRemediation(
   options: RemediationOptions,
-): Promise<StartedRemediation> {
+): Promise<StartedRemediation & { readonly running: RunningRemediation }> {
   const { input, tokenFiles, tokens } = await prepareStackRemediation(options);
   const running = await startRemediation({
     config: parseConfig(input),

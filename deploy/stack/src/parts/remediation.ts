@@ -43,7 +43,7 @@ export const remediationPart: PartSpec = {
     } else {
       const single = await startStackRemediation(remediationOptions(ctx));
       started = single;
-      stop = () => single.running!.stop();
+      stop = () => single.running.stop();
     }
     ctx.state.remediation = started;
     const { url, tokens, tokenFiles, replicas } = started;
