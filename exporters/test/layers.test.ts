@@ -90,6 +90,18 @@ describe('per-layer helpers', () => {
     );
   });
 
+  it('declares the gate’s rejection reasons at 0, so the first rejection is a rate change', async () => {
+    const instrumentation = await startTestInstrumentation({ layer: '7' });
+    instrumentation.common.validationGate.declareReasons(['schema', 'safety_check']);
+    instrumentation.common.validationGate.rejected('schema');
+    expect(
+      samples(await instrumentation.render(), 'layerwatch_enhancements_rejected_total'),
+    ).toEqual([
+      'layerwatch_enhancements_rejected_total{reason="schema",layer="7"} 1',
+      'layerwatch_enhancements_rejected_total{reason="safety_check",layer="7"} 0',
+    ]);
+  });
+
   it('every catalogued family appears once recorded, and the whole exposition is promtool-clean', async () => {
     const service = await startTestService(
       (app, instrumentation) => {

@@ -7,6 +7,8 @@ export interface ValidationGate {
   received(): void;
   accepted(): void;
   rejected(reason: string): void;
+  /** Starts each known reason at 0, so the first rejection is a change `rate()` sees. */
+  declareReasons(reasons: Iterable<string>): void;
 }
 
 /** What every layer records. */
@@ -26,6 +28,9 @@ export function createCommonMetrics(factory: InstrumentFactory): CommonMetrics {
       received: () => received.inc(),
       accepted: () => accepted.inc(),
       rejected: (reason) => rejected.inc({ reason }),
+      declareReasons: (reasons) => {
+        for (const reason of reasons) rejected.add(0, { reason });
+      },
     },
   };
 }

@@ -53,6 +53,9 @@ export class EvolutionWorkload implements Workload {
     private readonly context: WorkloadContext,
   ) {
     metrics.rollbacks.add(0);
+    common.validationGate.declareReasons(
+      new Set(Object.values(GATE).flatMap((gate) => Object.keys(gate.reasons))),
+    );
     this.#writePopulation();
   }
 
