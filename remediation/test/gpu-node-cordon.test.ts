@@ -1,5 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { confirmed, gpuNodeService } from './support/gpu-nodes.js';
+import type { Answer } from './support/service.js';
+
+/** An executed cordon of gpu-node-1 succeeded, from `from` to cordoned (changed unless it was). */
+function expectCordonOfNode1(answer: Answer, from: boolean, message: string): void {
+  expect(answer.body['status']).toBe('succeeded');
+  expect(answer.body['result']).toEqual({
+    node: 'gpu-node-1',
+    from,
+    to: true,
+    changed: !from,
+    message,
+  });
+}
 
 describe('cordon-gpu-node, and who may run the node actions, against a Kubernetes API stand-in (mock API server)', () => {
   const env = gpuNodeService('gpu-cordon');
@@ -37,14 +50,7 @@ describe('cordon-gpu-node, and who may run the node actions, against a Kubernete
   it('cordons with a strategic merge patch of spec.unschedulable, and says so when already cordoned', async () => {
     env.kube.calls.length = 0;
     const first = await confirmed(operator, 'cordon-gpu-node', 'gpu-node-1');
-    expect(first.body['status']).toBe('succeeded');
-    expect(first.body['result']).toEqual({
-      node: 'gpu-node-1',
-      from: false,
-      to: true,
-      changed: true,
-      message: 'node gpu-node-1 cordoned',
-    });
+    expectCordonOfNode1(first, false, 'node gpu-node-1 cordoned');
     const patch = env.kube.calls.filter((c) => c.method === 'PATCH').at(-1);
     expect([patch?.query.includes('dryRun'), patch?.contentType, patch?.body]).toEqual([
       false,
@@ -60,14 +66,7 @@ describe('cordon-gpu-node, and who may run the node actions, against a Kubernete
       'Node gpu-node-1 is already cordoned: nothing changes',
     );
     const again = await confirmed(operator, 'cordon-gpu-node', 'gpu-node-1');
-    expect(again.body['status']).toBe('succeeded');
-    expect(again.body['result']).toEqual({
-      node: 'gpu-node-1',
-      from: true,
-      to: true,
-      changed: false,
-      message: 'node gpu-node-1 was already cordoned',
-    });
+    expectCordonOfNode1(again, true, 'node gpu-node-1 was already cordoned');
     expect(env.kube.calls.filter((c) => c.method === 'PATCH')).toEqual([]);
   });
 

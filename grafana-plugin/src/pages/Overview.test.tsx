@@ -15,12 +15,16 @@ setDataSourceSrv({
   getList: () => [prometheus],
 } as unknown as DataSourceSrv);
 
-function vector(samples: Array<[Record<string, string>, number]>) {
+/** Prometheus's 200 answer to an instant query: these samples as a vector. */
+function vectorAnswer(samples: Array<[Record<string, string>, number]>) {
   return {
-    status: 'success',
+    status: 200,
     data: {
-      resultType: 'vector',
-      result: samples.map(([metric, v]) => ({ metric, value: [0, String(v)] })),
+      status: 'success',
+      data: {
+        resultType: 'vector',
+        result: samples.map(([metric, v]) => ({ metric, value: [0, String(v)] })),
+      },
     },
   };
 }
@@ -32,7 +36,7 @@ describe('Overview (Prometheus stand-in)', () => {
   });
 
   it('shows every layer as no data when Prometheus has no samples', async () => {
-    answerWith({ status: 200, data: vector([]) });
+    answerWith(vectorAnswer([]));
     renderPage(<Overview />);
     for (const { layer } of overviewRows())
       expect(await screen.findByTestId(testIds.overview.layer(layer))).toHaveAttribute(
@@ -59,24 +63,17 @@ describe('Overview with samples (Prometheus stand-in)', () => {
     const calls = answerWith((call) => {
       const query = (call.params as { query: string }).query;
       if (query.startsWith('min by (layer) (probe_success'))
-        return {
-          status: 200,
-          data: vector([
-            [{ layer: '4' }, 1],
-            [{ layer: '7' }, 0],
-          ]),
-        };
-      if (query.includes('http_server_request_duration_seconds'))
-        return { status: 200, data: vector([[{}, 0.2]]) };
+        return vectorAnswer([
+          [{ layer: '4' }, 1],
+          [{ layer: '7' }, 0],
+        ]);
+      if (query.includes('http_server_request_duration_seconds')) return vectorAnswer([[{}, 0.2]]);
       if (query.startsWith('1 - slo:sli_error'))
-        return {
-          status: 200,
-          data: vector([
-            [{ layer: '4' }, 1],
-            [{ layer: '7' }, 0.5],
-          ]),
-        };
-      return { status: 200, data: vector([]) };
+        return vectorAnswer([
+          [{ layer: '4' }, 1],
+          [{ layer: '7' }, 0.5],
+        ]);
+      return vectorAnswer([]);
     });
     render(
       <SettingsContext.Provider value={settingsFrom({ refreshSeconds: 3600 })}>
