@@ -185,3 +185,36 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(renderedRules.sort(byName)).toEqual(generated.sort(byName));
   });
 });
+
+describe('the GPU collector', () => {
+  it("mounts the host's journal read-only, where its XIDs are read (journalctl -k), and no more", () => {
+    const collector = theObject(objectsOf('gpu'), 'DaemonSet', 'layerwatch-gpu-collector');
+    const pod = at(collector, 'spec', 'template', 'spec') as {
+      volumes: readonly { name: string; hostPath?: { path: string } }[];
+      containers: readonly {
+        volumeMounts: readonly { name: string; mountPath: string; readOnly?: boolean }[];
+        securityContext: Record<string, unknown>;
+      }[];
+      securityContext: Record<string, unknown>;
+    };
+    const hostPaths = new Map(
+      pod.volumes.flatMap((v) => (v.hostPath ? [[v.name, v.hostPath.path] as const] : [])),
+    );
+    expect(new Set(hostPaths.values())).toEqual(
+      new Set(['/var/log/journal', '/run/log/journal', '/etc/machine-id']),
+    );
+    const container = pod.containers[0];
+    const mounts = (container?.volumeMounts ?? []).filter((m) => hostPaths.has(m.name));
+    expect(mounts.map((m) => [m.mountPath, m.readOnly])).toEqual(
+      mounts.map((m) => [hostPaths.get(m.name), true]),
+    );
+    expect(mounts).toHaveLength(3);
+    // Reading the journal takes a group, never root or a capability.
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, supplementalGroups: [4] });
+    expect(container?.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+  });
+});
