@@ -110,6 +110,23 @@ const RETIRED_PAGES: readonly HealthField[] = [
   labels: { cause },
 }));
 
+/**
+ * The row remapper's readings (Ampere+): `nvidia_smi_remapped_rows_<name>` from the element
+ * `remapped_rows/remapped_row_<element>`.
+ */
+const REMAPPED_ROWS: readonly HealthField[] = (
+  [
+    ['correctable', 'corr', 'number', 'Memory rows remapped for correctable errors (Ampere+).'],
+    ['uncorrectable', 'unc', 'number', 'Memory rows remapped for uncorrectable errors (Ampere+).'],
+    ['pending', 'pending', 'yes', 'Whether a row remap waits for a GPU reset (1) or not (0).'],
+    ['failure', 'failure', 'yes', 'Whether a row remap failed (1): the GPU needs service.'],
+  ] as const
+).map(([name, element, kind, help]) =>
+  gauge(`nvidia_smi_remapped_rows_${name}`, help, kind, [
+    ['remapped_rows', `remapped_row_${element}`],
+  ]),
+);
+
 const FIELDS: readonly HealthField[] = [
   gauge('nvidia_smi_ecc_mode_current', 'Whether ECC is on (1) or off (0).', 'enabled', [
     ['ecc_mode', 'current_ecc'],
@@ -131,30 +148,7 @@ const FIELDS: readonly HealthField[] = [
       ['retired_pages', 'pending_blacklist'],
     ],
   ),
-  gauge(
-    'nvidia_smi_remapped_rows_correctable',
-    'Memory rows remapped for correctable errors (Ampere+).',
-    'number',
-    [['remapped_rows', 'remapped_row_corr']],
-  ),
-  gauge(
-    'nvidia_smi_remapped_rows_uncorrectable',
-    'Memory rows remapped for uncorrectable errors (Ampere+).',
-    'number',
-    [['remapped_rows', 'remapped_row_unc']],
-  ),
-  gauge(
-    'nvidia_smi_remapped_rows_pending',
-    'Whether a row remap waits for a GPU reset (1) or not (0).',
-    'yes',
-    [['remapped_rows', 'remapped_row_pending']],
-  ),
-  gauge(
-    'nvidia_smi_remapped_rows_failure',
-    'Whether a row remap failed (1): the GPU needs service.',
-    'yes',
-    [['remapped_rows', 'remapped_row_failure']],
-  ),
+  ...REMAPPED_ROWS,
   ...reasonFields(),
   gauge(
     'nvidia_smi_pcie_link_gen_max',
