@@ -17,4 +17,5 @@ export {
 } from './part.js';
 export { startLoop, type LoopOptions, type LoopTokens, type RunningLoop } from './loop.js';
 export { HA_TOPOLOGY, type HaOptions } from './ha/topology.js';
+export { globalPrometheusDir } from './ha/prometheus-replicas.js';
 export { loopTargets, type LoopTarget } from './probe-config.js';

@@ -13,10 +13,14 @@ export interface PrometheusHa {
   readonly replicas: Readonly<Record<string, RunningPrometheus>>;
 }
 
+/** The global Prometheus's folder in the stack's `dir`: its config, and its TSDB in `data`. */
+export const globalPrometheusDir = (stackDir: string): string =>
+  join(stackDir, 'prometheus', 'global');
+
 /** The global Prometheus: no scrapes, no rules; it stores what the writing replica sends. */
 async function startGlobal(ctx: PartContext): Promise<RunningPrometheus> {
   const { options, host, ports } = ctx;
-  const dir = join(options.dir, 'prometheus', 'global');
+  const dir = globalPrometheusDir(options.dir);
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'prometheus.yml');
   await writeFile(
