@@ -8,6 +8,11 @@ import {
   type TestCertificates,
 } from './support/tls-certs.js';
 
+type HttpSettings = Extract<Parameters<typeof testModule>[0], { prober: 'http' }>['http'];
+
+/** A module of the http prober with these settings (the prober of every test here). */
+const httpModule = (http: HttpSettings) => testModule({ prober: 'http', http });
+
 let plain: HttpTarget;
 beforeAll(async () => {
   plain = await startHttpTarget();
@@ -17,7 +22,7 @@ afterAll(async () => {
 });
 
 describe('http prober over real HTTP', () => {
-  const http2xx = testModule({ prober: 'http', http: {} });
+  const http2xx = httpModule({});
 
   it('succeeds on 200 and writes blackbox_exporter series', async () => {
     const run = await probeOnce(http2xx, `${plain.url}/ok`);
@@ -44,7 +49,7 @@ describe('http prober over real HTTP', () => {
   });
 
   it('accepts the listed valid_status_codes only', async () => {
-    const only503 = testModule({ prober: 'http', http: { valid_status_codes: [503] } });
+    const only503 = httpModule({ valid_status_codes: [503] });
     expect((await probeOnce(only503, `${plain.url}/status/503`)).outcome.success).toBe(true);
     expect((await probeOnce(only503, `${plain.url}/ok`)).outcome).toEqual({
       success: false,
@@ -53,10 +58,7 @@ describe('http prober over real HTTP', () => {
   });
 
   it('checks JSON fields', async () => {
-    const healthy = testModule({
-      prober: 'http',
-      http: { json_assertions: ['$.status == "healthy"'] },
-    });
+    const healthy = httpModule({ json_assertions: ['$.status == "healthy"'] });
     expect((await probeOnce(healthy, `${plain.url}/ok`)).outcome.success).toBe(true);
     const degraded = await probeOnce(healthy, `${plain.url}/degraded`);
     expect(degraded.outcome).toEqual({ success: false, reason: 'json_assertion' });
@@ -66,18 +68,12 @@ describe('http prober over real HTTP', () => {
   });
 
   it('checks body regexps and sets probe_failed_due_to_regex', async () => {
-    const mustMatch = testModule({
-      prober: 'http',
-      http: { fail_if_body_not_matches_regexp: ['"healthy"'] },
-    });
+    const mustMatch = httpModule({ fail_if_body_not_matches_regexp: ['"healthy"'] });
     expect((await probeOnce(mustMatch, `${plain.url}/ok`)).outcome.success).toBe(true);
     const miss = await probeOnce(mustMatch, `${plain.url}/degraded`);
     expect(miss.outcome).toEqual({ success: false, reason: 'body_mismatch' });
     expect(sampleValue(miss, 'probe_failed_due_to_regex')).toBe(1);
-    const mustNot = testModule({
-      prober: 'http',
-      http: { fail_if_body_matches_regexp: ['degraded'] },
-    });
+    const mustNot = httpModule({ fail_if_body_matches_regexp: ['degraded'] });
     expect((await probeOnce(mustNot, `${plain.url}/degraded`)).outcome).toEqual({
       success: false,
       reason: 'body_mismatch',
@@ -85,14 +81,11 @@ describe('http prober over real HTTP', () => {
   });
 
   it('sends the configured method, headers and body', async () => {
-    const post = testModule({
-      prober: 'http',
-      http: {
-        method: 'POST',
-        headers: { 'X-Probe': 'layerwatch' },
-        body: '{}',
-        json_assertions: ['$.method == "POST"', '$.header == "layerwatch"'],
-      },
+    const post = httpModule({
+      method: 'POST',
+      headers: { 'X-Probe': 'layerwatch' },
+      body: '{}',
+      json_assertions: ['$.method == "POST"', '$.header == "layerwatch"'],
     });
     expect((await probeOnce(post, `${plain.url}/echo-method`)).outcome.success).toBe(true);
   });
@@ -106,10 +99,7 @@ describe('http prober over real HTTP', () => {
   });
 
   it('does not follow redirects when told not to', async () => {
-    const noFollow = testModule({
-      prober: 'http',
-      http: { follow_redirects: false, valid_status_codes: [302] },
-    });
+    const noFollow = httpModule({ follow_redirects: false, valid_status_codes: [302] });
     const run = await probeOnce(noFollow, `${plain.url}/redirect`);
     expect(run.outcome.success).toBe(true);
     expect(sampleValue(run, 'probe_http_status_code')).toBe(302);
@@ -144,7 +134,7 @@ describe('http prober over real HTTP', () => {
 });
 
 describe('http prober never hangs or crashes on a bad target', () => {
-  const http2xx = testModule({ prober: 'http', http: {} });
+  const http2xx = httpModule({});
 
   /** The probe must end within its timeout (plus scheduling slack), whatever the target does. */
   async function timedProbe(target: string, timeoutMs: number) {
@@ -166,7 +156,7 @@ describe('http prober never hangs or crashes on a bad target', () => {
   });
 
   it('a 1 GiB body: stops at body_size_limit without buffering it', async () => {
-    const capped = testModule({ prober: 'http', http: { body_size_limit: '1MiB' } });
+    const capped = httpModule({ body_size_limit: '1MiB' });
     const before = process.memoryUsage().rss;
     const run = await probeOnce(capped, `${plain.url}/big`, 5000);
     expect(run.outcome).toEqual({ success: false, reason: 'body_too_large' });
@@ -207,10 +197,7 @@ describe('http prober over TLS with certificates generated in the test', () => {
   });
 
   it('a certificate signed by the configured CA: success, with expiry and TLS version', async () => {
-    const https = testModule({
-      prober: 'http',
-      http: { tls_config: { ca_file: files.caFile }, fail_if_not_ssl: true },
-    });
+    const https = httpModule({ tls_config: { ca_file: files.caFile }, fail_if_not_ssl: true });
     const run = await probeOnce(https, `${valid.url}/ok`);
     expect(run.outcome).toEqual({ success: true });
     expect(sampleValue(run, 'probe_http_ssl')).toBe(1);
@@ -232,7 +219,7 @@ describe('http prober over TLS with certificates generated in the test', () => {
     'reports the certificate series on every probe when idle connections close between probes (%s)',
     async (_title, cert, tlsConfig) => {
       const target = await startHttpTarget(cert(), { keepAliveMs: 50 });
-      const module = testModule({ prober: 'http', http: { tls_config: tlsConfig() } });
+      const module = httpModule({ tls_config: tlsConfig() });
       try {
         for (let i = 0; i < 6; i += 1) {
           const run = await probeOnce(module, `${target.url}/ok`);
@@ -260,7 +247,7 @@ describe('http prober over TLS with certificates generated in the test', () => {
   );
 
   it('writes the TLS series once, for the final response, across an HTTPS redirect', async () => {
-    const https = testModule({ prober: 'http', http: { tls_config: { ca_file: files.caFile } } });
+    const https = httpModule({ tls_config: { ca_file: files.caFile } });
     const run = await probeOnce(https, `${valid.url}/redirect`);
     expect(run.outcome).toEqual({ success: true });
     expect(sampleValue(run, 'probe_http_redirects')).toBe(1);
@@ -268,7 +255,7 @@ describe('http prober over TLS with certificates generated in the test', () => {
   });
 
   it('an expired certificate: tls', async () => {
-    const https = testModule({ prober: 'http', http: { tls_config: { ca_file: files.caFile } } });
+    const https = httpModule({ tls_config: { ca_file: files.caFile } });
     const run = await probeOnce(https, `${expired.url}/ok`);
     expect(run.outcome).toEqual({ success: false, reason: 'tls' });
     expect(run.log.join('\n')).toMatch(
@@ -277,36 +264,27 @@ describe('http prober over TLS with certificates generated in the test', () => {
   });
 
   it('a self-signed certificate: tls, unless insecure_skip_verify', async () => {
-    const strict = testModule({ prober: 'http', http: { tls_config: { ca_file: files.caFile } } });
+    const strict = httpModule({ tls_config: { ca_file: files.caFile } });
     expect((await probeOnce(strict, `${selfSigned.url}/ok`)).outcome).toEqual({
       success: false,
       reason: 'tls',
     });
-    const lax = testModule({
-      prober: 'http',
-      http: { tls_config: { insecure_skip_verify: true } },
-    });
+    const lax = httpModule({ tls_config: { insecure_skip_verify: true } });
     expect((await probeOnce(lax, `${selfSigned.url}/ok`)).outcome.success).toBe(true);
   });
 
   it('presents a client certificate where the server demands one (mTLS)', async () => {
     const mtls = await startHttpTarget({ ...certs.valid, clientCa: certs.ca.cert });
     try {
-      const withCert = testModule({
-        prober: 'http',
-        http: {
-          tls_config: {
-            ca_file: files.caFile,
-            cert_file: files.clientCertFile,
-            key_file: files.clientKeyFile,
-          },
+      const withCert = httpModule({
+        tls_config: {
+          ca_file: files.caFile,
+          cert_file: files.clientCertFile,
+          key_file: files.clientKeyFile,
         },
       });
       expect((await probeOnce(withCert, `${mtls.url}/ok`)).outcome).toEqual({ success: true });
-      const without = testModule({
-        prober: 'http',
-        http: { tls_config: { ca_file: files.caFile } },
-      });
+      const without = httpModule({ tls_config: { ca_file: files.caFile } });
       expect((await probeOnce(without, `${mtls.url}/ok`)).outcome.success).toBe(false);
     } finally {
       await mtls.close();
@@ -314,10 +292,7 @@ describe('http prober over TLS with certificates generated in the test', () => {
   });
 
   it('fail_if_ssl fails an HTTPS answer', async () => {
-    const noTls = testModule({
-      prober: 'http',
-      http: { fail_if_ssl: true, tls_config: { ca_file: files.caFile } },
-    });
+    const noTls = httpModule({ fail_if_ssl: true, tls_config: { ca_file: files.caFile } });
     expect((await probeOnce(noTls, `${valid.url}/ok`)).outcome).toEqual({
       success: false,
       reason: 'tls',
