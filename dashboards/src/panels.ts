@@ -240,6 +240,15 @@ export function flag(texts: ValueTexts): Pick<PanelSpec, 'thresholds' | 'mapping
   return { thresholds: goodFrom(1), mappings: texts };
 }
 
+/** A share of a whole, drawn from 0 to 100 %. */
+export const SHARE = { unit: 'percentunit', min: 0, max: 1 } as const satisfies Partial<PanelSpec>;
+
+/** A count that is 0 while all is well: red from 1. */
+export const ZERO_WHEN_HEALTHY = {
+  unit: 'none',
+  thresholds: badFrom(1),
+} as const satisfies Partial<PanelSpec>;
+
 /** A list that a spec requires to be non-empty, checked where it comes from config. */
 export function atLeastOne<T>(items: readonly T[], what: string): [T, ...T[]] {
   const [first, ...rest] = items;

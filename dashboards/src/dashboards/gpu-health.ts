@@ -4,104 +4,99 @@
  * retire, clock event reasons, XIDs, the PCIe link and whether nvidia-smi can read the GPU.
  */
 import {
-  badFrom,
   instant,
-  statePanel,
-  statPanel,
-  timeseriesPanel,
+  panel,
   type PanelBuilder,
+  type PanelSpec,
   overTime,
+  SHARE,
+  ZERO_WHEN_HEALTHY,
 } from '../panels.js';
 import { increase, orZero, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
-import { gpusOfNodes, PER_GPU, perGpuShare } from './gpu-parts.js';
+import { gpusOfNodes, PER_GPU, perGpuShare, type GpuMatchers } from './gpu-parts.js';
 
 /** A GPU whose rows or pages wait for a reset, or whose row remapping failed. */
 const NEEDS_RESET = ['remapped_rows_failure', 'remapped_rows_pending', 'retired_pages_pending'];
 
 export function gpuHealth(s: DashboardSettings): PanelBuilder[] {
-  return [...lostAndResetDue(s), ...errors(s), ...slowdownsAndLink(s)];
+  const gpu = gpusOfNodes(s);
+  const specs = [...lostAndResetDue(gpu), ...errors(gpu), ...slowdownsAndLink(s, gpu)];
+  return specs.map((spec) => panel(s, spec));
 }
 
 /** Counts that are 0 on a healthy node: GPUs lost, GPUs due a reset. */
-function lostAndResetDue(s: DashboardSettings): PanelBuilder[] {
-  const gpu = gpusOfNodes(s);
+function lostAndResetDue(gpu: GpuMatchers): PanelSpec[] {
   const needsReset = NEEDS_RESET.map((m) => `(${series(`nvidia_smi_${m}`, ...gpu)} == 1)`);
   return [
-    statPanel(s, {
+    {
+      kind: 'stat',
+      ...ZERO_WHEN_HEALTHY,
       title: 'GPUs nvidia-smi cannot read',
       description:
         'GPUs the driver lost (fallen off the bus, no device handle, ERR! values): 0 is healthy. Their other series stop, never read 0.',
-      unit: 'none',
       queries: [instant(orZero(`count(${series('nvidia_smi_gpu_readable', ...gpu)} == 0)`))],
       alerts: ['LayerwatchGpuUnreadable', 'LayerwatchGpuXidFatal'],
-      thresholds: badFrom(1),
-      span: 12,
-    }),
-    statPanel(s, {
+    },
+    {
+      kind: 'stat',
+      ...ZERO_WHEN_HEALTHY,
       title: 'GPUs waiting for a reset',
       description:
         'GPUs with rows to remap or pages to retire at the next reset, or whose row remapping failed: drain, then reset.',
-      unit: 'none',
       queries: [instant(orZero(`count(${needsReset.join(' or ')})`))],
       alerts: ['LayerwatchGpuNeedsReset'],
-      thresholds: badFrom(1),
-      span: 12,
-    }),
+    },
   ];
 }
 
 /** New uncorrectable ECC errors and XIDs: each one is a page. */
-function errors(s: DashboardSettings): PanelBuilder[] {
-  const gpu = gpusOfNodes(s);
+function errors(gpu: GpuMatchers): PanelSpec[] {
+  /** Events counted per interval, 0 (not "No data") while none happen. */
+  const newEvents = (by: readonly string[], counter: string): string =>
+    orZero(sumBy(by, increase(counter, ...gpu)));
+  const counts = { unit: 'short', min: 0 } as const;
   return [
-    timeseriesPanel(s, {
+    {
+      kind: 'timeseries',
+      ...counts,
       title: 'Uncorrectable ECC errors',
       description:
         'New uncorrectable ECC errors per GPU and location (SRAM, DRAM) since the last reset: any is a page.',
-      unit: 'short',
       queries: [
         overTime(
-          orZero(
-            sumBy(
-              ['node', 'index', 'location'],
-              increase('nvidia_smi_ecc_errors_uncorrected_volatile_total', ...gpu),
-            ),
+          newEvents(
+            ['node', 'index', 'location'],
+            'nvidia_smi_ecc_errors_uncorrected_volatile_total',
           ),
           `${PER_GPU} {{location}}`,
         ),
       ],
       alerts: ['LayerwatchGpuEccUncorrectableErrors'],
-      min: 0,
-      span: 12,
-    }),
-    timeseriesPanel(s, {
+    },
+    {
+      kind: 'timeseries',
+      ...counts,
       title: 'XID errors',
       description:
         'XIDs the driver logged per node and code (from the kernel log): 79 and 95 mean a lost GPU, 48/63/64/74/94 a reset, 13/31/43 an application fault.',
-      unit: 'short',
       queries: [
-        overTime(
-          orZero(sumBy(['node', 'xid'], increase('nvidia_smi_xid_errors_total', ...gpu))),
-          '{{node}} XID {{xid}}',
-        ),
+        overTime(newEvents(['node', 'xid'], 'nvidia_smi_xid_errors_total'), '{{node}} XID {{xid}}'),
       ],
       alerts: [
         'LayerwatchGpuXidFatal',
         'LayerwatchGpuXidNeedsReset',
         'LayerwatchGpuXidApplication',
       ],
-      min: 0,
-      span: 12,
-    }),
+    },
   ];
 }
 
 /** Why clocks are held down, and whether the PCIe link trained down. */
-function slowdownsAndLink(s: DashboardSettings): PanelBuilder[] {
-  const gpu = gpusOfNodes(s);
+function slowdownsAndLink(s: DashboardSettings, gpu: GpuMatchers): PanelSpec[] {
   return [
-    statePanel(s, {
+    {
+      kind: 'state',
       title: 'Clock event reasons',
       description:
         'Why each GPU runs below its top clock, over time: hardware thermal or power-brake slowdowns page; idle and software caps are expected.',
@@ -111,13 +106,13 @@ function slowdownsAndLink(s: DashboardSettings): PanelBuilder[] {
       ],
       alerts: ['LayerwatchGpuHardwareSlowdown'],
       mappings: { 0: ['not active', 'green'], 1: ['active', 'orange'] },
-      span: 12,
-    }),
-    timeseriesPanel(s, {
+    },
+    {
+      kind: 'timeseries',
+      ...SHARE,
       title: 'PCIe link against its maximum',
       description:
         'Current PCIe link width and generation of each GPU as a share of its maximum: below 1 the link trained down (an idle GPU lowers its generation to save power).',
-      unit: 'percentunit',
       queries: [
         overTime(
           perGpuShare(s, 'nvidia_smi_pcie_link_width_current', 'nvidia_smi_pcie_link_width_max'),
@@ -129,9 +124,6 @@ function slowdownsAndLink(s: DashboardSettings): PanelBuilder[] {
         ),
       ],
       alerts: ['LayerwatchGpuPcieLinkDegraded'],
-      min: 0,
-      max: 1,
-      span: 12,
-    }),
+    },
   ];
 }

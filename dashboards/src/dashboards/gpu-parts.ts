@@ -5,8 +5,11 @@ import type { DashboardSettings } from '../settings.js';
 /** Legend of a per-GPU series. */
 export const PER_GPU = '{{node}} GPU {{index}}';
 
+/** The matchers of the GPU collector's series: its job, and the picked nodes. */
+export type GpuMatchers = readonly [string, string];
+
 /** The GPU collector's series of the picked nodes. */
-export function gpusOfNodes(s: DashboardSettings): readonly [string, string] {
+export function gpusOfNodes(s: DashboardSettings): GpuMatchers {
   return [s.gpu, byVariable('node')];
 }
 

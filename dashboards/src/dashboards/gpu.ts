@@ -17,10 +17,12 @@ import {
   type PanelBuilder,
   type Thresholds,
   overTime,
+  SHARE,
 } from '../panels.js';
 import { series } from '../promql.js';
 import { durationSeconds, type DashboardSettings } from '../settings.js';
 import { gpuHealth } from './gpu-health.js';
+import { exporterPanel } from './layer-parts.js';
 import { gpusOfNodes, PER_GPU, perGpuShare } from './gpu-parts.js';
 
 export function gpuResources(s: DashboardSettings): DashboardSpec {
@@ -55,63 +57,51 @@ function idleToSaturated(s: DashboardSettings): Thresholds {
   };
 }
 
-/** Utilisation per GPU over time, and per node now. */
+/** Utilisation per GPU over time, and per node now, against the two GPU alerts' lines. */
 function utilization(s: DashboardSettings): PanelBuilder[] {
-  const gpu = gpusOfNodes(s);
+  const utilized = series('nvidia_smi_utilization_gpu_ratio', ...gpusOfNodes(s));
   const t = s.thresholds;
+  const idleOrSaturated = {
+    ...SHARE,
+    alerts: ['LayerwatchGpuSaturated', 'LayerwatchGpuIdleWhileJobsQueue'],
+    thresholds: idleToSaturated(s),
+  } as const;
   return [
     timeseriesPanel(s, {
+      ...idleOrSaturated,
       title: 'GPU utilization',
       description:
         `Share of time a kernel ran on each GPU. Red from ${t.gpuSaturatedRatio * 100} % ` +
         `(saturated), blue under ${t.gpuIdleRatio * 100} % (idle, a problem while jobs queue). ` +
         'Absent under MIG.',
-      unit: 'percentunit',
-      queries: [overTime(series('nvidia_smi_utilization_gpu_ratio', ...gpu), PER_GPU)],
-      alerts: ['LayerwatchGpuSaturated', 'LayerwatchGpuIdleWhileJobsQueue'],
-      thresholds: idleToSaturated(s),
-      min: 0,
-      max: 1,
-      span: 12,
+      queries: [overTime(utilized, PER_GPU)],
     }),
     bargaugePanel(s, {
+      ...idleOrSaturated,
       title: 'Utilization by node',
       description: 'Mean GPU utilisation of each node, with the same idle and saturated lines.',
-      unit: 'percentunit',
-      queries: [
-        instant(
-          `avg by (node) (${series('nvidia_smi_utilization_gpu_ratio', ...gpu)})`,
-          '{{node}}',
-        ),
-      ],
-      alerts: ['LayerwatchGpuSaturated', 'LayerwatchGpuIdleWhileJobsQueue'],
-      thresholds: idleToSaturated(s),
-      min: 0,
-      max: 1,
-      span: 12,
+      queries: [instant(`avg by (node) (${utilized})`, '{{node}}')],
     }),
   ];
 }
 
-/** Memory used, core temperature and power draw of each GPU. */
+/** Memory used, core temperature and power draw of each GPU: what saturation wears on. */
 function memoryHeatAndPower(s: DashboardSettings): PanelBuilder[] {
   const gpu = gpusOfNodes(s);
+  const alerts = ['LayerwatchGpuSaturated'] as const;
   return [
     timeseriesPanel(s, {
+      ...SHARE,
       title: 'GPU memory used',
       description:
         'Device memory allocated by active contexts on each GPU, as a share of its total.',
-      unit: 'percentunit',
       queries: [
         overTime(
           perGpuShare(s, 'nvidia_smi_memory_used_bytes', 'nvidia_smi_memory_total_bytes'),
           PER_GPU,
         ),
       ],
-      alerts: ['LayerwatchGpuSaturated'],
-      min: 0,
-      max: 1,
-      span: 12,
+      alerts,
     }),
     timeseriesPanel(s, {
       title: 'GPU temperature',
@@ -119,8 +109,7 @@ function memoryHeatAndPower(s: DashboardSettings): PanelBuilder[] {
         'Core temperature of each GPU; sustained heat throttles clocks before anything fails.',
       unit: 'celsius',
       queries: [overTime(series('nvidia_smi_temperature_gpu', ...gpu), PER_GPU)],
-      alerts: ['LayerwatchGpuSaturated'],
-      span: 12,
+      alerts,
     }),
     timeseriesPanel(s, {
       title: 'GPU power draw',
@@ -131,8 +120,7 @@ function memoryHeatAndPower(s: DashboardSettings): PanelBuilder[] {
         overTime(series('nvidia_smi_power_draw_watts', ...gpu), PER_GPU),
         overTime(series('nvidia_smi_power_limit_watts', ...gpu), `limit ${PER_GPU}`),
       ],
-      alerts: ['LayerwatchGpuSaturated'],
-      span: 12,
+      alerts,
     }),
   ];
 }
@@ -141,8 +129,9 @@ function memoryHeatAndPower(s: DashboardSettings): PanelBuilder[] {
 function allocationAndCost(s: DashboardSettings): PanelBuilder[] {
   const m = EXPORTED.layer8;
   const gpu = gpusOfNodes(s);
+  const alsoAlerts = ['LayerwatchGpuIdleWhileJobsQueue'];
   return [
-    timeseriesPanel(s, {
+    exporterPanel(s, {
       title: 'GPU allocation',
       description:
         'GPUs allocated to workloads on each node, against the GPUs that can be allocated.',
@@ -151,11 +140,11 @@ function allocationAndCost(s: DashboardSettings): PanelBuilder[] {
         overTime(series(m.gpuAllocated, ...gpu), 'allocated {{node}}'),
         overTime(series(m.gpuCapacity, ...gpu), 'capacity {{node}}'),
       ],
-      alerts: ['LayerwatchGpuIdleWhileJobsQueue', 'LayerwatchLayerExporterAbsent'],
+      alsoAlerts,
       min: 0,
-      span: 12,
     }),
-    statPanel(s, {
+    exporterPanel(s, {
+      kind: 'stat',
       title: 'GPU cost per hour',
       description:
         'Running cost of the allocated GPUs in US dollars per hour, per node and in total.',
@@ -164,9 +153,8 @@ function allocationAndCost(s: DashboardSettings): PanelBuilder[] {
         instant(`sum by (node) (${series(m.costPerHour, ...gpu)})`, '{{node}}'),
         instant(`sum(${series(m.costPerHour, ...gpu)})`, 'total'),
       ],
-      alerts: ['LayerwatchGpuIdleWhileJobsQueue', 'LayerwatchLayerExporterAbsent'],
+      alsoAlerts,
       page: 'overview',
-      span: 12,
     }),
   ];
 }
