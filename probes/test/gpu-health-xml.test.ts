@@ -52,6 +52,13 @@ const ecc = (
       n,
     ]),
   );
+/** The V100 fixture's per-unit ECC counts (old drivers): its register file and L1 count 0. */
+const v100Units = (device_memory: number, l2_cache: number) => ({
+  device_memory,
+  register_file: 0,
+  l1_cache: 0,
+  l2_cache,
+});
 const allEcc = (values: Record<string, number>) => ({
   ...ecc('corrected', 'volatile', values),
   ...ecc('uncorrected', 'volatile', values),
@@ -162,32 +169,10 @@ describe('our own -q -x fixtures', () => {
     expect(readings(v100)).toEqual({
       nvidia_smi_ecc_mode_current: 1,
       nvidia_smi_ecc_mode_pending: 1,
-      ...ecc('corrected', 'volatile', {
-        device_memory: 3,
-        register_file: 0,
-        l1_cache: 0,
-        l2_cache: 1,
-      }),
-      ...ecc('uncorrected', 'volatile', {
-        device_memory: 1,
-        register_file: 0,
-        l1_cache: 0,
-        l2_cache: 0,
-        cbu: 0,
-      }),
-      ...ecc('corrected', 'aggregate', {
-        device_memory: 8,
-        register_file: 0,
-        l1_cache: 0,
-        l2_cache: 1,
-      }),
-      ...ecc('uncorrected', 'aggregate', {
-        device_memory: 2,
-        register_file: 0,
-        l1_cache: 0,
-        l2_cache: 0,
-        cbu: 0,
-      }),
+      ...ecc('corrected', 'volatile', v100Units(3, 1)),
+      ...ecc('uncorrected', 'volatile', { ...v100Units(1, 0), cbu: 0 }),
+      ...ecc('corrected', 'aggregate', v100Units(8, 1)),
+      ...ecc('uncorrected', 'aggregate', { ...v100Units(2, 0), cbu: 0 }),
       'nvidia_smi_retired_pages{cause=single_bit_ecc}': 2,
       'nvidia_smi_retired_pages{cause=double_bit_ecc}': 1,
       nvidia_smi_retired_pages_pending: 1,
