@@ -5,10 +5,14 @@ import { ACTION_DEFAULTS } from '../src/actions/defaults.js';
 import { ACTION_NAMES, ROLES, type ActionName } from '../src/config/schema.js';
 import type { RunningRemediation } from '../src/server.js';
 import { startTestAlertmanager } from './support/alertmanager.js';
-import { addAgentDeployment, startKubeStandIn, type KubeStandIn } from './support/kube-standin.js';
+import {
+  addAgentDeployment,
+  startSimulatedKubernetes,
+  type SimulatedKubernetes,
+} from '@layerwatch/sim';
 import { actionsAs, api, baseConfig, startService, tempDir } from './support/service.js';
 
-/** Valid params for every action, against the simulator, the stand-in and Alertmanager. */
+/** Valid params for every action, against the simulator, its Kubernetes API and Alertmanager. */
 const PARAMS: Record<ActionName, Record<string, unknown>> = {
   'restart-deployment': { deployment: 'layer4-agent' },
   'scale-deployment': { deployment: 'layer4-agent', replicas: 3 },
@@ -26,10 +30,10 @@ const PARAMS: Record<ActionName, Record<string, unknown>> = {
   },
 };
 
-describe('every role × action, over real HTTP (SQLite, simulator, Alertmanager, Kubernetes API stand-in)', () => {
+describe('every role × action, over real HTTP (SQLite, simulator, Alertmanager, simulated Kubernetes API)', () => {
   let sim: RunningSimulator;
   let am: RunningAlertmanager;
-  let kube: KubeStandIn;
+  let kube: SimulatedKubernetes;
   let service: RunningRemediation;
   const admin = actionsAs('admin', () => service.url);
   const operator = actionsAs('operator', () => service.url);
@@ -40,7 +44,7 @@ describe('every role × action, over real HTTP (SQLite, simulator, Alertmanager,
     dir = await tempDir('roles');
     sim = await startSimulator({ ports: FREE_SIM_PORTS });
     am = await startTestAlertmanager(dir.dir);
-    kube = await startKubeStandIn();
+    kube = await startSimulatedKubernetes();
     addAgentDeployment(kube, 1);
     kube.pods.set('layerwatch/agent-abc12', { app: 'agent' });
     kube.nodes.set('gpu-node-1', { unschedulable: false, pods: [] });
@@ -172,7 +176,7 @@ describe('every role × action, over real HTTP (SQLite, simulator, Alertmanager,
     expect(res.body['reason']).toBe('body_too_large');
   });
 
-  it('really changed the simulator and the stand-in', async () => {
+  it('really changed the simulator and its Kubernetes API', async () => {
     const batching = (await (
       await fetch(`${sim.services.agent.url}/api/config/batching`)
     ).json()) as { batch_size: number };

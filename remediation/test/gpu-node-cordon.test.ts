@@ -14,7 +14,7 @@ function expectCordonOfNode1(answer: Answer, from: boolean, message: string): vo
   });
 }
 
-describe('cordon-gpu-node, and who may run the node actions, against a Kubernetes API stand-in (mock API server)', () => {
+describe('cordon-gpu-node, and who may run the node actions, against the simulated Kubernetes API (mock API server)', () => {
   const env = gpuNodeService('gpu-cordon');
   const { admin, operator, viewer } = env;
   beforeAll(() => {

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../src/audit/types.js';
 import { replicaId } from '../src/replica.js';
-import type { StandInNodePod } from './support/kube-standin-nodes.js';
+import type { SimulatedPod } from '@layerwatch/sim';
 import { confirmed, gpuNodeService } from './support/gpu-nodes.js';
 import { api } from './support/service.js';
 
 /** gpu-node-2's pods: three to evict, one behind a PodDisruptionBudget, two a drain keeps. */
-function gpuNode2Pods(): StandInNodePod[] {
+function gpuNode2Pods(): SimulatedPod[] {
   return [
     { namespace: 'ml', name: 'trainer-0', owner: { kind: 'Job', name: 'trainer' } },
     {
@@ -30,7 +30,7 @@ function gpuNode2Pods(): StandInNodePod[] {
   ];
 }
 
-describe('drain-gpu-node against a Kubernetes API stand-in (mock API server)', () => {
+describe('drain-gpu-node against the simulated Kubernetes API (mock API server)', () => {
   const env = gpuNodeService('gpu-drain');
   const { admin } = env;
   beforeAll(() => {
@@ -199,14 +199,14 @@ describe('drain-gpu-node against a Kubernetes API stand-in (mock API server)', (
   });
 });
 
-describe('drain-gpu-node bounds against a Kubernetes API stand-in (mock API server)', () => {
+describe('drain-gpu-node bounds against the simulated Kubernetes API (mock API server)', () => {
   const env = gpuNodeService('gpu-drain-bounds', (input) => ({
     ...input,
     limits: { actionTimeoutSeconds: 1 },
     kubernetes: { ...input.kubernetes, drain: { maxPods: 3, retrySeconds: 0.05 } },
   }));
   const { admin } = env;
-  const pod = (name: string, extra: Partial<StandInNodePod> = {}): StandInNodePod => ({
+  const pod = (name: string, extra: Partial<SimulatedPod> = {}): SimulatedPod => ({
     namespace: 'ml',
     name,
     owner: { kind: 'Job', name },

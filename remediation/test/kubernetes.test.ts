@@ -1,11 +1,15 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRemediation } from '../src/server.js';
-import { addAgentDeployment, startKubeStandIn, type KubeStandIn } from './support/kube-standin.js';
+import {
+  addAgentDeployment,
+  startSimulatedKubernetes,
+  type SimulatedKubernetes,
+} from '@layerwatch/sim';
 import { actionsAs, baseConfig, startService, tempDir } from './support/service.js';
 
-describe('Kubernetes executor against a Kubernetes API stand-in', () => {
-  let kube: KubeStandIn;
+describe('Kubernetes executor against the simulated Kubernetes API', () => {
+  let kube: SimulatedKubernetes;
   let service: RunningRemediation;
   const admin = actionsAs('admin', () => service.url);
   const operator = actionsAs('operator', () => service.url);
@@ -13,7 +17,7 @@ describe('Kubernetes executor against a Kubernetes API stand-in', () => {
 
   beforeAll(async () => {
     dir = await tempDir('kube');
-    kube = await startKubeStandIn();
+    kube = await startSimulatedKubernetes();
     addAgentDeployment(kube, 4);
     kube.pods.set('layerwatch/agent-7f9c-x1', { app: 'agent', 'pod-template-hash': '7f9c' });
     kube.pods.set('layerwatch/postgres-0', { app: 'postgres' });

@@ -20,3 +20,14 @@ export {
   type GpuFaultMode,
   type SimulatedGpuNode,
 } from './gpu/index.js';
+export {
+  addAgentDeployment,
+  simulatedGpuNodePods,
+  startSimulatedKubernetes,
+  type KubernetesCall,
+  type SimulatedDeployment,
+  type SimulatedKubernetes,
+  type SimulatedKubernetesOptions,
+  type SimulatedNode,
+  type SimulatedPod,
+} from './kubernetes/index.js';

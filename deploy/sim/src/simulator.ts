@@ -34,6 +34,7 @@ import {
 import { closest } from './validate.js';
 import { startSimulatedGpuNode, type SimulatedGpuNode } from './gpu/index.js';
 import { gpuRoutes } from './gpu/routes.js';
+import { startSimulatedGpuCluster, type SimulatedKubernetes } from './kubernetes/index.js';
 
 export interface ServiceEndpoint {
   url: string;
@@ -47,6 +48,8 @@ export interface RunningSimulator {
   readonly factory: FactoryPipeline | undefined;
   /** The simulated GPU node, when `gpuDir` was given. */
   readonly gpu: SimulatedGpuNode | undefined;
+  /** The SIMULATED Kubernetes API that knows the simulated GPU node, beside it. */
+  readonly kubernetes: SimulatedKubernetes | undefined;
   /** Validates like `POST /-/fault`; throws with the same message on a bad spec. */
   setFault(service: ServiceName, fault: FaultSpec): void;
   /** Closes every server and socket, hanging ones included; safe to call twice. */
@@ -72,6 +75,7 @@ interface Parts {
   readonly running: Running[];
   factory: RunningFactory | undefined;
   gpu: SimulatedGpuNode | undefined;
+  kubernetes: SimulatedKubernetes | undefined;
   stores: SharedStoreStandIn | undefined;
   traffic: CrossLayerTraffic | undefined;
   ticking: Ticking | undefined;
@@ -98,6 +102,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     running: [],
     factory: undefined,
     gpu: undefined,
+    kubernetes: undefined,
     stores: undefined,
     traffic: undefined,
     ticking: undefined,
@@ -112,6 +117,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         tickMs: resolved.gpuTickMs,
         log: resolved.log,
       });
+      parts.kubernetes = await startSimulatedGpuCluster(resolved.log);
     }
   } catch (error) {
     await stopParts(parts);
@@ -237,6 +243,7 @@ async function stopParts(parts: Parts): Promise<void> {
   parts.traffic?.stop();
   parts.factory?.stop();
   await parts.gpu?.stop();
+  await parts.kubernetes?.stop();
   await parts.workloads.queueMirror?.settled();
   await Promise.all(parts.running.map(({ server }) => closeServer(server)));
   await parts.stores?.stop();
@@ -256,6 +263,7 @@ function simulatorHandle(
     >,
     factory: parts.factory?.pipeline,
     gpu: parts.gpu,
+    kubernetes: parts.kubernetes,
     setFault(service, spec) {
       const entry = byName.get(service);
       if (entry === undefined) {

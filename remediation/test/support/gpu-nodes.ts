@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { ConfigInput } from '../../src/config/schema.js';
 import type { RunningRemediation } from '../../src/server.js';
-import { startKubeStandIn, type KubeStandIn } from './kube-standin.js';
+import { startSimulatedKubernetes, type SimulatedKubernetes } from '@layerwatch/sim';
 import {
   actionsAs,
   baseConfig,
@@ -21,20 +21,20 @@ const NO_COOLDOWN = {
 type Caller = { readonly dryRun: ActionCall; readonly execute: ActionCall };
 
 /**
- * For one test file: the Kubernetes API stand-in (no API server runs here) and the service
+ * For one test file: the simulated Kubernetes API (no API server runs here) and the service
  * on SQLite, started before its tests and stopped after them. `configure` edits the
- * config (the stand-in's GPU nodes and no cooldowns already in it).
+ * config (the simulated API's GPU nodes and no cooldowns already in it).
  */
 export function gpuNodeService(
   prefix: string,
   configure: (input: ConfigInput) => ConfigInput = (input) => input,
 ) {
-  let kube: KubeStandIn | undefined;
+  let kube: SimulatedKubernetes | undefined;
   let service: RunningRemediation | undefined;
   let dir: Awaited<ReturnType<typeof tempDir>> | undefined;
   beforeAll(async () => {
     dir = await tempDir(prefix);
-    kube = await startKubeStandIn();
+    kube = await startSimulatedKubernetes();
     const store = { kind: 'sqlite' as const, path: join(dir.dir, 'audit.db') };
     service = await startService(
       configure(baseConfig(store, { kube }, { actions: NO_COOLDOWN })),
@@ -51,8 +51,8 @@ export function gpuNodeService(
     return service.url;
   };
   return {
-    get kube(): KubeStandIn {
-      if (!kube) throw new Error('read the stand-in inside a test');
+    get kube(): SimulatedKubernetes {
+      if (!kube) throw new Error('read the simulated API inside a test');
       return kube;
     },
     url,

@@ -1,13 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { SimulatedKubernetes } from '@layerwatch/sim';
 import { pino } from 'pino';
 import { KubernetesClient } from '../../src/actions/kubernetes-client.js';
 import { hashToken } from '../../src/auth/tokens.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { startRemediation, type RunningRemediation } from '../../src/server.js';
-import type { KubeStandIn } from './kube-standin.js';
 
 /** One plain token per identity; the config only ever sees their hashes. */
 export const TOKENS = {
@@ -27,13 +28,13 @@ export function tokenConfig() {
   ];
 }
 
-/** The GPU nodes of every test config with the Kubernetes stand-in (`kubernetes.gpuNodes`). */
+/** The GPU nodes of every test config with the simulated Kubernetes API (`kubernetes.gpuNodes`). */
 export const GPU_NODES = ['gpu-node-1', 'gpu-node-2', 'gpu-node-3'] as const;
 
 export interface Backends {
   readonly sim?: { services: Record<string, { url: string; layer: string }> };
   readonly alertmanagerUrl?: string;
-  readonly kube?: KubeStandIn;
+  readonly kube?: SimulatedKubernetes;
 }
 
 export function baseConfig(
@@ -75,16 +76,23 @@ export function baseConfig(
   };
 }
 
+/** The client's config for the simulated API, from the kubeconfig it writes for kubectl. */
+function kubeConfigOf(kube: SimulatedKubernetes): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromString(kube.kubeconfig());
+  return kc;
+}
+
 export async function startService(
   input: ConfigInput,
-  kube?: KubeStandIn,
+  kube?: SimulatedKubernetes,
 ): Promise<RunningRemediation> {
   const config = parseConfig(input);
   return startRemediation({
     config,
     logger: pino({ level: 'silent' }),
     ...(kube && config.kubernetes
-      ? { kubernetes: new KubernetesClient(kube.kubeConfig(), config.kubernetes) }
+      ? { kubernetes: new KubernetesClient(kubeConfigOf(kube), config.kubernetes) }
       : {}),
   });
 }
