@@ -4,24 +4,28 @@ import { PRIORITIES } from '@layerwatch/vocabulary';
 import { firingAlertsExpr, type DashboardSpec } from '../dashboard.js';
 import {
   atLeastOne,
-  badFrom,
-  bargaugePanel,
   flag,
   goodFrom,
   instant,
-  statePanel,
-  statPanel,
-  tablePanel,
+  panel,
   tableRows,
-  timeseriesPanel,
   UP_DOWN,
-  type PanelBuilder,
+  type PanelSpec,
   overTime,
+  ZERO_WHEN_HEALTHY,
 } from '../panels.js';
-import { byVariable, orZero, quantile, rate, series, sumBy } from '../promql.js';
+import { byVariable, orZero, quantile, rate, RATE_INTERVAL, series, sumBy } from '../promql.js';
 import type { DashboardSettings } from '../settings.js';
 
 export function systemHealth(s: DashboardSettings): DashboardSpec {
+  const probes = probedLayers(s);
+  const specs = [
+    ...layerUpDown(probes),
+    ...availabilityAndBudget(s, probes),
+    ...firingAlerts(s),
+    ...probeTimingsAndFailures(s, probes),
+    probeDaemon(s),
+  ];
   return {
     slug: 'system-health',
     title: 'Layerwatch / System health',
@@ -30,26 +34,24 @@ export function systemHealth(s: DashboardSettings): DashboardSpec {
       'error budget remaining and firing alerts by priority.',
     tags: ['overview'],
     variables: ['layer'],
-    panels: [
-      ...layerUpDown(s),
-      ...availabilityAndBudget(s),
-      ...firingAlerts(s),
-      ...probeTimingsAndFailures(s),
-      probeDaemon(s),
-    ],
+    panels: specs.map((spec) => panel(s, spec)),
   };
 }
 
+/** The matchers of the probe daemon's series: its job, and the picked layers. */
+type ProbeMatchers = readonly [string, string];
+
 /** The probe daemon's series of the picked layers. */
-function probedLayers(s: DashboardSettings): readonly [string, string] {
+function probedLayers(s: DashboardSettings): ProbeMatchers {
   return [s.probes, byVariable('layer')];
 }
 
 /** Each layer UP or DOWN now, and each probed endpoint over time. */
-function layerUpDown(s: DashboardSettings): PanelBuilder[] {
-  const probes = probedLayers(s);
+function layerUpDown(probes: ProbeMatchers): PanelSpec[] {
   return [
-    statPanel(s, {
+    {
+      kind: 'stat',
+      ...flag(UP_DOWN),
       title: 'Layer up',
       description:
         'UP when every probed endpoint of the layer answered its last probe, DOWN when any ' +
@@ -58,11 +60,12 @@ function layerUpDown(s: DashboardSettings): PanelBuilder[] {
       queries: [instant(`min by (layer) (${series('probe_success', ...probes)})`, '{{layer}}')],
       alerts: ['LayerwatchProbeDown', 'LayerwatchLayerProbesAbsent'],
       page: 'overview',
-      ...flag(UP_DOWN),
       span: 24,
       height: 4,
-    }),
-    statePanel(s, {
+    },
+    {
+      kind: 'state',
+      ...flag(UP_DOWN),
       title: 'Probed endpoints',
       description:
         'Each probed endpoint over time, green while it answers and red while it fails; ' +
@@ -70,54 +73,46 @@ function layerUpDown(s: DashboardSettings): PanelBuilder[] {
       unit: 'none',
       queries: [overTime(series('probe_success', ...probes), '{{layer}} {{name}}')],
       alerts: ['LayerwatchProbeDown'],
-      ...flag(UP_DOWN),
       span: 24,
       height: 9,
-    }),
+    },
   ];
 }
 
 /** Availability over the range and per interval against the objective, and budget left. */
-function availabilityAndBudget(s: DashboardSettings): PanelBuilder[] {
-  const probes = probedLayers(s);
-  const objective = s.availabilityObjective;
-  const availability = s.slo('availability');
+function availabilityAndBudget(s: DashboardSettings, probes: ProbeMatchers): PanelSpec[] {
+  const slo = s.slo('availability');
+  /** Share of successful probes per layer, averaged over `window`. */
+  const availableOver = (window: string): string =>
+    `avg by (layer) (avg_over_time(${series('probe_success', ...probes)}[${window}]))`;
+  const againstObjective = {
+    unit: 'percentunit',
+    alerts: [slo.alert],
+    thresholds: goodFrom(s.availabilityObjective),
+  } as const;
   return [
-    statPanel(s, {
+    {
+      kind: 'stat',
+      ...againstObjective,
       title: 'Availability over the time range',
       description:
         `Share of successful probes per layer over the dashboard's time range; green at or ` +
-        `above the objective (${availability.title}).`,
-      unit: 'percentunit',
-      queries: [
-        instant(
-          `avg by (layer) (avg_over_time(${series('probe_success', ...probes)}[$__range]))`,
-          '{{layer}}',
-        ),
-      ],
-      alerts: [availability.alert],
-      thresholds: goodFrom(objective),
+        `above the objective (${slo.title}).`,
+      queries: [instant(availableOver('$__range'), '{{layer}}')],
       decimals: 3,
-      span: 12,
-    }),
-    timeseriesPanel(s, {
+    },
+    {
+      kind: 'timeseries',
+      ...againstObjective,
       title: 'Availability',
       description:
         'Share of successful probes per layer in each interval; the dashed line is the ' +
         'availability objective the burn-rate alerts defend.',
-      unit: 'percentunit',
-      queries: [
-        overTime(
-          `avg by (layer) (avg_over_time(${series('probe_success', ...probes)}[$__rate_interval]))`,
-          '{{layer}}',
-        ),
-      ],
-      alerts: [availability.alert],
-      thresholds: goodFrom(objective),
+      queries: [overTime(availableOver(RATE_INTERVAL), '{{layer}}')],
       max: 1,
-      span: 12,
-    }),
-    bargaugePanel(s, {
+    },
+    {
+      kind: 'bargauge',
       title: 'Error budget remaining',
       description:
         `Share of each SLO's ${s.config.sloPeriod} error budget still unspent, per layer: ` +
@@ -136,23 +131,23 @@ function availabilityAndBudget(s: DashboardSettings): PanelBuilder[] {
       page: 'overview',
       thresholds: goodFrom(0),
       max: 1,
-      span: 12,
-    }),
+    },
   ];
 }
 
 /** Firing alerts counted by priority (every priority shown, 0 when none), and listed. */
-function firingAlerts(s: DashboardSettings): PanelBuilder[] {
+function firingAlerts(s: DashboardSettings): PanelSpec[] {
   const anyPriority = PRIORITIES.map(
     (p) => `label_replace(vector(0), "priority", "${p}", "", "")`,
   ).join(' or ');
   return [
-    statPanel(s, {
+    {
+      kind: 'stat',
+      ...ZERO_WHEN_HEALTHY,
       title: 'Firing alerts by priority',
       description:
         'Alerts firing now, by priority: P0 pages at once, P1 within 1 h, P2 within 4 h, ' +
         'P3 within 24 h. The always-firing watchdog is left out.',
-      unit: 'none',
       queries: [
         instant(
           `count by (priority) (${firingAlertsExpr(s)})\nor\n(${anyPriority})`,
@@ -160,10 +155,9 @@ function firingAlerts(s: DashboardSettings): PanelBuilder[] {
         ),
       ],
       alerts: [WATCHDOG],
-      thresholds: badFrom(1),
-      span: 12,
-    }),
-    tablePanel(s, {
+    },
+    {
+      kind: 'table',
       title: 'Firing alerts',
       description:
         'Every alert firing now with its labels; the Layerwatch app lists them with their ' +
@@ -173,15 +167,16 @@ function firingAlerts(s: DashboardSettings): PanelBuilder[] {
       noValue: 'No alert is firing',
       alerts: [WATCHDOG],
       span: 24,
-    }),
+    },
   ];
 }
 
 /** How long probes take, per layer and per endpoint, and why they fail. */
-function probeTimingsAndFailures(s: DashboardSettings): PanelBuilder[] {
-  const probes = probedLayers(s);
+function probeTimingsAndFailures(s: DashboardSettings, probes: ProbeMatchers): PanelSpec[] {
+  const alerts = ['LayerwatchProbeDown'] as const;
   return [
-    timeseriesPanel(s, {
+    {
+      kind: 'timeseries',
       title: 'Probe latency p95 by layer',
       description:
         "95th percentile of scheduled probe durations per layer, from the daemon's " +
@@ -193,18 +188,18 @@ function probeTimingsAndFailures(s: DashboardSettings): PanelBuilder[] {
           '{{layer}}',
         ),
       ],
-      alerts: ['LayerwatchProbeDown'],
-      span: 12,
-    }),
-    timeseriesPanel(s, {
+      alerts,
+    },
+    {
+      kind: 'timeseries',
       title: 'Probe duration by endpoint',
       description: 'Duration of the latest probe of each endpoint, failed or not.',
       unit: 's',
       queries: [overTime(series('probe_duration_seconds', ...probes), '{{layer}} {{name}}')],
-      alerts: ['LayerwatchProbeDown'],
-      span: 12,
-    }),
-    timeseriesPanel(s, {
+      alerts,
+    },
+    {
+      kind: 'timeseries',
       title: 'Probe failures by reason',
       description:
         'Failed probes per second by module and reason (timeout, connection_refused, ' +
@@ -216,15 +211,16 @@ function probeTimingsAndFailures(s: DashboardSettings): PanelBuilder[] {
           '{{module}} {{reason}}',
         ),
       ],
-      alerts: ['LayerwatchProbeDown'],
-      span: 12,
-    }),
+      alerts,
+    },
   ];
 }
 
 /** Whether Prometheus scrapes the probe daemon and its config loaded. */
-function probeDaemon(s: DashboardSettings): PanelBuilder {
-  return statPanel(s, {
+function probeDaemon(s: DashboardSettings): PanelSpec {
+  return {
+    kind: 'stat',
+    ...flag(UP_DOWN),
     title: 'Probe daemon',
     description:
       'Whether Prometheus scrapes the probe daemon and its last config reload succeeded; ' +
@@ -235,7 +231,5 @@ function probeDaemon(s: DashboardSettings): PanelBuilder {
       instant(series('layerwatch_config_last_reload_successful', s.probes), 'config {{instance}}'),
     ],
     alerts: ['LayerwatchProbeDaemonAbsent', 'LayerwatchProbeConfigReloadFailed'],
-    ...flag(UP_DOWN),
-    span: 12,
-  });
+  };
 }
