@@ -21,17 +21,25 @@ export async function runUpCli(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
+  // Listening before the start: Ctrl-C while parts start stops what started, once it has.
+  const signalled = new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  let interrupted = false;
+  void signalled.then(() => {
+    interrupted = true;
+  });
   const stack = await startStack({
     stateDir: resolve(values['state-dir']),
     host: values.host,
     log,
     ha: values.ha,
   });
-  process.stdout.write(formatUrlTable(stack.parts));
-  await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
+  if (!interrupted) {
+    process.stdout.write(formatUrlTable(stack.parts));
+    await signalled;
+  }
   log('stopping …');
   await stack.stop();
   log('stopped.');
