@@ -41,7 +41,7 @@ export interface LatencyLine {
   readonly ms: number;
 }
 
-export function latencyLine(s: DashboardSettings, slo: string): LatencyLine {
+function latencyLine(s: DashboardSettings, slo: string): LatencyLine {
   const latency = s.latencySlo(slo);
   const q = latency.slo.objective;
   return {
@@ -65,8 +65,11 @@ export interface LatencyPanelsSpec {
 }
 
 /** A layer's latency SLO: its percentile (and p50) against the line, and the share within. */
-function latencyPanels(s: DashboardSettings, texts: LatencyPanelsSpec): PanelBuilder[] {
-  const line = latencyLine(s, texts.slo);
+function latencyPanels(
+  s: DashboardSettings,
+  texts: LatencyPanelsSpec,
+  line: LatencyLine,
+): PanelBuilder[] {
   const { latency, q, percentile, ms } = line;
   return [
     timeseriesPanel(s, {
@@ -110,17 +113,13 @@ export function exporterPanel(s: DashboardSettings, spec: ExporterPanelSpec): Pa
   return panel(s, { span: 12, ...rest, kind, alerts });
 }
 
-/**
- * A layer dashboard: its name, what it shows, its latency SLO's panels (where it has one),
- * its own panels, then its endpoints.
- */
+/** A layer dashboard: its name, what it shows, its own panels, then its endpoints. */
 export interface LayerDashboardSpec {
   readonly layer: DashboardLayer;
   /** `performance`: the slug `layer-4-performance`, the title `Layer 4 performance (…)`. */
   readonly topic: string;
   /** The description after `Layer 4 (<its title>): `. */
   readonly shows: string;
-  readonly latency?: LatencyPanelsSpec;
   /** The layer's own panels, given the matchers of its exporter series. */
   readonly panels: (exporter: ExporterMatchers) => readonly PanelBuilder[];
   /** How the endpoints panel reads, and its width. */
@@ -136,12 +135,30 @@ export function layerDashboard(s: DashboardSettings, spec: LayerDashboardSpec): 
     description: `Layer ${layer} (${layerTitle}): ${spec.shows}`,
     tags: [`layer-${layer}`],
     variables: [],
-    panels: [
-      ...(spec.latency ? latencyPanels(s, spec.latency) : []),
-      ...spec.panels(layerExporter(s, layer)),
-      layerEndpoints(s, layer, spec.endpoints),
-    ],
+    panels: [...spec.panels(layerExporter(s, layer)), layerEndpoints(s, layer, spec.endpoints)],
   };
+}
+
+/**
+ * A layer dashboard led by its latency SLO's panels. The line is worked out once, and what
+ * the dashboard shows and its own panels are given it.
+ */
+export interface LatencyLayerDashboardSpec extends Omit<LayerDashboardSpec, 'shows' | 'panels'> {
+  readonly latency: LatencyPanelsSpec;
+  readonly shows: (line: LatencyLine) => string;
+  readonly panels: (exporter: ExporterMatchers, line: LatencyLine) => readonly PanelBuilder[];
+}
+
+export function latencyLayerDashboard(
+  s: DashboardSettings,
+  spec: LatencyLayerDashboardSpec,
+): DashboardSpec {
+  const line = latencyLine(s, spec.latency.slo);
+  return layerDashboard(s, {
+    ...spec,
+    shows: spec.shows(line),
+    panels: (exporter) => [...latencyPanels(s, spec.latency, line), ...spec.panels(exporter, line)],
+  });
 }
 
 /** Each endpoint of the layer, up or down, as the probe daemon sees it from outside. */

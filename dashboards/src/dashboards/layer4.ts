@@ -3,29 +3,21 @@ import type { DashboardSpec } from '../dashboard.js';
 import { EXPORTED } from '../metrics.js';
 import { badFrom, timeseriesPanel, type PanelBuilder, overTime } from '../panels.js';
 import { orZero, quantile, rate, series, sumBy } from '../promql.js';
-import type { DashboardSettings } from '../settings.js';
-import {
-  exporterPanel,
-  latencyLine,
-  layerDashboard,
-  type ExporterMatchers,
-} from './layer-parts.js';
+import type { DashboardSettings, LatencySlo } from '../settings.js';
+import { exporterPanel, latencyLayerDashboard, type ExporterMatchers } from './layer-parts.js';
 
 /** Layer 4's exporter series. */
 const m = EXPORTED.layer4;
 
-const LATENCY_SLO = 'execution-latency';
-
 export function layer4Performance(s: DashboardSettings): DashboardSpec {
-  const { ms } = latencyLine(s, LATENCY_SLO);
-  return layerDashboard(s, {
+  return latencyLayerDashboard(s, {
     layer: '4',
     topic: 'performance',
-    shows:
+    shows: ({ ms }) =>
       `request latency against its ${ms} ms line, traffic, errors, task queue depth and ` +
       'wait, WASM runtime failures and circuit breakers.',
     latency: {
-      slo: LATENCY_SLO,
+      slo: 'execution-latency',
       title: 'Request latency',
       description: ({ latency, percentile, ms }) =>
         `${percentile} of layer 4 request durations (the /metrics route left out); the ` +
@@ -35,8 +27,8 @@ export function layer4Performance(s: DashboardSettings): DashboardSpec {
         `Share of requests answered within ${ms} ms, against the objective of ` +
         `${q * 100} %: below it the error budget burns.`,
     },
-    panels: (exporter) => [
-      ...trafficAndErrors(s),
+    panels: (exporter, { latency }) => [
+      ...trafficAndErrors(s, latency),
       ...taskQueue(s, exporter),
       ...runtimeFailures(s, exporter),
     ],
@@ -48,8 +40,7 @@ export function layer4Performance(s: DashboardSettings): DashboardSpec {
 }
 
 /** Requests served per route, and the 5xx among them. */
-function trafficAndErrors(s: DashboardSettings): PanelBuilder[] {
-  const { latency } = latencyLine(s, LATENCY_SLO);
+function trafficAndErrors(s: DashboardSettings, latency: LatencySlo): PanelBuilder[] {
   const requests = (labels: readonly string[], ...matchers: string[]): string =>
     sumBy(
       ['http_route', ...labels],

@@ -3,29 +3,21 @@ import type { DashboardSpec } from '../dashboard.js';
 import { EXPORTED } from '../metrics.js';
 import { flag, UP_DOWN, type PanelBuilder, overTime } from '../panels.js';
 import { rate, series, sumBy } from '../promql.js';
-import type { DashboardSettings } from '../settings.js';
-import {
-  exporterPanel,
-  latencyLine,
-  layerDashboard,
-  type ExporterMatchers,
-} from './layer-parts.js';
+import type { DashboardSettings, LatencySlo } from '../settings.js';
+import { exporterPanel, latencyLayerDashboard, type ExporterMatchers } from './layer-parts.js';
 
 /** Layer 5's exporter series. */
 const m = EXPORTED.layer5;
 
-const LATENCY_SLO = 'optimization-latency';
-
 export function layer5Optimization(s: DashboardSettings): DashboardSpec {
-  const { ms } = latencyLine(s, LATENCY_SLO);
-  return layerDashboard(s, {
+  return latencyLayerDashboard(s, {
     layer: '5',
     topic: 'optimization',
-    shows:
+    shows: ({ ms }) =>
       `optimisation time against its ${ms} ms line, model health, A/B experiments and KPI ` +
       'ingestion.',
     latency: {
-      slo: LATENCY_SLO,
+      slo: 'optimization-latency',
       title: 'Optimization time',
       description: ({ latency, percentile, ms }) =>
         `${percentile} of optimisation run durations; the dashed line is the SLO's ${ms} ms ` +
@@ -34,7 +26,10 @@ export function layer5Optimization(s: DashboardSettings): DashboardSpec {
       withinDescription: ({ q, ms }) =>
         `Share of optimisation runs done within ${ms} ms, against the objective of ${q * 100} %.`,
     },
-    panels: (exporter) => [optimizationRuns(s), ...modelsExperimentsAndKpis(s, exporter)],
+    panels: (exporter, { latency }) => [
+      optimizationRuns(s, latency),
+      ...modelsExperimentsAndKpis(s, exporter),
+    ],
     endpoints: {
       description:
         "The probe daemon's view of each layer 5 endpoint (health, models, KPIs): up or down.",
@@ -44,8 +39,7 @@ export function layer5Optimization(s: DashboardSettings): DashboardSpec {
 }
 
 /** Optimisation runs per second. */
-function optimizationRuns(s: DashboardSettings): PanelBuilder {
-  const { latency } = latencyLine(s, LATENCY_SLO);
+function optimizationRuns(s: DashboardSettings, latency: LatencySlo): PanelBuilder {
   return exporterPanel(s, {
     title: 'Optimization runs',
     description:
