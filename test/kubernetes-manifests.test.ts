@@ -13,7 +13,11 @@ import {
   theObject,
   type K8sObject,
 } from './support/kubernetes-render.js';
-import { grantedVerbs, rbacProblems } from './support/kubernetes-rbac.js';
+import {
+  PROMETHEUS_DISCOVERY_ROLE,
+  grantedVerbs,
+  rbacProblems,
+} from './support/kubernetes-rbac.js';
 import { validateObject } from './support/kubernetes-schemas.js';
 
 /**
@@ -46,11 +50,13 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const o of objects) {
       const expected = ['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind)
-        ? undefined
-        : ['Role', 'RoleBinding'].includes(o.kind)
-          ? PLATFORM_NAMESPACE
-          : 'layerwatch';
-      expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe(expected);
+        ? [undefined]
+        : !['Role', 'RoleBinding'].includes(o.kind)
+          ? ['layerwatch']
+          : o.metadata.name === PROMETHEUS_DISCOVERY_ROLE
+            ? ['layerwatch', PLATFORM_NAMESPACE] // where the ServiceMonitors find targets
+            : [PLATFORM_NAMESPACE];
+      expect(expected, `${o.kind}/${o.metadata.name}`).toContain(o.metadata.namespace);
     }
   });
 
@@ -77,6 +83,17 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
           }
         : {}),
     });
+    const discovery = grantedVerbs(objects, PROMETHEUS_DISCOVERY_ROLE);
+    // Read-only service discovery for the ha overlay's Prometheus pods, nothing elsewhere.
+    expect([...discovery].map(([k, v]) => `${k}: ${[...v].sort().join(',')}`).sort()).toEqual(
+      overlay === 'ha'
+        ? [PLATFORM_NAMESPACE, 'layerwatch'].flatMap((ns) =>
+            ['/endpoints', '/pods', '/services', 'discovery.k8s.io/endpointslices'].map(
+              (resource) => `${ns} ${resource}: get,list,watch`,
+            ),
+          )
+        : [],
+    );
     const account = theObject(objects, 'ServiceAccount', 'layerwatch-remediation');
     const binding = theObject(objects, 'RoleBinding', 'layerwatch-remediation');
     expect(at(binding, 'subjects')).toEqual([
@@ -102,7 +119,9 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       'spec',
       'volumes',
     ) as readonly { secret?: { secretName: string } }[];
-    expect(volumes.flatMap((v) => (v.secret ? [v.secret.secretName] : []))).toEqual([
+    expect(volumes.flatMap((v) => (v.secret ? [v.secret.secretName] : [])).sort()).toEqual([
+      // ha's replicas share a PostgreSQL store; its password is a Secret too.
+      ...(overlay === 'ha' ? ['layerwatch-remediation-postgres'] : []),
       'layerwatch-remediation-tokens',
     ]);
   });

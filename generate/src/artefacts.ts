@@ -3,6 +3,7 @@ import { GENERATED_DIR, generatedFiles as dashboardFiles } from '@layerwatch/das
 import { composeGeneratedFiles } from './compose.js';
 import { kubernetesFiles } from './kubernetes.js';
 import { gpuNodeFiles } from './kubernetes-gpu-nodes.js';
+import { haFiles } from './kubernetes-ha.js';
 import { THRESHOLDS_FILE, thresholdsSource } from './plugin-thresholds.js';
 
 /**
@@ -51,4 +52,9 @@ export const ARTEFACT_SETS: readonly ArtefactSet[] = [
     files: async () => kubernetesFiles(await alertRules()),
   },
   { name: "Kubernetes GPU nodes' remediation config and RBAC", owns: [], files: gpuNodeFiles },
+  {
+    name: "Kubernetes ha overlay's counts, probe sharding and remediation config",
+    owns: [],
+    files: haFiles,
+  },
 ];

@@ -11,5 +11,6 @@ export {
 export { describeDrift, expectedArtefacts, findDrift, type Drift } from './drift.js';
 export { KUBERNETES_RULES } from './kubernetes.js';
 export { GPU_NODES_LIST, parseGpuNodes } from './kubernetes-gpu-nodes.js';
+export { HA_REMEDIATION_STORE, parseHaStore } from './kubernetes-ha.js';
 export { THRESHOLDS_FILE, pluginThresholds, thresholdsSource } from './plugin-thresholds.js';
 export { REPO, repoPath } from './repo.js';

@@ -36,6 +36,19 @@ const ALLOWED_CLUSTER_WIDE: Allowed = {
   '/pods/eviction': { verbs: ['create'], named: false },
 };
 
+/**
+ * The ha overlay's Prometheus pods (overlays/ha/prometheus-rbac.yaml): service discovery
+ * only, read-only, per namespace.
+ */
+export const PROMETHEUS_DISCOVERY_ROLE = 'layerwatch-prometheus';
+const DISCOVERY = { verbs: ['get', 'list', 'watch'], named: false };
+const ALLOWED_DISCOVERY: Allowed = {
+  '/services': DISCOVERY,
+  '/endpoints': DISCOVERY,
+  '/pods': DISCOVERY,
+  'discovery.k8s.io/endpointslices': DISCOVERY,
+};
+
 /** Every way the rendered RBAC is wider than ALLOWED; [] when it is narrow. */
 export function rbacProblems(objects: readonly K8sObject[]): string[] {
   const problems: string[] = [];
@@ -56,7 +69,8 @@ export function rbacProblems(objects: readonly K8sObject[]): string[] {
   }
   for (const role of ofKind(objects, 'Role')) {
     const id = `Role ${role.metadata.namespace ?? '(no namespace)'}/${role.metadata.name}`;
-    problems.push(...rulesProblems(id, role, ALLOWED));
+    const allowed = role.metadata.name === PROMETHEUS_DISCOVERY_ROLE ? ALLOWED_DISCOVERY : ALLOWED;
+    problems.push(...rulesProblems(id, role, allowed));
   }
   for (const binding of ofKind(objects, 'RoleBinding')) {
     const id = `RoleBinding ${binding.metadata.namespace ?? ''}/${binding.metadata.name}`;
@@ -96,12 +110,21 @@ function ruleProblems(id: string, rule: PolicyRule, allowedVerbs: Allowed): stri
 }
 
 /**
- * The verbs granted per `namespace group/resource` (`(cluster)` for a ClusterRole), for the
+ * The verbs granted per `namespace group/resource` (`(cluster)` for a ClusterRole) to the
+ * roles named `roleName` (or, by default, every role but Prometheus's discovery), for the
  * test to compare with its needs.
  */
-export function grantedVerbs(objects: readonly K8sObject[]): Map<string, Set<string>> {
+export function grantedVerbs(
+  objects: readonly K8sObject[],
+  roleName?: string,
+): Map<string, Set<string>> {
   const granted = new Map<string, Set<string>>();
-  for (const role of [...ofKind(objects, 'Role'), ...ofKind(objects, 'ClusterRole')]) {
+  const roles = [...ofKind(objects, 'Role'), ...ofKind(objects, 'ClusterRole')].filter((role) =>
+    roleName === undefined
+      ? role.metadata.name !== PROMETHEUS_DISCOVERY_ROLE
+      : role.metadata.name === roleName,
+  );
+  for (const role of roles) {
     for (const rule of (at(role, 'rules') ?? []) as readonly PolicyRule[]) {
       for (const group of rule.apiGroups ?? []) {
         for (const resource of rule.resources ?? []) {

@@ -10,7 +10,7 @@ import { parseAllDocuments } from 'yaml';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const KUBERNETES_DIR = join(REPO_ROOT, 'deploy', 'kubernetes');
-export const OVERLAYS = ['dev', 'scale-out', 'gpu'] as const;
+export const OVERLAYS = ['dev', 'scale-out', 'gpu', 'ha'] as const;
 export type Overlay = (typeof OVERLAYS)[number];
 
 export interface K8sObject {
