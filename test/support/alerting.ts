@@ -14,7 +14,7 @@ import {
   type RuleGroup,
 } from '@layerwatch/alert-rules';
 import { closeServer, listen } from '@layerwatch/local/net';
-import type { ComposeOptions, RunningComposition } from '@layerwatch/stack';
+import type { ComposeOptions, PartName, RunningComposition } from '@layerwatch/stack';
 import { PRIORITIES } from '@layerwatch/vocabulary';
 import { startTestComposition, type TestComposition } from './composition.js';
 
@@ -96,20 +96,24 @@ export interface PagingComposition {
 /**
  * The stack composed as `make up` composes it up to `part` (and what it needs), on free ports
  * in a temp dir of its own, Alertmanager paging a fresh webhook receiver with
- * `FAST_ALERTMANAGER` timing; `rules` are the test's own overrides (short `for:`s).
+ * `FAST_ALERTMANAGER` timing; `rules` are the test's own overrides (short `for:`s). `alsoStart`:
+ * parts to run beside it (remediation, which the page then does not reach, for its API).
  */
 export async function startPagingComposition(
   name: string,
   part: 'prometheus' | 'alertmanager',
-  options: Pick<ComposeOptions, 'intervalSeconds' | 'rules'> = {},
+  options: Pick<ComposeOptions, 'intervalSeconds' | 'rules'> & {
+    readonly alsoStart?: readonly PartName[];
+  } = {},
 ): Promise<PagingComposition> {
+  const { alsoStart = [], ...compose } = options;
   const receiver = await startWebhookReceiver();
   let started: TestComposition;
   try {
-    started = await startTestComposition(name, [part], {
-      ...options,
+    started = await startTestComposition(name, [part, ...alsoStart], {
+      ...compose,
       webhookUrl: receiver.url,
-      rules: { ...FAST_ALERTMANAGER, ...options.rules },
+      rules: { ...FAST_ALERTMANAGER, ...compose.rules },
     });
   } catch (error) {
     await receiver.close();

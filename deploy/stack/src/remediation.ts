@@ -26,6 +26,9 @@ export interface RemediationOptions {
   readonly autoRemediation?: AutoRules | undefined;
   /** Per-action settings over the defaults (tests: no cooldown between runs). */
   readonly actions?: ConfigInput['actions'] | undefined;
+  /** The cluster the node actions act on; none: no Kubernetes actions. */
+  readonly kubernetes?:
+    { readonly kubeconfig: string; readonly gpuNodes: readonly string[] } | undefined;
 }
 
 type AutoRules = NonNullable<
@@ -98,6 +101,12 @@ export async function prepareStackRemediation(
       })),
     },
     alertmanager: { url: options.alertmanagerUrl },
+    ...(options.kubernetes && {
+      kubernetes: {
+        kubeconfig: options.kubernetes.kubeconfig,
+        gpuNodes: [...options.kubernetes.gpuNodes],
+      },
+    }),
     ...(options.actions && { actions: options.actions }),
     ...(options.autoRemediation && {
       webhook: { autoRemediation: { enabled: true, rules: options.autoRemediation } },

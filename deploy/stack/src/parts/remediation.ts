@@ -6,8 +6,15 @@ import {
   type RemediationOptions,
   type StartedRemediation,
 } from '../remediation.js';
+import { simulatedKubernetesSettings } from '../simulated-kubernetes.js';
 
-function remediationOptions({ options, host, ports, state }: PartContext): RemediationOptions {
+async function remediationOptions({
+  options,
+  host,
+  ports,
+  state,
+}: PartContext): Promise<RemediationOptions> {
+  const kube = need(state, 'sim', 'remediation').kubernetes;
   return {
     stateDir: options.dir,
     tokenDir: options.tokenDir ?? join(options.dir, 'tokens'),
@@ -19,6 +26,8 @@ function remediationOptions({ options, host, ports, state }: PartContext): Remed
     logLevel: options.logLevel ?? 'warn',
     autoRemediation: options.autoRemediation,
     actions: options.remediationActions,
+    // The simulated GPU node's SIMULATED Kubernetes API: the node actions act on it.
+    kubernetes: kube && (await simulatedKubernetesSettings(options.dir, kube)),
   };
 }
 
@@ -35,13 +44,13 @@ export const remediationPart: PartSpec = {
     let started: StartedRemediation;
     if (ctx.options.ha) {
       const replicated = await startRemediationReplicas(
-        remediationOptions(ctx),
+        await remediationOptions(ctx),
         need(ctx.state, 'postgres', 'remediation'),
       );
       started = replicated;
       stop = () => replicated.stop();
     } else {
-      const single = await startStackRemediation(remediationOptions(ctx));
+      const single = await startStackRemediation(await remediationOptions(ctx));
       started = single;
       stop = () => single.running.stop();
     }
@@ -53,6 +62,11 @@ export const remediationPart: PartSpec = {
         `${url}/api/v1/actions  (admin token: ${tokens.admin}, also in ${tokenFiles.admin})`,
         `${url}/api/v1/pages    (tokens for operator, viewer, alertmanager in ${dirname(tokenFiles.admin)})`,
         ...(replicas ?? []).map((r) => `${r.url}  (${r.name})`),
+        ...(ctx.state.sim?.kubernetes
+          ? [
+              `cordon-gpu-node, drain-gpu-node on ${[...ctx.state.sim.kubernetes.nodes.keys()].join(', ')}  (SIMULATED Kubernetes API, kubeconfig in ${join(ctx.options.dir, 'simulated-kubernetes')})`,
+            ]
+          : []),
       ],
       stop,
     };

@@ -49,6 +49,9 @@ export const simulatorPart: PartSpec = {
               `${sim.services.agent.url}/-/gpu  (SIMULATED GPU node: no nvidia-smi here; ${sim.gpu.nvidiaSmiPath} stands in)`,
             ]
           : []),
+        ...(sim.kubernetes
+          ? [`${sim.kubernetes.url}/api/v1/nodes  (SIMULATED Kubernetes API: no API server here)`]
+          : []),
       ],
       stop: () => sim.stop(),
     };
