@@ -3,7 +3,8 @@
  * Roles, no wildcard, every verb the remediation service's actions need and no other, and
  * deployments named one by one. The one cluster-wide grant is the GPU node actions'
  * ClusterRole (nodes are cluster-scoped): its nodes named one by one, pods only listed,
- * evictions only created.
+ * evictions only created. The ha overlay's Prometheus gets its own Role, read-only service
+ * discovery, checked against its own list.
  */
 import { at, ofKind, type K8sObject } from './kubernetes-render.js';
 
