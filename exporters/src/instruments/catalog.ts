@@ -1,12 +1,15 @@
-import type { InstrumentDefinition } from './definition.js';
+import type { InstrumentDefinition, InstrumentKind, KindedDefinition } from './definition.js';
 
 /**
  * Every instrument this package records, in one place: the README's metric table and the
- * tests' pinned names are both checked against this file.
+ * tests' pinned names are both checked against this file. The kind stays in the type, so
+ * `InstrumentFactory.create` knows which guarded instrument a definition becomes.
  */
-function define<L extends string = never, O extends string = never>(
-  definition: InstrumentDefinition<L, O>,
-): InstrumentDefinition<L, O> {
+function define<
+  L extends string = never,
+  O extends string = never,
+  K extends InstrumentKind = InstrumentKind,
+>(definition: InstrumentDefinition<L, O> & { readonly kind: K }): KindedDefinition<L, O, K> {
   return definition;
 }
 

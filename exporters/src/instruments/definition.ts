@@ -40,6 +40,13 @@ export interface InstrumentDefinition<L extends string = string, O extends strin
   readonly buckets?: readonly number[];
 }
 
+/** A definition whose kind the compiler knows: `InstrumentFactory.create` types by it. */
+export type KindedDefinition<
+  L extends string = string,
+  O extends string = never,
+  K extends InstrumentKind = InstrumentKind,
+> = InstrumentDefinition<L, O> & { readonly kind: K };
+
 export function prometheusTypeOf(kind: InstrumentKind): PrometheusType {
   if (kind === 'counter') return 'counter';
   if (kind === 'histogram') return 'histogram';

@@ -1,6 +1,11 @@
 import type { Attributes, Counter, Meter } from '@opentelemetry/api';
 import { DROPPED_LABEL_SETS } from './catalog.js';
-import { prometheusNameOf, validateDefinition, type InstrumentDefinition } from './definition.js';
+import {
+  prometheusNameOf,
+  validateDefinition,
+  type InstrumentDefinition,
+  type KindedDefinition,
+} from './definition.js';
 import { GuardedCounter, GuardedGauge, GuardedHistogram, type Exemplar } from './guarded.js';
 
 /** Finds the exemplars of a collected histogram series; what the serializer asks. */
@@ -8,6 +13,16 @@ export type ExemplarLookup = (
   instrumentName: string,
   attributes: Attributes,
 ) => readonly (Exemplar | undefined)[] | undefined;
+
+/** The guarded instrument a definition of its kind is created as. */
+export type GuardedOf<D> =
+  D extends KindedDefinition<infer L, infer O, infer K>
+    ? K extends 'histogram'
+      ? GuardedHistogram<L, O>
+      : K extends 'gauge'
+        ? GuardedGauge<L, O>
+        : GuardedCounter<L, O>
+    : never;
 
 /**
  * Creates guarded instruments on one meter, all under the same series cap, and counts the
@@ -67,6 +82,22 @@ export class InstrumentFactory {
     const guarded = new GuardedHistogram(definition, this.seriesLimit, this.#onRefused(definition));
     this.#histograms.set(definition.name, guarded as GuardedHistogram<string, string>);
     return guarded;
+  }
+
+  /**
+   * Each definition as the guarded instrument of its kind, created in key order (the order
+   * the instruments are collected in): a layer's plain instruments in one call.
+   */
+  create<T extends Record<string, KindedDefinition<string, string>>>(
+    definitions: T,
+  ): { [K in keyof T]: GuardedOf<T[K]> } {
+    const created = Object.entries(definitions).map(([key, definition]) => {
+      if (definition.kind === 'histogram') return [key, this.histogram(definition)];
+      if (definition.kind === 'gauge') return [key, this.gauge(definition)];
+      return [key, this.counter(definition)];
+    });
+    // Object.fromEntries loses the keys' types; each entry is its definition's GuardedOf.
+    return Object.fromEntries(created) as { [K in keyof T]: GuardedOf<T[K]> };
   }
 
   /** For the serializer: exemplars of one collected histogram series, if any. */

@@ -19,13 +19,10 @@ export interface Layer4Metrics {
 }
 
 export function createLayer4Metrics(factory: InstrumentFactory): Layer4Metrics {
-  const breakerState = factory.gauge(LAYER4.circuitBreakerState);
+  const { circuitBreakerState, ...plain } = LAYER4;
+  const breakerState = factory.gauge(circuitBreakerState);
   return {
-    queueWait: factory.histogram(LAYER4.queueWait),
-    processing: factory.histogram(LAYER4.processing),
-    tasksProcessed: factory.counter(LAYER4.tasksProcessed),
-    tasksFailed: factory.counter(LAYER4.tasksFailed),
-    wasmFailures: factory.counter(LAYER4.wasmFailures),
+    ...factory.create(plain),
     setCircuitBreakerState(breaker, state) {
       if (!CIRCUIT_BREAKER_STATES.includes(state)) {
         throw new Error(

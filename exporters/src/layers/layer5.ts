@@ -15,12 +15,10 @@ export interface Layer5Metrics {
 }
 
 export function createLayer5Metrics(factory: InstrumentFactory): Layer5Metrics {
-  const modelHealthy = factory.gauge(LAYER5.modelHealthy);
+  const { modelHealthy: modelHealthyDefinition, ...plain } = LAYER5;
+  const modelHealthy = factory.gauge(modelHealthyDefinition);
   return {
-    optimization: factory.histogram(LAYER5.optimization),
-    experiments: factory.gauge(LAYER5.experiments),
-    assignments: factory.counter(LAYER5.assignments),
-    kpiIngestionLag: factory.gauge(LAYER5.kpiIngestionLag),
+    ...factory.create(plain),
     setModelHealth(model, healthy) {
       modelHealthy.set(healthy ? 1 : 0, { model });
     },

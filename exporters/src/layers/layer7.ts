@@ -15,12 +15,10 @@ export interface Layer7Metrics {
 }
 
 export function createLayer7Metrics(factory: InstrumentFactory): Layer7Metrics {
-  const deployments = factory.counter(LAYER7.deployments);
+  const { deployments: deploymentsDefinition, ...plain } = LAYER7;
+  const deployments = factory.counter(deploymentsDefinition);
   return {
-    generationsToConverge: factory.histogram(LAYER7.generationsToConverge),
-    diversity: factory.gauge(LAYER7.diversity),
-    bestFitness: factory.gauge(LAYER7.bestFitness),
-    rollbacks: factory.counter(LAYER7.rollbacks),
+    ...factory.create(plain),
     recordDeployment(outcome) {
       if (outcome !== 'succeeded' && outcome !== 'failed') {
         throw new Error(
