@@ -87,6 +87,8 @@ describe('inject → P1 page → cordon from the app, against the simulated Kube
       45_000,
     );
     expect(page.labels).toMatchObject({ priority: 'P1', node: SIMULATED_GPU_NODE });
+    // The app offers the page's `layerwatch_actions` as buttons, their `node` param from its label.
+    expect(page.annotations['layerwatch_actions']?.split(',')).toContain('cordon-gpu-node');
     node = page.labels['node']!;
   }, 60_000);
 
