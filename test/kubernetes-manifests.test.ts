@@ -4,15 +4,7 @@ import { defaultConfigPath, loadProbeConfig, loadProbeConfigText } from '@layerw
 import { LAYER_IDS } from '@layerwatch/vocabulary';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import {
-  OVERLAYS,
-  at,
-  generatedConfigMap,
-  ofKind,
-  renderOverlay,
-  theObject,
-  type K8sObject,
-} from './support/kubernetes-render.js';
+import * as k8s from './support/kubernetes-render.js';
 import {
   PROMETHEUS_DISCOVERY_ROLE,
   grantedVerbs,
@@ -31,19 +23,23 @@ const GENERATED_RULES = packagePath(
   'generated/prometheus-operator/layerwatch.prometheusrules.yaml',
 );
 
-const rendered = new Map<string, K8sObject[]>();
+const rendered = new Map<string, k8s.K8sObject[]>();
 beforeAll(async () => {
-  for (const overlay of OVERLAYS) rendered.set(overlay, await renderOverlay(overlay));
+  for (const overlay of k8s.OVERLAYS) rendered.set(overlay, await k8s.renderOverlay(overlay));
 });
-const objectsOf = (overlay: string): K8sObject[] => rendered.get(overlay) ?? [];
+const objectsOf = (overlay: string): k8s.K8sObject[] => rendered.get(overlay) ?? [];
 
-function probeConfigText(objects: readonly K8sObject[]): string {
-  const text = at(generatedConfigMap(objects, 'layerwatch-probes-config'), 'data', 'probes.yml');
+function probeConfigText(objects: readonly k8s.K8sObject[]): string {
+  const text = k8s.at(
+    k8s.generatedConfigMap(objects, 'layerwatch-probes-config'),
+    'data',
+    'probes.yml',
+  );
   if (typeof text !== 'string') throw new Error('layerwatch-probes-config has no probes.yml');
   return text;
 }
 
-describe.each(OVERLAYS)('overlay %s', (overlay) => {
+describe.each(k8s.OVERLAYS)('overlay %s', (overlay) => {
   it('renders with kubectl kustomize, each object once, namespaced where it should be', () => {
     const objects = objectsOf(overlay);
     const ids = objects.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
@@ -94,26 +90,26 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
           )
         : [],
     );
-    const account = theObject(objects, 'ServiceAccount', 'layerwatch-remediation');
-    const binding = theObject(objects, 'RoleBinding', 'layerwatch-remediation');
-    expect(at(binding, 'subjects')).toEqual([
+    const account = k8s.theObject(objects, 'ServiceAccount', 'layerwatch-remediation');
+    const binding = k8s.theObject(objects, 'RoleBinding', 'layerwatch-remediation');
+    expect(k8s.at(binding, 'subjects')).toEqual([
       {
         kind: 'ServiceAccount',
         name: account.metadata.name,
         namespace: account.metadata.namespace,
       },
     ]);
-    const remediation = theObject(objects, 'Deployment', 'layerwatch-remediation');
-    expect(at(remediation, 'spec', 'template', 'spec', 'serviceAccountName')).toBe(
+    const remediation = k8s.theObject(objects, 'Deployment', 'layerwatch-remediation');
+    expect(k8s.at(remediation, 'spec', 'template', 'spec', 'serviceAccountName')).toBe(
       account.metadata.name,
     );
   });
 
   it('commits no secret: the tokens are a reference to a Secret the operator creates', () => {
     const objects = objectsOf(overlay);
-    expect(ofKind(objects, 'Secret')).toEqual([]);
-    const volumes = at(
-      theObject(objects, 'Deployment', 'layerwatch-remediation'),
+    expect(k8s.ofKind(objects, 'Secret')).toEqual([]);
+    const volumes = k8s.at(
+      k8s.theObject(objects, 'Deployment', 'layerwatch-remediation'),
       'spec',
       'template',
       'spec',
@@ -143,20 +139,20 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     const objects = objectsOf(overlay);
     const loaded = loadProbeConfigText(probeConfigText(objects), 'probes.yml');
     await loaded.close();
-    const service = theObject(objects, 'Service', 'layerwatch-probes');
-    const port = at(service, 'spec', 'ports', 0, 'port') as number;
+    const service = k8s.theObject(objects, 'Service', 'layerwatch-probes');
+    const port = k8s.at(service, 'spec', 'ports', 0, 'port') as number;
     const prober = `${service.metadata.name}.${service.metadata.namespace}.svc:${port}`;
-    const probes = ofKind(objects, 'Probe');
+    const probes = k8s.ofKind(objects, 'Probe');
     expect(probes.length).toBe(12);
     for (const probe of probes) {
-      const module = at(probe, 'spec', 'module') as string;
+      const module = k8s.at(probe, 'spec', 'module') as string;
       expect(Object.keys(loaded.config.modules), probe.metadata.name).toContain(module);
-      expect(at(probe, 'spec', 'targets', 'staticConfig', 'labels', 'module')).toBe(module);
-      expect(at(probe, 'spec', 'prober')).toEqual({ url: prober, path: '/probe' });
-      expect(at(probe, 'spec', 'jobName')).toBe(DEFAULT_CONFIG.jobs.probes);
+      expect(k8s.at(probe, 'spec', 'targets', 'staticConfig', 'labels', 'module')).toBe(module);
+      expect(k8s.at(probe, 'spec', 'prober')).toEqual({ url: prober, path: '/probe' });
+      expect(k8s.at(probe, 'spec', 'jobName')).toBe(DEFAULT_CONFIG.jobs.probes);
     }
     const layers = new Set(
-      probes.map((p) => at(p, 'spec', 'targets', 'staticConfig', 'labels', 'layer')),
+      probes.map((p) => k8s.at(p, 'spec', 'targets', 'staticConfig', 'labels', 'layer')),
     );
     // Every layer of the platform; layer 8's probe-down alert is the rules' catch-all.
     expect([...layers].sort()).toEqual([...LAYER_IDS].sort());
@@ -164,10 +160,10 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
 
   it('mounts the generated ConfigMaps under their hashed names', () => {
     const objects = objectsOf(overlay);
-    const workloads = [...ofKind(objects, 'Deployment'), ...ofKind(objects, 'StatefulSet')];
-    const configMaps = new Set(ofKind(objects, 'ConfigMap').map((c) => c.metadata.name));
+    const workloads = [...k8s.ofKind(objects, 'Deployment'), ...k8s.ofKind(objects, 'StatefulSet')];
+    const configMaps = new Set(k8s.ofKind(objects, 'ConfigMap').map((c) => c.metadata.name));
     for (const workload of workloads) {
-      const volumes = at(workload, 'spec', 'template', 'spec', 'volumes') as readonly {
+      const volumes = k8s.at(workload, 'spec', 'template', 'spec', 'volumes') as readonly {
         configMap?: { name: string };
       }[];
       for (const v of volumes) if (v.configMap) expect(configMaps).toContain(v.configMap.name);
@@ -176,15 +172,16 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
 
   it('labels every scrape with the job names the alert rules select on', () => {
     const objects = objectsOf(overlay);
-    const jobs = [...ofKind(objects, 'ServiceMonitor'), ...ofKind(objects, 'PodMonitor')].map(
-      (monitor) => {
-        const endpoints = (at(monitor, 'spec', 'endpoints') ??
-          at(monitor, 'spec', 'podMetricsEndpoints')) as readonly {
-          relabelings?: readonly { targetLabel?: string; replacement?: string }[];
-        }[];
-        return endpoints[0]?.relabelings?.find((r) => r.targetLabel === 'job')?.replacement;
-      },
-    );
+    const jobs = [
+      ...k8s.ofKind(objects, 'ServiceMonitor'),
+      ...k8s.ofKind(objects, 'PodMonitor'),
+    ].map((monitor) => {
+      const endpoints = (k8s.at(monitor, 'spec', 'endpoints') ??
+        k8s.at(monitor, 'spec', 'podMetricsEndpoints')) as readonly {
+        relabelings?: readonly { targetLabel?: string; replacement?: string }[];
+      }[];
+      return endpoints[0]?.relabelings?.find((r) => r.targetLabel === 'job')?.replacement;
+    });
     const expected = [DEFAULT_CONFIG.jobs.probes, DEFAULT_CONFIG.jobs.layers];
     if (overlay === 'gpu') expected.push(DEFAULT_CONFIG.jobs.gpuNodes);
     expect(new Set(jobs)).toEqual(new Set(expected));
@@ -192,9 +189,9 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
 
   it('carries the PrometheusRules exactly as alert-rules generates them', () => {
     const generated = parseAllDocuments(readFileSync(GENERATED_RULES, 'utf8'))
-      .map((doc) => doc.toJS() as K8sObject | null)
-      .filter((doc): doc is K8sObject => doc !== null);
-    const renderedRules = ofKind(objectsOf(overlay), 'PrometheusRule').map((rule) => {
+      .map((doc) => doc.toJS() as k8s.K8sObject | null)
+      .filter((doc): doc is k8s.K8sObject => doc !== null);
+    const renderedRules = k8s.ofKind(objectsOf(overlay), 'PrometheusRule').map((rule) => {
       const metadata: Record<string, unknown> = { ...rule.metadata };
       delete metadata.namespace;
       return { ...rule, metadata };
@@ -207,8 +204,8 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
 
 describe('the GPU collector', () => {
   it("mounts the host's journal read-only, where its XIDs are read (journalctl -k), and no more", () => {
-    const collector = theObject(objectsOf('gpu'), 'DaemonSet', 'layerwatch-gpu-collector');
-    const pod = at(collector, 'spec', 'template', 'spec') as {
+    const collector = k8s.theObject(objectsOf('gpu'), 'DaemonSet', 'layerwatch-gpu-collector');
+    const pod = k8s.at(collector, 'spec', 'template', 'spec') as {
       volumes: readonly { name: string; hostPath?: { path: string } }[];
       containers: readonly {
         volumeMounts: readonly { name: string; mountPath: string; readOnly?: boolean }[];

@@ -8,15 +8,7 @@ import { loadProbeConfigText } from '@layerwatch/probes';
 import { hashToken, parseConfig } from '@layerwatch/remediation';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import {
-  REPO_ROOT,
-  at,
-  generatedConfigMap,
-  ofKind,
-  renderOverlay,
-  theObject,
-  type K8sObject,
-} from './support/kubernetes-render.js';
+import * as k8s from './support/kubernetes-render.js';
 import { GPU_NODES_CLUSTER_ROLE } from './support/kubernetes-rbac.js';
 import { operatorProbeLabels, relabel, type RelabelConfig } from './support/kubernetes-sharding.js';
 
@@ -26,41 +18,47 @@ import { operatorProbeLabels, relabel, type RelabelConfig } from './support/kube
  * and its config, dev's single replica; and both shipped probe configs through the real
  * `layerwatch probes --check-config`.
  */
-let dev: K8sObject[];
-let scaleOut: K8sObject[];
-let gpu: K8sObject[];
+let dev: k8s.K8sObject[];
+let scaleOut: k8s.K8sObject[];
+let gpu: k8s.K8sObject[];
 beforeAll(async () => {
   [dev, scaleOut, gpu] = await Promise.all([
-    renderOverlay('dev'),
-    renderOverlay('scale-out'),
-    renderOverlay('gpu'),
+    k8s.renderOverlay('dev'),
+    k8s.renderOverlay('scale-out'),
+    k8s.renderOverlay('gpu'),
   ]);
 });
 
-const staticConfig = (probe: K8sObject): Record<string, unknown> =>
-  at(probe, 'spec', 'targets', 'staticConfig') as Record<string, unknown>;
+const staticConfig = (probe: k8s.K8sObject): Record<string, unknown> =>
+  k8s.at(probe, 'spec', 'targets', 'staticConfig') as Record<string, unknown>;
 
 describe('scale-out overlay', () => {
   it('runs the same pod as the Deployment, as a StatefulSet behind a headless Service', () => {
-    const sts = theObject(scaleOut, 'StatefulSet', 'layerwatch-probes');
-    const deployment = theObject(dev, 'Deployment', 'layerwatch-probes');
-    expect(at(sts, 'spec', 'template')).toEqual(at(deployment, 'spec', 'template'));
-    const headless = theObject(scaleOut, 'Service', at(sts, 'spec', 'serviceName') as string);
-    expect(at(headless, 'spec', 'clusterIP')).toBe('None');
-    expect(at(headless, 'spec', 'selector')).toEqual(at(sts, 'spec', 'selector', 'matchLabels'));
-    expect(ofKind(scaleOut, 'Deployment').map((d) => d.metadata.name)).toEqual([
+    const sts = k8s.theObject(scaleOut, 'StatefulSet', 'layerwatch-probes');
+    const deployment = k8s.theObject(dev, 'Deployment', 'layerwatch-probes');
+    expect(k8s.at(sts, 'spec', 'template')).toEqual(k8s.at(deployment, 'spec', 'template'));
+    const headless = k8s.theObject(
+      scaleOut,
+      'Service',
+      k8s.at(sts, 'spec', 'serviceName') as string,
+    );
+    expect(k8s.at(headless, 'spec', 'clusterIP')).toBe('None');
+    expect(k8s.at(headless, 'spec', 'selector')).toEqual(
+      k8s.at(sts, 'spec', 'selector', 'matchLabels'),
+    );
+    expect(k8s.ofKind(scaleOut, 'Deployment').map((d) => d.metadata.name)).toEqual([
       'layerwatch-remediation',
     ]);
   });
 
   it('shards every Probe by hashmod into as many shards as there are replicas', () => {
-    const replicas = at(
-      theObject(scaleOut, 'StatefulSet', 'layerwatch-probes'),
+    const replicas = k8s.at(
+      k8s.theObject(scaleOut, 'StatefulSet', 'layerwatch-probes'),
       'spec',
       'replicas',
     );
     expect(replicas).toBe(3);
-    for (const probe of ofKind(scaleOut, 'Probe')) {
+    for (const probe of k8s.ofKind(scaleOut, 'Probe')) {
       const configs = staticConfig(probe).relabelingConfigs as readonly RelabelConfig[];
       const hashmods = configs.filter((c) => c.action === 'hashmod');
       expect(hashmods, probe.metadata.name).toEqual([
@@ -70,18 +68,18 @@ describe('scale-out overlay', () => {
   });
 
   it('sends each target to one existing replica, and spreads the targets over all of them', () => {
-    const sts = theObject(scaleOut, 'StatefulSet', 'layerwatch-probes');
+    const sts = k8s.theObject(scaleOut, 'StatefulSet', 'layerwatch-probes');
     const ns = sts.metadata.namespace ?? '';
-    const headless = at(sts, 'spec', 'serviceName') as string;
-    const replicas = at(sts, 'spec', 'replicas') as number;
+    const headless = k8s.at(sts, 'spec', 'serviceName') as string;
+    const replicas = k8s.at(sts, 'spec', 'replicas') as number;
     const pods = Array.from(
       { length: replicas },
       (_, i) => `${sts.metadata.name}-${i}.${headless}.${ns}.svc:9701`,
     );
     const used = new Set<string>();
-    for (const probe of ofKind(scaleOut, 'Probe')) {
+    for (const probe of k8s.ofKind(scaleOut, 'Probe')) {
       const config = staticConfig(probe);
-      const proberUrl = at(probe, 'spec', 'prober', 'url') as string;
+      const proberUrl = k8s.at(probe, 'spec', 'prober', 'url') as string;
       for (const target of config.static as readonly string[]) {
         const labels = relabel(
           operatorProbeLabels(target, proberUrl),
@@ -96,11 +94,11 @@ describe('scale-out overlay', () => {
   });
 
   it('keeps at most one shard down during voluntary disruptions', () => {
-    const pdb = theObject(scaleOut, 'PodDisruptionBudget', 'layerwatch-probes');
-    expect(at(pdb, 'spec', 'maxUnavailable')).toBe(1);
-    expect(at(pdb, 'spec', 'selector', 'matchLabels')).toEqual(
-      at(
-        theObject(scaleOut, 'StatefulSet', 'layerwatch-probes'),
+    const pdb = k8s.theObject(scaleOut, 'PodDisruptionBudget', 'layerwatch-probes');
+    expect(k8s.at(pdb, 'spec', 'maxUnavailable')).toBe(1);
+    expect(k8s.at(pdb, 'spec', 'selector', 'matchLabels')).toEqual(
+      k8s.at(
+        k8s.theObject(scaleOut, 'StatefulSet', 'layerwatch-probes'),
         'spec',
         'selector',
         'matchLabels',
@@ -111,8 +109,10 @@ describe('scale-out overlay', () => {
 
 describe('dev overlay', () => {
   it('runs one probe daemon replica that answers every Probe through its Service', () => {
-    expect(at(theObject(dev, 'Deployment', 'layerwatch-probes'), 'spec', 'replicas')).toBe(1);
-    for (const probe of ofKind(dev, 'Probe')) {
+    expect(k8s.at(k8s.theObject(dev, 'Deployment', 'layerwatch-probes'), 'spec', 'replicas')).toBe(
+      1,
+    );
+    for (const probe of k8s.ofKind(dev, 'Probe')) {
       const configs = staticConfig(probe).relabelingConfigs as readonly RelabelConfig[];
       expect(configs.map((c) => c.targetLabel)).toEqual(['target']);
     }
@@ -121,17 +121,23 @@ describe('dev overlay', () => {
 
 describe('gpu overlay', () => {
   it('runs the GPU collector on GPU nodes only, tolerating their taint, asking for no GPU', () => {
-    const ds = theObject(gpu, 'DaemonSet', 'layerwatch-gpu-collector');
-    const pod = at(ds, 'spec', 'template', 'spec');
-    expect(at(pod, 'nodeSelector')).toEqual({ 'nvidia.com/gpu.present': 'true' });
-    expect(at(pod, 'tolerations')).toEqual([
+    const ds = k8s.theObject(gpu, 'DaemonSet', 'layerwatch-gpu-collector');
+    const pod = k8s.at(ds, 'spec', 'template', 'spec');
+    expect(k8s.at(pod, 'nodeSelector')).toEqual({ 'nvidia.com/gpu.present': 'true' });
+    expect(k8s.at(pod, 'tolerations')).toEqual([
       { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
     ]);
-    expect(JSON.stringify(at(pod, 'containers', 0, 'resources'))).not.toContain('nvidia.com/gpu');
+    expect(JSON.stringify(k8s.at(pod, 'containers', 0, 'resources'))).not.toContain(
+      'nvidia.com/gpu',
+    );
   });
 
   it('enables only the gpu collector in its config, which our loader accepts', async () => {
-    const text = at(generatedConfigMap(gpu, 'layerwatch-gpu-collector-config'), 'data', 'gpu.yml');
+    const text = k8s.at(
+      k8s.generatedConfigMap(gpu, 'layerwatch-gpu-collector-config'),
+      'data',
+      'gpu.yml',
+    );
     const loaded = loadProbeConfigText(String(text), 'gpu.yml');
     await loaded.close();
     const { collectors, modules, layers } = loaded.config;
@@ -145,8 +151,8 @@ describe('gpu overlay', () => {
   });
 
   it('labels GPU series with the job the rules select on and the node the pod runs on', () => {
-    const monitor = theObject(gpu, 'PodMonitor', 'layerwatch-gpu-collector');
-    const endpoint = at(monitor, 'spec', 'podMetricsEndpoints', 0) as Record<string, unknown>;
+    const monitor = k8s.theObject(gpu, 'PodMonitor', 'layerwatch-gpu-collector');
+    const endpoint = k8s.at(monitor, 'spec', 'podMetricsEndpoints', 0) as Record<string, unknown>;
     expect(endpoint.relabelings).toEqual([
       { targetLabel: 'job', replacement: DEFAULT_CONFIG.jobs.gpuNodes },
       { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' },
@@ -156,21 +162,28 @@ describe('gpu overlay', () => {
 });
 
 describe("gpu overlay: the remediation service's node actions", () => {
-  const remediationConfig = (objects: readonly K8sObject[]): string =>
+  const remediationConfig = (objects: readonly k8s.K8sObject[]): string =>
     String(
-      at(generatedConfigMap(objects, 'layerwatch-remediation-config'), 'data', 'remediation.yml'),
+      k8s.at(
+        k8s.generatedConfigMap(objects, 'layerwatch-remediation-config'),
+        'data',
+        'remediation.yml',
+      ),
     );
 
   it('registers exactly the nodes its ClusterRole names, and the config passes the schema', () => {
     const withAuth = `${remediationConfig(gpu)}\nauth:\n  tokens: [{ name: grafana, role: operator, sha256: ${hashToken('t')} }]\n`;
     const nodes = parseConfig(parse(withAuth) as never).kubernetes?.gpuNodes ?? [];
     expect(nodes.length).toBeGreaterThan(0);
-    const role = theObject(gpu, 'ClusterRole', GPU_NODES_CLUSTER_ROLE);
-    const rules = at(role, 'rules') as readonly { resources: string[]; resourceNames?: string[] }[];
+    const role = k8s.theObject(gpu, 'ClusterRole', GPU_NODES_CLUSTER_ROLE);
+    const rules = k8s.at(role, 'rules') as readonly {
+      resources: string[];
+      resourceNames?: string[];
+    }[];
     expect(rules.find((r) => r.resources.includes('nodes'))?.resourceNames).toEqual(nodes);
-    const binding = theObject(gpu, 'ClusterRoleBinding', GPU_NODES_CLUSTER_ROLE);
-    const account = theObject(gpu, 'ServiceAccount', 'layerwatch-remediation');
-    expect(at(binding, 'subjects')).toEqual([
+    const binding = k8s.theObject(gpu, 'ClusterRoleBinding', GPU_NODES_CLUSTER_ROLE);
+    const account = k8s.theObject(gpu, 'ServiceAccount', 'layerwatch-remediation');
+    expect(k8s.at(binding, 'subjects')).toEqual([
       {
         kind: 'ServiceAccount',
         name: 'layerwatch-remediation',
@@ -190,14 +203,14 @@ describe("gpu overlay: the remediation service's node actions", () => {
     const { gpuNodes, ...otherKubernetes } = kubernetes;
     expect(gpuNodes).toBeDefined();
     expect(otherKubernetes).toEqual(devKubernetes);
-    expect(ofKind(dev, 'ClusterRole')).toEqual([]);
+    expect(k8s.ofKind(dev, 'ClusterRole')).toEqual([]);
   });
 });
 
 describe('remediation service', () => {
   it("may touch exactly the deployments its config names, in its config's namespace", () => {
-    const text = at(
-      generatedConfigMap(dev, 'layerwatch-remediation-config'),
+    const text = k8s.at(
+      k8s.generatedConfigMap(dev, 'layerwatch-remediation-config'),
       'data',
       'remediation.yml',
     );
@@ -207,26 +220,29 @@ describe('remediation service', () => {
     };
     expect(config.auth).toBeUndefined(); // the tokens' block comes from the Secret
     const names = Object.values(config.kubernetes.deployments).map((d) => d.name);
-    const role = theObject(dev, 'Role', 'layerwatch-remediation');
+    const role = k8s.theObject(dev, 'Role', 'layerwatch-remediation');
     expect(role.metadata.namespace).toBe(config.kubernetes.namespace);
-    const rules = at(role, 'rules') as readonly { resources: string[]; resourceNames?: string[] }[];
+    const rules = k8s.at(role, 'rules') as readonly {
+      resources: string[];
+      resourceNames?: string[];
+    }[];
     for (const rule of rules.filter((r) => r.resources[0]?.startsWith('deployments'))) {
       expect(rule.resourceNames).toEqual(names);
     }
   });
 
   it("appends the Secret's auth block to the ConfigMap's file before the service starts", () => {
-    const pod = at(
-      theObject(dev, 'Deployment', 'layerwatch-remediation'),
+    const pod = k8s.at(
+      k8s.theObject(dev, 'Deployment', 'layerwatch-remediation'),
       'spec',
       'template',
       'spec',
     );
-    const init = at(pod, 'initContainers', 0, 'command') as string[];
+    const init = k8s.at(pod, 'initContainers', 0, 'command') as string[];
     expect(init.at(-1)).toBe(
       'cat /etc/layerwatch/remediation.yml /etc/layerwatch/secrets/auth.yml > /run/layerwatch/remediation.yml',
     );
-    expect(at(pod, 'containers', 0, 'args')).toEqual([
+    expect(k8s.at(pod, 'containers', 0, 'args')).toEqual([
       'remediation',
       '--config',
       '/run/layerwatch/remediation.yml',
@@ -239,9 +255,13 @@ describe('shipped probe configs', () => {
     const dir = await mkdtemp(join(tmpdir(), 'layerwatch-k8s-'));
     try {
       const files = {
-        'probes.yml': at(generatedConfigMap(gpu, 'layerwatch-probes-config'), 'data', 'probes.yml'),
-        'gpu.yml': at(
-          generatedConfigMap(gpu, 'layerwatch-gpu-collector-config'),
+        'probes.yml': k8s.at(
+          k8s.generatedConfigMap(gpu, 'layerwatch-probes-config'),
+          'data',
+          'probes.yml',
+        ),
+        'gpu.yml': k8s.at(
+          k8s.generatedConfigMap(gpu, 'layerwatch-gpu-collector-config'),
           'data',
           'gpu.yml',
         ),
@@ -251,8 +271,8 @@ describe('shipped probe configs', () => {
         await writeFile(file, String(text));
         const { stdout } = await promisify(execFile)(
           process.execPath,
-          [join(REPO_ROOT, 'bin', 'layerwatch.js'), 'probes', '--check-config', file],
-          { cwd: REPO_ROOT },
+          [join(k8s.REPO_ROOT, 'bin', 'layerwatch.js'), 'probes', '--check-config', file],
+          { cwd: k8s.REPO_ROOT },
         );
         expect(stdout).toMatch(new RegExp(`${name}: OK \\(\\d+ modules, 0 scheduled targets\\)`));
       }
