@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { hashToken, parseConfig } from '@layerwatch/remediation';
 import { HA_TOPOLOGY } from '@layerwatch/stack';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +19,12 @@ let ha: k8s.K8sObject[];
 beforeAll(async () => {
   ha = await k8s.renderOverlay('ha');
 });
+
+const run = promisify(execFile);
+interface WebhookConfig {
+  readonly url: string;
+  readonly http_config?: { readonly authorization?: { readonly credentials_file?: string } };
+}
 
 type Labels = Record<string, string>;
 const matches = (selector: unknown, labels: unknown): boolean =>
@@ -51,6 +62,39 @@ describe('ha overlay: Prometheus', () => {
     expect(
       matches(k8s.at(service, 'spec', 'selector'), k8s.at(peers, 'spec', 'podMetadata', 'labels')),
     ).toBe(true);
+  });
+
+  it('gives the peers a generated config that amtool accepts, paging remediation with the mounted token', async () => {
+    const peers = k8s.theObject(ha, 'Alertmanager', 'layerwatch');
+    const secret = k8s.theObject(ha, 'Secret', k8s.at(peers, 'spec', 'configSecret') as string);
+    const text = Buffer.from(
+      k8s.at(secret, 'data', 'alertmanager.yaml') as string,
+      'base64',
+    ).toString('utf8');
+    const dir = await mkdtemp(join(tmpdir(), 'layerwatch-ha-alertmanager-'));
+    try {
+      await writeFile(join(dir, 'alertmanager.yml'), text);
+      const { stdout } = await run('amtool', ['check-config', join(dir, 'alertmanager.yml')]);
+      expect(stdout).toContain('SUCCESS');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const config = parse(text) as {
+      receivers: { name: string; webhook_configs?: WebhookConfig[] }[];
+    };
+    const [webhook] = config.receivers.find((r) => r.name === 'remediation')?.webhook_configs ?? [];
+    // The URL names the remediation Service and its port, in the overlay's namespace.
+    const url = new URL(webhook?.url ?? 'http://missing');
+    const [serviceName, namespace] = url.hostname.split('.');
+    const service = k8s.theObject(ha, 'Service', serviceName ?? '');
+    expect(namespace).toBe(service.metadata.namespace);
+    expect(k8s.at(service, 'spec', 'ports', 0, 'port')).toBe(Number(url.port));
+    // The token file lies in a Secret the peers mount (the operator's /etc/alertmanager/secrets/NAME/).
+    const tokenFile = webhook?.http_config?.authorization?.credentials_file ?? '';
+    const [, mounted, key] =
+      /^\/etc\/alertmanager\/secrets\/([^/]+)\/([^/]+)$/.exec(tokenFile) ?? [];
+    expect(k8s.at(peers, 'spec', 'secrets')).toContain(mounted);
+    expect(key).toBe('token');
   });
 
   it('scrapes in shards that evaluate no rules and remote-write to each replica of the pair', () => {

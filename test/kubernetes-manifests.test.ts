@@ -107,7 +107,18 @@ describe.each(k8s.OVERLAYS)('overlay %s', (overlay) => {
 
   it('commits no secret: the tokens are a reference to a Secret the operator creates', () => {
     const objects = objectsOf(overlay);
-    expect(k8s.ofKind(objects, 'Secret')).toEqual([]);
+    // ha's one Secret is the operator's Alertmanager config, generated: a token's path, no token.
+    const secrets = k8s.ofKind(objects, 'Secret');
+    expect(secrets.map((s) => s.metadata.name)).toEqual(
+      overlay === 'ha' ? ['layerwatch-alertmanager-config'] : [],
+    );
+    for (const secret of secrets) {
+      const data = k8s.at(secret, 'data') as Record<string, string>;
+      expect(Object.keys(data)).toEqual(['alertmanager.yaml']);
+      const text = Buffer.from(data['alertmanager.yaml'] ?? '', 'base64').toString('utf8');
+      expect(text).toContain('credentials_file:');
+      expect(text).not.toMatch(/\b(credentials|password|api_key|token):/);
+    }
     const volumes = k8s.at(
       k8s.theObject(objects, 'Deployment', 'layerwatch-remediation'),
       'spec',

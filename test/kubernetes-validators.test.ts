@@ -67,9 +67,9 @@ describe('validateObject', () => {
     config.metadata.labels['any.example/label'] = 'x';
     config.data['another.yml'] = 'a: 1';
     expect(validateObject(config as K8sObject)).toEqual([]);
-    const unknown = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } };
+    const unknown = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 's' } };
     expect(validateObject(unknown)[0]).toMatch(
-      /^Secret\/s: no schema for apiVersion v1 kind Secret/,
+      /^Endpoints\/s: no schema for apiVersion v1 kind Endpoints/,
     );
     expect(knownTypes()).toContain('monitoring.coreos.com/v1 Probe');
   });

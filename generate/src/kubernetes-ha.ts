@@ -1,5 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { REGENERATE_COMMAND, formatFiles } from '@layerwatch/alert-rules';
+import {
+  REGENERATE_COMMAND,
+  alertmanagerYaml,
+  buildRuleGroups,
+  formatFiles,
+  resolveConfig,
+} from '@layerwatch/alert-rules';
 import { HA_TOPOLOGY } from '@layerwatch/stack';
 import { parse, parseDocument, stringify } from 'yaml';
 import { REPO, repoPath } from './repo.js';
@@ -18,6 +24,7 @@ export const HA_REMEDIATION_STORE = `${OVERLAY}/remediation-store.yml`;
 export const HA_REMEDIATION_CONFIG = `${OVERLAY}/remediation.yml`;
 export const HA_TOPOLOGY_PATCHES = `${OVERLAY}/topology.yaml`;
 export const HA_PROBE_SHARDS = `${OVERLAY}/probe-shards.yaml`;
+export const HA_ALERTMANAGER_CONFIG = `${OVERLAY}/alertmanager.yml`;
 
 /** The names the overlay's hand-written files give the objects these patches touch. */
 const NAMESPACE = 'layerwatch';
@@ -26,6 +33,25 @@ const PROMETHEUS_SHARDS = 'layerwatch-scrape';
 const PROBES = { statefulSet: 'layerwatch-probes', service: 'layerwatch-probes-shards' };
 const PROBE_PORT = 9701;
 const PROMETHEUS_PORT = 9090;
+const REMEDIATION = { service: 'layerwatch-remediation', port: 9702 };
+/** Where the operator mounts the Alertmanager CR's `secrets` (alertmanager.yaml names it). */
+const WEBHOOK_TOKEN_FILE = '/etc/alertmanager/secrets/layerwatch-alertmanager-webhook-token/token';
+
+/**
+ * alertmanager.yml: the rules' routes with the webhook at the remediation Service and the
+ * token read from the mounted Secret; it holds a path, never the token, so it is committed
+ * and the overlay makes the operator's config Secret from it.
+ */
+function alertmanagerConfig(): string {
+  const config = resolveConfig();
+  return (
+    header('@layerwatch/alert-rules (routes, receivers, inhibitions)') +
+    alertmanagerYaml(config, buildRuleGroups(config), {
+      remediationUrl: `http://${REMEDIATION.service}.${NAMESPACE}.svc:${REMEDIATION.port}/alertmanager/webhook`,
+      remediationTokenFile: WEBHOOK_TOKEN_FILE,
+    }).replace(/^(#.*\n)+/, '')
+  );
+}
 
 function header(from: string): string {
   return [
@@ -153,6 +179,7 @@ export async function haFiles(): Promise<Map<string, string>> {
     [HA_REMEDIATION_CONFIG, remediationConfig(base, store)],
     [HA_TOPOLOGY_PATCHES, topologyPatches()],
     [HA_PROBE_SHARDS, probeShards()],
+    [HA_ALERTMANAGER_CONFIG, alertmanagerConfig()],
   ]);
   return formatFiles(files, REPO);
 }

@@ -19,6 +19,7 @@ import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { Alertmanager } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Alertmanager';
@@ -39,6 +40,7 @@ interface ModelClass {
 const MODELS: readonly ModelClass[] = [
   Namespace,
   ConfigMap,
+  Secret,
   Service,
   ServiceAccount,
   PersistentVolumeClaim,
@@ -72,11 +74,26 @@ export function validateObject(object: K8sObject): string[] {
   }
   const tracker = new AccessTracker();
   try {
-    model.prototype.validate.call(tracker.wrap(object, ''));
+    model.prototype.validate.call(tracker.wrap(asDecoded(object), ''));
   } catch (error) {
     return [`${id}: ${error instanceof Error ? error.message : String(error)}`];
   }
   return tracker.unknownFields().map((path) => `${id}: unknown field ${path}`);
+}
+
+/**
+ * A Secret's `data` as the API server decodes it: kustomize wraps base64 at 76 columns and
+ * Go's decoder skips the line breaks, where the schema's `byte` format would not.
+ */
+function asDecoded(object: K8sObject): K8sObject {
+  if (object.kind !== 'Secret' || object.data === undefined) return object;
+  const data = Object.fromEntries(
+    Object.entries(object.data as Record<string, string>).map(([k, v]) => [
+      k,
+      v.replace(/\s+/g, ''),
+    ]),
+  );
+  return { ...object, data };
 }
 
 /** The compiled validators read each property their schema declares; see `unknownFields`. */
