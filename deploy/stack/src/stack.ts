@@ -10,6 +10,8 @@ export interface StackOptions {
   readonly log: (line: string) => void;
   /** The HA stack (`make up HA=1`): replicated Prometheus, Alertmanager and remediation. */
   readonly ha?: boolean;
+  /** Every part on a free port instead of the documented ones (a second stack beside one). */
+  readonly freePorts?: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export function startStack(options: StackOptions): Promise<RunningComposition> {
     dir: options.stateDir,
     tokenDir: options.tokenDir ?? '.layerwatch',
     host: options.host,
-    ports: 'default',
+    ports: options.freePorts === true ? 'free' : 'default',
     keepData: true,
     log: options.log,
     ...(options.ha === true && { ha: {} }),

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatUrlTable, startStack } from './stack.js';
 
-const USAGE = 'Usage: layerwatch up [--state-dir DIR] [--host 127.0.0.1] [--ha]';
+const USAGE = 'Usage: layerwatch up [--state-dir DIR] [--host 127.0.0.1] [--ha] [--free-ports]';
 
 /** `layerwatch up`: runs the embedded stack until Ctrl-C, then stops everything it started. */
 export async function runUpCli(argv: readonly string[]): Promise<number> {
@@ -12,6 +12,7 @@ export async function runUpCli(argv: readonly string[]): Promise<number> {
       'state-dir': { type: 'string', default: '.state' },
       host: { type: 'string', default: '127.0.0.1' },
       ha: { type: 'boolean', default: false },
+      'free-ports': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -35,6 +36,7 @@ export async function runUpCli(argv: readonly string[]): Promise<number> {
     host: values.host,
     log,
     ha: values.ha,
+    freePorts: values['free-ports'],
   });
   if (!interrupted) {
     process.stdout.write(formatUrlTable(stack.parts));
