@@ -7,11 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { RunningSimulator, SimulatedKubernetes } from '@layerwatch/sim';
-import { SIMULATED_GPU_NODE, SIMULATED_GPUS } from '@layerwatch/sim';
+import { SIMULATED_GPU_NODE } from '@layerwatch/sim';
 import type { StackState } from '@layerwatch/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPagingComposition, waitFor, type PagingComposition } from './support/alerting.js';
-import { instantQuery } from './support/dashboard-queries.js';
+import { untilGpuHealthScraped } from './support/gpu-health.js';
 
 let loop: PagingComposition;
 let sim: RunningSimulator;
@@ -26,19 +26,7 @@ beforeAll(async () => {
   sim = loop.composition.state.sim!;
   kube = sim.kubernetes!;
   remediation = loop.composition.state.remediation!;
-  // The health pass has run and Prometheus has its counters at 0: an increase can be seen.
-  const prometheus = loop.composition.state.prometheus!.url;
-  await waitFor(
-    'the GPU health series in Prometheus',
-    async () => {
-      const ecc = await instantQuery(
-        prometheus,
-        'nvidia_smi_ecc_errors_uncorrected_volatile_total',
-      );
-      return ecc.series >= SIMULATED_GPUS.length ? true : undefined;
-    },
-    60_000,
-  );
+  await untilGpuHealthScraped(loop.composition.state.prometheus!.url);
 }, 120_000);
 
 afterAll(() => loop?.stop());

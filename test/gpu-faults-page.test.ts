@@ -14,7 +14,7 @@ import {
   type PagingComposition,
   type WebhookAlert,
 } from './support/alerting.js';
-import { instantQuery } from './support/dashboard-queries.js';
+import { untilGpuHealthScraped } from './support/gpu-health.js';
 
 let loop: PagingComposition;
 let sim: RunningSimulator;
@@ -25,19 +25,7 @@ beforeAll(async () => {
     rules: { alerts: { gpuHardwareSlowdown: { for: '2s' }, gpuUnreadable: { for: '2s' } } },
   });
   sim = loop.composition.state.sim!;
-  // The health pass has run and Prometheus has its counters at 0: an increase can be seen.
-  const prometheus = loop.composition.state.prometheus!.url;
-  await waitFor(
-    'the GPU health series in Prometheus',
-    async () => {
-      const ecc = await instantQuery(
-        prometheus,
-        'nvidia_smi_ecc_errors_uncorrected_volatile_total',
-      );
-      return ecc.series >= SIMULATED_GPUS.length ? true : undefined; // one per location
-    },
-    60_000,
-  );
+  await untilGpuHealthScraped(loop.composition.state.prometheus!.url);
 }, 120_000);
 
 afterAll(() => loop?.stop());
