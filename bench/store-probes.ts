@@ -50,7 +50,7 @@ function peerCpuMs(script: string): number {
   const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map(
     ([, m, s]) => Number(m) * 60 + Number(s),
   );
-  return (seconds.reduce((a, b) => a + b, 0) ?? 0) * 1000;
+  return seconds.reduce((a, b) => a + b, 0) * 1000;
 }
 
 async function ours(daemon: Child, url: string, what: string): Promise<Row> {
