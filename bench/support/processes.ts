@@ -175,3 +175,10 @@ export function targetConnections(port: number): Promise<number> {
     request.on('error', reject);
   });
 }
+
+/** Resident set size of a process now (VmRSS in /proc/<pid>/status), in bytes. */
+export function rssBytes(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(match[1]) * 1024;
+}
