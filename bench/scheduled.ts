@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -16,11 +16,12 @@ import { fixed, printTable } from './support/table.js';
 
 /**
  * Scheduled mode on one core: a daemon with TARGETS distinct HTTP targets probes them all,
- * round after round, for SECONDS; the peer is a bare undici loop (one keep-alive Pool with
- * CONCURRENCY connections, `body.dump()`) against the same server at the same concurrency.
+ * round after round, for SECONDS; the peers are bare undici loops (one keep-alive Pool with
+ * CONCURRENCY connections), one with `request()` + `body.dump()` and one with `dispatch()`
+ * and a reused handler, against the same server at the same concurrency.
  * Then the cost of rendering `/metrics` with those results, against prom-client rendering
- * the same series. RUNS runs, each printed; then one more daemon run under `--cpu-prof`
- * whose top self-time frames are printed. Printed, never asserted.
+ * the same series. RUNS runs, each printed; then one more daemon run with the V8 profiler
+ * on for its rounds, whose top self-time frames are printed. Printed, never asserted.
  */
 const TARGETS = Number(process.env.BENCH_TARGETS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -28,7 +29,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 512); // scheduler d
 const SCRAPES = 20;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const PROFILE_SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 10);
-const PROFILE_FRAMES = 12;
+const PROFILE_FRAMES = 20;
 const GOAL = 20_000;
 
 interface LoopResult {
@@ -115,9 +116,14 @@ async function promClientCost(
   };
 }
 
+type PeerMode = 'request' | 'dispatch';
+
 interface RunResult {
   readonly ours: Measured;
+  /** `pool.request()` + `body.dump()`. */
   readonly peer: Measured;
+  /** `pool.dispatch()` with a reused handler: no promise, no body stream. */
+  readonly dispatchPeer: Measured;
   readonly scrape: { wallMs: number; cpuMs: number };
   readonly rendered: { series: number; wallMs: number; cpuMs: number };
   readonly lines: number;
@@ -141,28 +147,38 @@ async function daemonRun(configFile: string, targetPort: number) {
   }
 }
 
-async function oneRun(configFile: string, targetPort: number): Promise<RunResult> {
-  const { ours, scrape } = await daemonRun(configFile, targetPort);
-  const lines = scrape.text.split('\n').filter((l) => l && !l.startsWith('#')).length;
+/** The bare undici loop in one mode (`request` or `dispatch`), in its own process. */
+async function peerRun(targetPort: number, mode: PeerMode): Promise<Measured> {
   const peerChild = startScript(
     'undici-peer.ts',
-    [String(targetPort), String(TARGETS), String(CONCURRENCY), String(SECONDS)],
+    [String(targetPort), String(TARGETS), String(CONCURRENCY), String(SECONDS), mode],
     0,
   );
   try {
-    const peer = await measureLoop(peerChild, targetPort);
-    const rendered = await promClientCost(scrape.text);
-    return { ours, peer, scrape, rendered, lines };
+    return await measureLoop(peerChild, targetPort);
   } finally {
     await peerChild.stop();
   }
+}
+
+async function oneRun(configFile: string, targetPort: number): Promise<RunResult> {
+  const { ours, scrape } = await daemonRun(configFile, targetPort);
+  const lines = scrape.text.split('\n').filter((l) => l && !l.startsWith('#')).length;
+  const peer = await peerRun(targetPort, 'request');
+  const dispatchPeer = await peerRun(targetPort, 'dispatch');
+  const rendered = await promClientCost(scrape.text);
+  return { ours, peer, dispatchPeer, scrape, rendered, lines };
 }
 
 function printRun(index: number, r: RunResult): void {
   console.log(`run ${index + 1} of ${RUNS}`);
   printTable(
     ['prober', 'probes/s', 'probes/CPU-s', 'CPU ms/probe', 'new conns/1k probes'],
-    [row('layerwatch scheduler', r.ours), row('bare undici Pool', r.peer)],
+    [
+      row('layerwatch scheduler', r.ours),
+      row('bare undici Pool request()', r.peer),
+      row('bare undici Pool dispatch()', r.dispatchPeer),
+    ],
   );
   console.log(
     `/metrics with ${TARGETS} targets (${r.lines} sample lines), ${SCRAPES} scrapes; peer: prom-client registry.metrics() of the same ${r.rendered.series} per-target series`,
@@ -178,30 +194,40 @@ function printRun(index: number, r: RunResult): void {
   );
   const perCpu = r.ours.probes / r.ours.cpuS;
   const peerPerCpu = r.peer.probes / r.peer.cpuS;
+  const dispatchPerCpu = r.dispatchPeer.probes / r.dispatchPeer.cpuS;
   console.log(
-    `RESULT scheduled run ${index + 1}: ours ${fixed(perCpu, 0)} probes/CPU-s (${fixed(r.ours.probes / r.ours.wallS, 0)} probes/s), bare undici Pool ${fixed(peerPerCpu, 0)} probes/CPU-s, ratio ${fixed(perCpu / peerPerCpu, 2)}x (goals ≥ 0.9x and ≥ ${GOAL} probes/CPU-s); /metrics ${fixed(r.scrape.cpuMs)} ms CPU/scrape vs prom-client ${fixed(r.rendered.cpuMs)} ms (ratio ${fixed(r.rendered.cpuMs / r.scrape.cpuMs, 1)}x)`,
+    `RESULT scheduled run ${index + 1}: ours ${fixed(perCpu, 0)} probes/CPU-s (${fixed(r.ours.probes / r.ours.wallS, 0)} probes/s); bare undici request() ${fixed(peerPerCpu, 0)} probes/CPU-s, ratio ${fixed(perCpu / peerPerCpu, 2)}x; bare undici dispatch() ${fixed(dispatchPerCpu, 0)}, ratio ${fixed(perCpu / dispatchPerCpu, 2)}x (goals ≥ 0.9x and ≥ ${GOAL} probes/CPU-s); /metrics ${fixed(r.scrape.cpuMs)} ms CPU/scrape vs prom-client ${fixed(r.rendered.cpuMs)} ms (ratio ${fixed(r.rendered.cpuMs / r.scrape.cpuMs, 1)}x)`,
   );
 }
 
-/** One more daemon run under `--cpu-prof`; prints its top frames by self time. */
+/** One more daemon run with the V8 profiler on for its rounds; prints its top frames. */
 async function profileRun(dir: string, configFile: string): Promise<void> {
   const profileDir = join(dir, 'profile');
+  await mkdir(profileDir);
   const daemon = startScript(
     'daemon-child.ts',
-    [configFile, 'scheduled', String(PROFILE_SECONDS), String(TARGETS)],
+    [
+      configFile,
+      'scheduled',
+      String(PROFILE_SECONDS),
+      String(TARGETS),
+      join(profileDir, 'rounds.cpuprofile'),
+    ],
     0,
-    ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
   );
   try {
     await daemon.nextMessage<{ url: string }>();
     await daemon.nextMessage<{ warm: true }>((PROFILE_SECONDS + 60) * 1000);
     await daemon.nextMessage<LoopResult>((PROFILE_SECONDS + 60) * 1000);
   } finally {
-    await daemon.stop(); // the profile is written as the daemon exits
+    await daemon.stop();
   }
+  // BENCH_PROFILE_OUT=file keeps the profile (for Chrome DevTools or speedscope).
+  const keep = process.env.BENCH_PROFILE_OUT;
+  if (keep) await copyFile(join(profileDir, 'rounds.cpuprofile'), keep);
   const frames = await topSelfFrames(profileDir, PROFILE_FRAMES);
   console.log(
-    `profile: the daemon under --cpu-prof, ${PROFILE_SECONDS}s of rounds (start-up and warm-up included), top ${PROFILE_FRAMES} functions by self time, % of busy samples`,
+    `profile: the daemon's ${PROFILE_SECONDS}s of rounds under the V8 profiler (start-up and warm-up left out), top ${PROFILE_FRAMES} functions by self time, % of busy samples`,
   );
   printTable(
     ['self %', 'function', 'where'],
@@ -226,10 +252,12 @@ async function main(): Promise<void> {
       const r = await oneRun(configFile, target.port);
       printRun(i, r);
       const perCpu = r.ours.probes / r.ours.cpuS;
-      ratios.push(`${fixed(perCpu / (r.peer.probes / r.peer.cpuS), 2)}x (${fixed(perCpu, 0)})`);
+      ratios.push(
+        `${fixed(perCpu / (r.peer.probes / r.peer.cpuS), 2)}x / ${fixed(perCpu / (r.dispatchPeer.probes / r.dispatchPeer.cpuS), 2)}x (${fixed(perCpu, 0)})`,
+      );
     }
     console.log(
-      `RESULT scheduled: ratio to bare undici Pool (ours probes/CPU-s) per run: ${ratios.join(', ')}`,
+      `RESULT scheduled: ratio to bare undici request() / dispatch() (ours probes/CPU-s) per run: ${ratios.join(', ')}`,
     );
     await profileRun(dir, configFile);
   } finally {

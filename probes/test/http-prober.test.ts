@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpTarget, type HttpTarget } from './support/http-target.js';
@@ -147,6 +148,30 @@ describe('http prober never hangs or crashes on a bad target', () => {
     const { run, elapsedMs } = await timedProbe(`${plain.url}/hang`, 500);
     expect(run.outcome).toEqual({ success: false, reason: 'timeout' });
     expect(elapsedMs).toBeLessThan(500 + 2000);
+  });
+
+  it('an HTTPS server that accepts and never answers the handshake: timeout, its socket closed', async () => {
+    // The deadline comes before the connection is up: the prober has no request to abort
+    // yet, so it drops the connection attempt itself.
+    const sockets: Socket[] = [];
+    let closed = 0;
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('close', () => (closed += 1)).on('error', () => undefined);
+      socket.resume(); // reads (and drops) the ClientHello, so the client's close is seen
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const { run, elapsedMs } = await timedProbe(`https://127.0.0.1:${port}/`, 500);
+      expect(run.outcome).toEqual({ success: false, reason: 'timeout' });
+      expect(elapsedMs).toBeLessThan(500 + 2000);
+      await expect.poll(() => closed, { timeout: 2000 }).toBe(1);
+      expect(sockets.length).toBe(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('a body dripping one byte a second: timeout', async () => {

@@ -1,17 +1,9 @@
 import { PROBERS, type ProberName } from '../prober/registry.js';
-import {
-  SettingsError,
-  type ProbeContext,
-  type ProbeOutcome,
-  type Prober,
-} from '../prober/types.js';
+import { SettingsError, type ProbeFn, type Prober } from '../prober/types.js';
 import { errorMessage } from '../util/errors.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { loadConfigFile, parseConfig, type ValidatedConfig } from './load.js';
 import type { ModuleConfig, ProbeConfig } from './schema.js';
-
-/** Everything about a probe except the prober's settings, which the module binds. */
-export type ModuleProbeContext = Omit<ProbeContext<unknown>, 'settings'>;
 
 /** A module with its prober's settings prepared once: regexps compiled, pools built. */
 export interface PreparedModule {
@@ -19,7 +11,9 @@ export interface PreparedModule {
   readonly prober: ProberName;
   readonly timeoutMs: number;
   readonly config: ModuleConfig;
-  run(ctx: ModuleProbeContext): Promise<ProbeOutcome>;
+  /** What the prober's `prepare` made of the module's settings; `probe` is called with it. */
+  readonly settings: unknown;
+  readonly probe: ProbeFn<unknown>;
   close(): Promise<void>;
 }
 
@@ -151,7 +145,9 @@ function bind<S, P>(
     prober: module.prober,
     timeoutMs: module.timeout,
     config: module,
-    run: (ctx) => prober.probe({ ...ctx, settings: prepared }),
+    settings: prepared,
+    // The context's `settings` is this module's `prepared`: runProbe passes them together.
+    probe: prober.probe as ProbeFn<unknown>,
     close: async () => {
       await prober.close?.(prepared);
     },

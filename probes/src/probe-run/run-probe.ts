@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { PreparedModule } from '../config/prepare.js';
 import { SampleList, type Sample, type SampleSink } from '../format/sample-sink.js';
-import type { ProbeLog, ProbeOutcome } from '../prober/types.js';
+import type { Cancellable, ProbeContext, ProbeLog, ProbeOutcome } from '../prober/types.js';
 import { errorMessage } from '../util/errors.js';
 import { addDeadline, settleDeadline, type Expiring } from './deadlines.js';
 
@@ -19,20 +19,44 @@ const SETTLE_GRACE_MS = 50;
 
 const TIMED_OUT: ProbeOutcome = Object.freeze({ success: false, reason: 'timeout' });
 
-/** One probe in flight: its log, its abort signal and its deadline, in one object. */
-class Attempt implements ProbeLog, Expiring {
+/**
+ * One probe in flight, and the context its prober gets: its log, its deadline, the sink for
+ * its series, in one object. The AbortController is made only when a prober reads `signal`
+ * (the http prober cancels through `onDeadline` instead): it costs a few µs per probe.
+ */
+class Attempt implements ProbeContext<unknown>, ProbeLog, Expiring {
   readonly lines: string[] = [];
-  readonly controller = new AbortController();
   readonly at: number;
+  readonly log: ProbeLog = this;
   settled = false;
+  expired = false;
   resolve: (outcome: ProbeOutcome) => void = () => undefined;
+  private controller: AbortController | undefined;
+  private io: Cancellable | undefined;
 
   constructor(
+    readonly target: string,
+    readonly settings: unknown,
+    readonly metrics: SampleSink,
     readonly started: number,
     readonly timeoutMs: number,
-    private readonly debugging: boolean,
+    readonly debugging: boolean,
   ) {
     this.at = started + timeoutMs;
+  }
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.expired && !this.controller.signal.aborted) this.controller.abort(this.reason());
+    return this.controller.signal;
+  }
+
+  onDeadline(io: Cancellable): void {
+    this.io = io;
+  }
+
+  private reason(): Error {
+    return new Error(`probe timed out after ${this.timeoutMs} ms`);
   }
 
   private stamp(): string {
@@ -48,7 +72,10 @@ class Attempt implements ProbeLog, Expiring {
   }
 
   expire(): void {
-    this.controller.abort(new Error(`probe timed out after ${this.timeoutMs} ms`));
+    this.expired = true;
+    const reason = this.reason();
+    this.controller?.abort(reason);
+    this.io?.cancel(reason);
     setTimeout(() => {
       this.info(
         `probe did not settle ${SETTLE_GRACE_MS} ms after its ${this.timeoutMs} ms deadline`,
@@ -71,7 +98,14 @@ export async function runProbe(
   debug: boolean,
   metrics: SampleSink & { readonly samples: readonly Sample[] } = new SampleList(),
 ): Promise<ProbeRun> {
-  const attempt = new Attempt(performance.now(), timeoutMs, debug);
+  const attempt = new Attempt(
+    target,
+    module.settings,
+    metrics,
+    performance.now(),
+    timeoutMs,
+    debug,
+  );
   if (debug) {
     attempt.debug(
       `beginning probe: module ${module.name} (${module.prober}), target ${target}, timeout ${timeoutMs} ms`,
@@ -80,14 +114,12 @@ export async function runProbe(
   addDeadline(attempt, timeoutMs);
   const outcome = await new Promise<ProbeOutcome>((resolve) => {
     attempt.resolve = resolve;
-    module
-      .run({ target, timeoutMs, signal: attempt.controller.signal, metrics, log: attempt })
-      .then(resolve, (error: unknown) => {
-        attempt.info(
-          `prober threw (a bug): ${error instanceof Error && error.stack ? error.stack : errorMessage(error)}`,
-        );
-        resolve({ success: false, reason: 'internal' });
-      });
+    module.probe(attempt).then(resolve, (error: unknown) => {
+      attempt.info(
+        `prober threw (a bug): ${error instanceof Error && error.stack ? error.stack : errorMessage(error)}`,
+      );
+      resolve({ success: false, reason: 'internal' });
+    });
   });
   settleDeadline(attempt, timeoutMs);
   const durationSeconds = (performance.now() - attempt.started) / 1000;

@@ -15,10 +15,11 @@ const TLS_CODES = new Set([
 
 /**
  * Maps a socket-level error to a failure reason. Every prober uses this, so the same
- * cause gets the same `reason` label whichever protocol saw it.
+ * cause gets the same `reason` label whichever protocol saw it. Any error once the probe's
+ * deadline has passed (`expired`) is a timeout.
  */
-export function classifySocketError(error: unknown, signal?: AbortSignal): FailureReason {
-  if (signal?.aborted) return 'timeout';
+export function classifySocketError(error: unknown, expired = false): FailureReason {
+  if (expired) return 'timeout';
   const code = errorCode(error) ?? '';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA') return 'dns';
   if (code === 'ECONNREFUSED') return 'connection_refused';

@@ -24,6 +24,8 @@ export interface PooledConnection {
   tls: TlsInfo | undefined;
   /** The address the latest connect went to (known once resolved, even if connect fails). */
   remoteAddress: string | undefined;
+  /** Destroys the client, failing its queued request with `reason` (made once per connection). */
+  readonly drop: (reason: Error) => void;
 }
 
 /**
@@ -100,7 +102,14 @@ export class HttpConnectionPool {
       lastConnect: undefined,
       tls: undefined,
       remoteAddress: undefined,
+      // undici waits for a connect in progress (up to its connect timeout) before it
+      // honours destroy(), so the socket still connecting is destroyed here first.
+      drop: (reason) => {
+        connecting?.destroy(reason);
+        void client.destroy(reason).catch(() => undefined);
+      },
     };
+    let connecting: Socket | undefined;
     const client = new Client(origin, {
       pipelining: 1,
       // Up to 30 s idle; a server's own Keep-Alive hint (minus a margin) wins when shorter.
@@ -113,6 +122,7 @@ export class HttpConnectionPool {
         // undici's typings say void, but its connector returns the socket it opens, which is
         // what lets us time DNS and TCP apart from the TLS handshake.
         const socket = base(options, (error, established) => {
+          connecting = undefined;
           if (error || !established) {
             callback(error ?? new Error('connect failed'), null);
             return;
@@ -137,6 +147,7 @@ export class HttpConnectionPool {
           callback(null, established);
         });
         const opened = socket as unknown as Socket | undefined;
+        connecting = opened;
         opened?.once('lookup', (_error: Error | null, address: string) => {
           resolvedAt = performance.now();
           connection.remoteAddress = address;

@@ -1,9 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import type { IncomingHttpHeaders } from 'node:http';
-import type { Dispatcher } from 'undici';
 import type { HttpSettings } from '../config/http-settings.js';
 import { classifySocketError } from './classify-error.js';
-import { readBody } from './http-body.js';
+import { HttpExchange, type ExchangeRules } from './http-exchange.js';
 import { HttpConnectionPool, type PooledConnection } from './http-pool.js';
 import { newHttpProbeState, writeHttpSeries, type HttpProbeState } from './http-series.js';
 import { checkJsonAssertion, parseJsonAssertion, type JsonAssertion } from './json-assertion.js';
@@ -27,16 +25,22 @@ export interface PreparedHttp {
   readonly mustMatch: readonly RegExp[];
   readonly mustNotMatch: readonly RegExp[];
   readonly jsonAssertions: readonly JsonAssertion[];
-  readonly needsBodyText: boolean;
+  readonly rules: ExchangeRules;
   /** Target string → URL, cached: scheduled targets repeat, and parsing shows in profiles. */
   readonly parseTarget: (target: string) => RequestUrl | undefined;
 }
 
-const MAX_CACHED_TARGETS = 10_000;
+/**
+ * Parsed targets kept: above any one daemon's scheduled targets (50,000 is measured), so
+ * scheduled rounds never re-parse; the bound is for `/probe?target=`, which is open-ended.
+ */
+const MAX_CACHED_TARGETS = 100_000;
 
-/** A URL with what every request reads from it taken once (URL getters build strings). */
+/**
+ * A URL with what every request reads from it taken once (URL getters build strings). Only
+ * strings, not the URL object, which costs about 1 KB of memory per cached target.
+ */
 interface RequestUrl {
-  readonly url: URL;
   readonly href: string;
   readonly origin: string;
   readonly path: string;
@@ -45,7 +49,7 @@ interface RequestUrl {
 
 function requestUrl(url: URL): RequestUrl {
   const { href, origin, pathname, search, protocol } = url;
-  return { url, href, origin, path: pathname + search, ssl: protocol === 'https:' };
+  return { href, origin, path: pathname + search, ssl: protocol === 'https:' };
 }
 
 export const httpProber: Prober<HttpSettings, PreparedHttp> = {
@@ -81,7 +85,11 @@ function prepareHttp(settings: HttpSettings): PreparedHttp {
     mustMatch,
     mustNotMatch,
     jsonAssertions,
-    needsBodyText: mustMatch.length + mustNotMatch.length + jsonAssertions.length > 0,
+    rules: {
+      bodySizeLimit: settings.body_size_limit,
+      needsBodyText: mustMatch.length + mustNotMatch.length + jsonAssertions.length > 0,
+      followRedirects: settings.follow_redirects,
+    },
     parseTarget: cachedTargetParser(),
   };
 }
@@ -106,18 +114,14 @@ async function followRequests(
   if (!url)
     return fail(ctx.log, 'invalid_target', `"${ctx.target}" is not an http:// or https:// URL`);
   for (;;) {
-    ctx.log.debug(`${settings.method} ${url.href}`);
-    const step = await requestOnce(ctx, state, url);
-    if ('outcome' in step) return step.outcome;
-    const { statusCode, headers } = step.response;
-    const location = headers.location;
+    if (ctx.log.debugging) ctx.log.debug(`${settings.method} ${url.href}`);
+    const step = await exchangeOnce(ctx, state, url);
+    if (!(step instanceof HttpExchange)) return step;
+    const { statusCode, location } = step;
     const redirect = statusCode >= 300 && statusCode < 400 && location !== undefined;
-    const isFinal = !redirect || !settings.follow_redirects;
-    const body = await readStepBody(ctx, state, step, isFinal && ctx.settings.needsBodyText);
-    if ('outcome' in body) return body.outcome;
     // Counted even when not followed, as blackbox_exporter counts the redirect it refused.
     if (redirect) state.redirects += 1;
-    if (isFinal) return checkResponse(ctx, state, body.text);
+    if (!redirect || !settings.follow_redirects) return checkResponse(ctx, state, step.text());
     if (state.redirects > settings.max_redirects) {
       return fail(
         ctx.log,
@@ -125,61 +129,67 @@ async function followRequests(
         `more than max_redirects (${settings.max_redirects}) redirects`,
       );
     }
-    url = requestUrl(new URL(String(location), url.url));
-    ctx.log.debug(`redirected to ${url.href}`);
+    url = requestUrl(new URL(location, url.href));
+    if (ctx.log.debugging) ctx.log.debug(`redirected to ${url.href}`);
   }
 }
 
-interface Step {
-  readonly response: Dispatcher.ResponseData;
-  readonly connection: PooledConnection;
-  readonly origin: string;
-}
-
-async function requestOnce(
+/**
+ * One request and its whole body on a pooled connection; the connection goes back to the
+ * pool only when the exchange ended cleanly. Returns the exchange, or the failed outcome.
+ */
+async function exchangeOnce(
   ctx: ProbeContext<PreparedHttp>,
   state: HttpProbeState,
   url: RequestUrl,
   mayRetry = true,
-): Promise<Step | { outcome: ProbeOutcome }> {
-  const { pool, settings, headers } = ctx.settings;
+): Promise<HttpExchange | ProbeOutcome> {
+  const { pool, settings, headers, rules } = ctx.settings;
+  if (ctx.expired) return fail(ctx.log, 'timeout', `deadline passed before ${url.href}`);
   const { origin } = url;
   const connection = pool.acquire(origin);
   connection.lastConnect = undefined;
+  const exchange = new HttpExchange(rules, connection.drop);
+  ctx.onDeadline(exchange);
   const sentAt = performance.now();
-  try {
-    const response = await connection.client.request({
-      path: url.path,
-      method: settings.method,
-      headers,
-      body: settings.body ?? null,
-      signal: ctx.signal,
-    });
-    const headersAt = performance.now();
-    recordPhases(state, connection, sentAt, headersAt);
-    state.statusCode = response.statusCode;
-    state.contentLength = contentLength(response.headers);
+  connection.client.dispatch(
+    { path: url.path, method: settings.method, headers, body: settings.body ?? null },
+    exchange,
+  );
+  await exchange.done;
+  const { headersAt, endedAt, error } = exchange;
+  recordPhases(state, connection, sentAt, headersAt || endedAt);
+  state.tls = connection.tls;
+  const reusable = !error && !exchange.tooLarge;
+  pool.release(origin, connection, reusable);
+  if (headersAt) {
+    state.statusCode = exchange.statusCode;
+    state.contentLength = exchange.contentLength;
     state.ssl = url.ssl;
-    state.tls = connection.tls;
-    const modified = response.headers['last-modified'];
-    const lastModified = modified === undefined ? NaN : Date.parse(String(modified));
+    state.bodyBytes += exchange.bodyBytes;
+    state.transferSeconds += (endedAt - headersAt) / 1000;
+    const lastModified =
+      exchange.lastModified === undefined ? NaN : Date.parse(exchange.lastModified);
     if (!Number.isNaN(lastModified)) state.lastModifiedSeconds = lastModified / 1000;
-    ctx.log.debug(`status ${response.statusCode} after ${(headersAt - sentAt).toFixed(1)} ms`);
-    return { response, connection, origin };
-  } catch (error) {
-    const reused = connection.lastConnect === undefined;
-    recordPhases(state, connection, sentAt, performance.now());
-    state.tls = connection.tls;
-    pool.release(origin, connection, false);
-    const reason = classifySocketError(error, ctx.signal);
-    // A server may close an idle keep-alive connection just as we reuse it. That says
-    // nothing about the target, so try once more on a new connection before failing.
-    if (reused && mayRetry && reason === 'connection_reset') {
-      ctx.log.debug(`reused connection was closed (${errorMessage(error)}); retrying on a new one`);
-      return requestOnce(ctx, state, url, false);
+    if (ctx.log.debugging) {
+      ctx.log.debug(`status ${exchange.statusCode} after ${(headersAt - sentAt).toFixed(1)} ms`);
     }
-    return { outcome: fail(ctx.log, reason, `request to ${url.href}: ${errorMessage(error)}`) };
   }
+  if (exchange.tooLarge) {
+    const limit = settings.body_size_limit;
+    return fail(ctx.log, 'body_too_large', `body exceeds body_size_limit (${limit} bytes)`);
+  }
+  if (!error) return exchange;
+  const reason = classifySocketError(error, ctx.expired);
+  if (headersAt) return fail(ctx.log, reason, `reading body: ${errorMessage(error)}`);
+  // A server may close an idle keep-alive connection just as we reuse it. That says
+  // nothing about the target, so try once more on a new connection before failing.
+  const reused = connection.lastConnect === undefined;
+  if (reused && mayRetry && reason === 'connection_reset') {
+    ctx.log.debug(`reused connection was closed (${errorMessage(error)}); retrying on a new one`);
+    return exchangeOnce(ctx, state, url, false);
+  }
+  return fail(ctx.log, reason, `request to ${url.href}: ${errorMessage(error)}`);
 }
 
 /** Adds this request's phases; a reused connection has no resolve/connect/tls time. */
@@ -199,35 +209,6 @@ function recordPhases(
   state.connectSeconds += (connect.connectedAt - connect.resolvedAt) / 1000;
   state.tlsSeconds += (connect.secureAt - connect.connectedAt) / 1000;
   state.processingSeconds += Math.max(0, headersAt - connect.secureAt) / 1000;
-}
-
-/** Reads the body up to the cap, and hands the connection back for reuse when it is clean. */
-async function readStepBody(
-  ctx: ProbeContext<PreparedHttp>,
-  state: HttpProbeState,
-  step: Step,
-  keepText: boolean,
-): Promise<{ text: string | undefined } | { outcome: ProbeOutcome }> {
-  const { pool, settings } = ctx.settings;
-  const startedAt = performance.now();
-  try {
-    const body = await readBody(step.response.body, settings.body_size_limit, keepText);
-    state.bodyBytes += body.bytes;
-    pool.release(step.origin, step.connection, !body.tooLarge);
-    if (body.tooLarge) {
-      const limit = settings.body_size_limit;
-      return {
-        outcome: fail(ctx.log, 'body_too_large', `body exceeds body_size_limit (${limit} bytes)`),
-      };
-    }
-    return { text: body.text };
-  } catch (error) {
-    pool.release(step.origin, step.connection, false);
-    const reason = classifySocketError(error, ctx.signal);
-    return { outcome: fail(ctx.log, reason, `reading body: ${errorMessage(error)}`) };
-  } finally {
-    state.transferSeconds += (performance.now() - startedAt) / 1000;
-  }
 }
 
 /** The module's rules on the final response: TLS use, status, body regexps, JSON fields. */
@@ -287,7 +268,8 @@ function checkJson(ctx: ProbeContext<PreparedHttp>, body: string): ProbeOutcome 
 function cachedTargetParser(): (target: string) => RequestUrl | undefined {
   const cache = new Map<string, RequestUrl | undefined>();
   return (target) => {
-    if (cache.has(target)) return cache.get(target);
+    const cached = cache.get(target);
+    if (cached !== undefined || cache.has(target)) return cached;
     if (cache.size >= MAX_CACHED_TARGETS) cache.clear();
     const parsed = parseTarget(target);
     const url = parsed && requestUrl(parsed);
@@ -304,12 +286,6 @@ function parseTarget(target: string): URL | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Content-Length as Go reports it: -1 when the header is absent (chunked). */
-function contentLength(headers: IncomingHttpHeaders): number {
-  const value = Number(headers['content-length']);
-  return Number.isFinite(value) ? value : -1;
 }
 
 function compileAll(sources: readonly string[], field: string): RegExp[] {

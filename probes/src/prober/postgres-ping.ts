@@ -160,5 +160,5 @@ function failureReason(error: unknown, signal: AbortSignal): FailureReason {
   if (error instanceof ProtocolError) return 'protocol';
   if (error instanceof PeerClosedError) return 'connection_reset';
   if (error instanceof TlsRefusedError) return 'tls';
-  return classifySocketError(error, signal);
+  return classifySocketError(error, signal.aborted);
 }

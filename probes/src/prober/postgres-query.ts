@@ -77,5 +77,5 @@ function failureReason(error: unknown, signal: AbortSignal): FailureReason {
     if (/terminated|closed/i.test(message)) return 'connection_reset';
     if (/SSL/.test(message)) return 'tls';
   }
-  return classifySocketError(error, signal);
+  return classifySocketError(error, signal.aborted);
 }

@@ -267,7 +267,7 @@ export const tcpProber: Prober<TcpSettings, PreparedTcp> = {
     try {
       return await converse(probe);
     } catch (error) {
-      const reason = classifySocketError(error, ctx.signal);
+      const reason = classifySocketError(error, ctx.expired);
       const why = ctx.signal.aborted ? `no answer within ${ctx.timeoutMs} ms` : errorMessage(error);
       return fail(ctx.log, reason, `${probe.phase}: ${why}`);
     } finally {

@@ -3,6 +3,8 @@ import type { SampleSink } from '../format/sample-sink.js';
 
 /** The probe's own log: returned by `/probe?debug=true`, never shared between probes. */
 export interface ProbeLog {
+  /** Whether `debug` keeps its lines: check it before formatting a costly message. */
+  readonly debugging: boolean;
   debug(message: string): void;
   info(message: string): void;
 }
@@ -15,11 +17,23 @@ export interface ProbeContext<Settings> {
   readonly settings: Settings;
   /** Aborted at the deadline; probers pass it to every I/O call. */
   readonly signal: AbortSignal;
+  /**
+   * Also cancels `io` at the deadline (one at a time: a later call replaces it). For I/O that
+   * has its own cancel, this costs less than a listener on `signal`.
+   */
+  onDeadline(io: Cancellable): void;
+  /** True once the deadline has passed. */
+  readonly expired: boolean;
   /** Milliseconds from the start of the probe to its deadline. */
   readonly timeoutMs: number;
   /** Where the prober writes its series (`probe_http_status_code`, …). */
   readonly metrics: SampleSink;
   readonly log: ProbeLog;
+}
+
+/** Something a deadline can cancel. */
+export interface Cancellable {
+  cancel(reason: Error): void;
 }
 
 export type ProbeOutcome =

@@ -1,4 +1,5 @@
 import { SampleList, type Sample } from '../../src/format/sample-sink.js';
+import { probeContext } from './probe-context.js';
 import type { ProbeLog, ProbeOutcome, Prober } from '../../src/prober/types.js';
 
 export interface ProberRun {
@@ -23,20 +24,22 @@ export async function runProber<Settings, Prepared>(
   const prepared = prober.prepare(settings);
   const metrics = new SampleList();
   const logLines: string[] = [];
-  const log: ProbeLog = {
+  const log: Omit<ProbeLog, 'debugging'> = {
     debug: (message) => logLines.push(`debug: ${message}`),
     info: (message) => logLines.push(`info: ${message}`),
   };
   const started = performance.now();
   try {
-    const outcome = await prober.probe({
-      target,
-      settings: prepared,
-      signal: AbortSignal.timeout(timeoutMs),
-      timeoutMs,
-      metrics,
-      log,
-    });
+    const outcome = await prober.probe(
+      probeContext({
+        target,
+        settings: prepared,
+        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
+        metrics,
+        log,
+      }),
+    );
     return { outcome, samples: metrics.samples, logLines, elapsedMs: performance.now() - started };
   } finally {
     await prober.close?.(prepared);

@@ -4,6 +4,7 @@ import { tcpSettingsSchema } from '../../src/config/tcp-settings.js';
 import { SampleList, type Sample } from '../../src/format/sample-sink.js';
 import { tcpProber } from '../../src/prober/tcp.js';
 import type { FailureReason } from '../../src/prober/failure-reason.js';
+import { probeContext } from './probe-context.js';
 import type { ProbeOutcome } from '../../src/prober/types.js';
 
 const servers = new Set<Server>();
@@ -65,14 +66,16 @@ export async function probeTcp(
   const log: string[] = [];
   const record = (line: string): void => void log.push(line);
   try {
-    const outcome = await tcpProber.probe({
-      target,
-      settings: prepared,
-      signal: controller.signal,
-      timeoutMs,
-      metrics,
-      log: { debug: record, info: record },
-    });
+    const outcome = await tcpProber.probe(
+      probeContext({
+        target,
+        settings: prepared,
+        signal: controller.signal,
+        timeoutMs,
+        metrics,
+        log: { debug: record, info: record },
+      }),
+    );
     const value = (name: string): number | undefined =>
       metrics.samples.find((sample) => sample.name === name)?.value;
     return { outcome, samples: metrics.samples, log: log.join('\n'), value };
