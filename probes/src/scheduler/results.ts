@@ -8,7 +8,7 @@ import type { Labels, Sample, SampleSink } from '../format/sample-sink.js';
  * phase split and protocol details are for `/probe?debug=true`; latency distributions come
  * from the per-layer histogram instead.
  */
-const LEAN_DROP = new Set([
+export const LEAN_DROP: ReadonlySet<string> = new Set([
   'probe_http_duration_seconds',
   'probe_dns_lookup_time_seconds',
   'probe_http_version',
@@ -43,45 +43,43 @@ export class LeanSampleList implements SampleSink {
   }
 }
 
-/** One target's lines of one family; the family's map holds the same object, updated in place. */
-interface Slot {
-  text: string;
-  /** `name{labels} ` of the family's one unlabelled line, rendered once. */
-  readonly prefix: string;
-}
-
+/** One metric family of the scheduled targets' series. */
 interface Family {
-  readonly help: string;
-  readonly type: string;
-  /** Rendered sample lines per target key; a target may have several lines of one family. */
-  readonly lines: Map<string, Slot>;
+  readonly name: string;
+  /** `# HELP …\n# TYPE …\n`, from the first sample of the family ever written. */
+  readonly header: string;
+  /**
+   * Per target that has the family, in the order it first wrote it (a target keeps its
+   * place while it keeps the family): the value of its one unlabelled line (`0.25`, rendered
+   * as `name{target labels} 0.25\n`), or, when its lines carry labels of their own or are
+   * several, those lines in full. Only full lines end in a newline.
+   */
+  readonly lines: Map<Entry, string>;
 }
 
-/** What a target rendered last: its families in order, each with its slot. */
-interface TargetLines {
-  readonly names: string[];
-  readonly slots: Slot[];
+/** What is kept per target: no rendered line, only its values and one label text. */
+interface Entry {
+  target: ScheduledTarget;
+  /** `{layer="4",name="agent",…} `: the target's labels and the space before a value. */
+  tail: string;
+  /** The families it wrote last, in order; one array shared by targets with the same ones. */
+  families: readonly Family[];
 }
+
+const NEWLINE = 10;
+const isFullLines = (text: string): boolean => text.charCodeAt(text.length - 1) === NEWLINE;
 
 /**
- * The latest result of every scheduled target, kept as rendered lines grouped by metric
- * family: a probe re-renders only its own lines (in place, when it wrote the same families
- * as last time, which is the usual case), and a scrape only joins strings.
+ * The latest result of every scheduled target, grouped by metric family. A probe rewrites
+ * only its own values (in place when it wrote the same families as last time, the usual
+ * case); a scrape writes every line into one buffer, the target's label text once per line
+ * and its values, never one string per line.
  */
 export class ScheduledResults {
   private readonly families = new Map<string, Family>();
-  private readonly byTarget = new Map<string, TargetLines>();
-  /** `{layer="4",name="agent",…}` per target, rendered once: it is on every line. */
-  private readonly labelTexts = new WeakMap<ScheduledTarget, string>();
-
-  private labelText(target: ScheduledTarget): string {
-    let text = this.labelTexts.get(target);
-    if (text === undefined) {
-      text = formatLabels(target.labels, undefined);
-      this.labelTexts.set(target, text);
-    }
-    return text;
-  }
+  private readonly byTarget = new Map<string, Entry>();
+  /** The family lists targets share, by their names joined with newlines. */
+  private readonly shapes = new Map<string, readonly Family[]>();
 
   /** A probe's result: `probe_success`, `probe_duration_seconds`, then the prober's series. */
   update(
@@ -90,77 +88,93 @@ export class ScheduledResults {
     durationSeconds: number,
     samples: readonly Sample[],
   ): void {
-    const lines = this.byTarget.get(target.key);
-    if (lines && this.updateInPlace(target, lines, success, durationSeconds, samples)) return;
-    this.replace(target, [...sharedSeries(success, durationSeconds), ...samples]);
+    let entry = this.byTarget.get(target.key);
+    if (!entry) {
+      entry = { target, tail: tailOf(target), families: [] };
+      this.byTarget.set(target.key, entry);
+    } else if (entry.target !== target) {
+      // Reloaded: the same key may carry other labels now (a new URL or module).
+      entry.target = target;
+      entry.tail = tailOf(target);
+    }
+    if (!this.updateInPlace(entry, success, durationSeconds, samples)) {
+      this.replace(entry, [...sharedSeries(success, durationSeconds), ...samples]);
+    }
   }
 
-  /** Rewrites the target's slots if its samples have last time's families; else false. */
+  /** Rewrites the target's values if its samples have last time's families; else false. */
   private updateInPlace(
-    target: ScheduledTarget,
-    lines: TargetLines,
+    entry: Entry,
     success: boolean,
     durationSeconds: number,
     samples: readonly Sample[],
   ): boolean {
-    const { names, slots } = lines;
-    let index = 1; // the family being written: probe_duration_seconds is names[1]
+    const { families } = entry;
+    let index = 1; // the family being written: probe_duration_seconds is families[1]
+    for (const sample of samples) {
+      if (LEAN_DROP.has(sample.name)) continue;
+      if (index >= 2 && sample.name === families[index]?.name) continue; // same family
+      index += 1;
+      if (sample.name !== families[index]?.name) return false; // not last time's families
+    }
+    if (index !== families.length - 1) return false;
+    const [successFamily, durationFamily] = families as [Family, Family];
+    successFamily.lines.set(entry, success ? '1' : '0');
+    durationFamily.lines.set(entry, formatValue(durationSeconds));
+    index = 1;
     let text = '';
     for (const sample of samples) {
       if (LEAN_DROP.has(sample.name)) continue;
-      if (index >= 2 && sample.name === names[index]) {
-        text += this.line(target, sample); // another line of the same family
+      const family = families[index] as Family;
+      if (index >= 2 && sample.name === family.name) {
+        text = `${fullLines(entry, family.name, text)}${fullLine(entry, sample)}`;
         continue;
       }
-      if (sample.name !== names[index + 1]) return false; // not last time's families
-      if (index >= 2) (slots[index] as Slot).text = text;
+      if (index >= 2) family.lines.set(entry, text);
       index += 1;
-      text = this.line(target, sample);
+      text = firstText(entry, sample);
     }
-    if (index !== names.length - 1) return false;
-    if (index >= 2) (slots[index] as Slot).text = text;
-    const [successSlot, durationSlot] = slots as [Slot, Slot];
-    successSlot.text = `${successSlot.prefix}${success ? 1 : 0}\n`;
-    durationSlot.text = `${durationSlot.prefix}${formatValue(durationSeconds)}\n`;
+    if (index >= 2) (families[index] as Family).lines.set(entry, text);
     return true;
   }
 
-  private line(target: ScheduledTarget, sample: Sample): string {
-    const labels = sample.labels
-      ? formatLabels(target.labels, sample.labels)
-      : this.labelText(target);
-    return `${sample.name}${labels} ${formatValue(sample.value)}\n`;
-  }
-
-  private replace(target: ScheduledTarget, samples: readonly Sample[]): void {
-    const rendered = new Map<string, string>();
+  private replace(entry: Entry, samples: readonly Sample[]): void {
+    const texts = new Map<string, string>();
     for (const sample of samples) {
       if (LEAN_DROP.has(sample.name)) continue;
-      rendered.set(sample.name, (rendered.get(sample.name) ?? '') + this.line(target, sample));
-      if (!this.families.has(sample.name)) {
-        this.families.set(sample.name, { help: sample.help, type: sample.type, lines: new Map() });
+      const { name } = sample;
+      const text = texts.get(name);
+      texts.set(
+        name,
+        text === undefined
+          ? firstText(entry, sample)
+          : `${fullLines(entry, name, text)}${fullLine(entry, sample)}`,
+      );
+      if (!this.families.has(name)) {
+        const header = `# HELP ${name} ${sample.help}\n# TYPE ${name} ${sample.type}\n`;
+        this.families.set(name, { name, header, lines: new Map() });
       }
     }
     // Families the target still has keep its place in them (Map.set on a present key).
-    const previous = this.byTarget.get(target.key);
-    if (previous)
-      for (const name of previous.names)
-        if (!rendered.has(name)) this.families.get(name)?.lines.delete(target.key);
-    const names: string[] = [];
-    const slots: Slot[] = [];
-    for (const [name, text] of rendered) {
-      const slot = { text, prefix: `${name}${this.labelText(target)} ` };
-      this.families.get(name)?.lines.set(target.key, slot);
-      names.push(name);
-      slots.push(slot);
+    for (const family of entry.families) if (!texts.has(family.name)) family.lines.delete(entry);
+    for (const [name, text] of texts) this.families.get(name)?.lines.set(entry, text);
+    entry.families = this.shape([...texts.keys()]);
+  }
+
+  private shape(names: readonly string[]): readonly Family[] {
+    const key = names.join('\n');
+    let families = this.shapes.get(key);
+    if (!families) {
+      families = names.map((name) => this.families.get(name) as Family);
+      this.shapes.set(key, families);
     }
-    this.byTarget.set(target.key, { names, slots });
+    return families;
   }
 
   private forget(key: string): void {
-    const previous = this.byTarget.get(key);
-    if (!previous) return;
-    for (const name of previous.names) this.families.get(name)?.lines.delete(key);
+    const entry = this.byTarget.get(key);
+    if (!entry) return;
+    for (const family of entry.families) family.lines.delete(entry);
     this.byTarget.delete(key);
   }
 
@@ -169,13 +183,94 @@ export class ScheduledResults {
     for (const key of [...this.byTarget.keys()]) if (!keys.has(key)) this.forget(key);
   }
 
+  /** The size of the buffer a scrape writes into: doubled whenever the text outgrew it. */
+  private capacity = 64 * 1024;
+
   render(): string {
-    const parts: string[] = [];
-    for (const [name, family] of this.families) {
+    for (;;) {
+      const out = Buffer.allocUnsafe(this.capacity);
+      const end = this.renderInto(out);
+      if (end === NOT_ASCII) return this.renderJoined();
+      if (end !== FULL) return out.toString('latin1', 0, end);
+      this.capacity *= 2;
+    }
+  }
+
+  /** Writes every line into `out`; returns where the text ends, or `FULL` or `NOT_ASCII`. */
+  private renderInto(out: Buffer): number {
+    let at = 0;
+    for (const family of this.families.values()) {
       if (family.lines.size === 0) continue;
-      parts.push(`# HELP ${name} ${family.help}\n# TYPE ${name} ${family.type}\n`);
-      for (const slot of family.lines.values()) parts.push(slot.text);
+      at = putAscii(out, at, family.header);
+      const { name } = family;
+      family.lines.forEach((text, entry) => {
+        if (isFullLines(text)) {
+          at = putAscii(out, at, text);
+        } else {
+          at = putAscii(out, putAscii(out, putAscii(out, at, name), entry.tail), text);
+          if (at >= 0) at = at < out.length ? ((out[at] = NEWLINE), at + 1) : FULL;
+        }
+      });
+      if (at < 0) return at;
+    }
+    return at;
+  }
+
+  /** The same text as `render`, one string per line joined: for text that is not ASCII. */
+  private renderJoined(): string {
+    const parts: string[] = [];
+    for (const family of this.families.values()) {
+      if (family.lines.size === 0) continue;
+      parts.push(family.header);
+      family.lines.forEach((text, entry) => parts.push(fullLines(entry, family.name, text)));
     }
     return parts.join('');
   }
+}
+
+const NOT_ASCII_TEXT = /[^\p{ASCII}]/u;
+
+/**
+ * The target's label text and a space, made a flat string when it is ASCII: a concatenation
+ * is a tree of strings in V8, and `render` reads it a character at a time on every scrape.
+ */
+function tailOf(target: ScheduledTarget): string {
+  const tail = `${formatLabels(target.labels, undefined)} `;
+  return !NOT_ASCII_TEXT.test(tail) ? Buffer.from(tail, 'latin1').toString('latin1') : tail;
+}
+
+/** A family's text for its first sample: the bare value when the line has no labels of its own. */
+function firstText(entry: Entry, sample: Sample): string {
+  return sample.labels ? fullLine(entry, sample) : formatValue(sample.value);
+}
+
+function fullLine(entry: Entry, sample: Sample): string {
+  return sample.labels
+    ? `${sample.name}${formatLabels(entry.target.labels, sample.labels)} ${formatValue(sample.value)}\n`
+    : `${sample.name}${entry.tail}${formatValue(sample.value)}\n`;
+}
+
+function fullLines(entry: Entry, name: string, text: string): string {
+  return isFullLines(text) ? text : `${name}${entry.tail}${text}\n`;
+}
+
+/** What `putAscii` returns instead of an offset: `out` is too small, or `text` is not ASCII. */
+const FULL = -1;
+const NOT_ASCII = -2;
+
+/**
+ * Writes an ASCII string into `out` at `at` and returns where it ends; `FULL` when it does
+ * not fit, `NOT_ASCII` when it holds a character above 127 (latin1 would mangle it); a
+ * negative `at` is returned as it is, so calls chain.
+ */
+function putAscii(out: Buffer, at: number, text: string): number {
+  if (at < 0) return at;
+  const { length } = text;
+  if (at + length > out.length) return FULL;
+  for (let i = 0; i < length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code > 127) return NOT_ASCII;
+    out[at + i] = code;
+  }
+  return at + length;
 }
