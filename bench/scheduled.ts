@@ -1,5 +1,5 @@
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { topSelfFrames } from './support/cpu-profile.js';
@@ -30,6 +30,8 @@ const SCRAPES = 20;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const PROFILE_SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 10);
 const PROFILE_FRAMES = 20;
+/** `scheduler.worker_threads` values compared (BENCH_THREADS=0,1,2,4). */
+const THREADS = (process.env.BENCH_THREADS ?? '0,1,2').split(',').map(Number);
 const GOAL = 20_000;
 
 interface LoopResult {
@@ -64,7 +66,7 @@ function row(name: string, r: Measured): string[] {
   ];
 }
 
-function configYaml(port: number): string {
+function configYaml(port: number, workerThreads = 0): string {
   // Cron never fires during the run (hourly, and the scheduler is off): the bench drives
   // the rounds itself through probeScheduledTargets().
   return stringify({
@@ -72,6 +74,7 @@ function configYaml(port: number): string {
       enabled: false,
       default_schedule: '0 0 * * * *',
       max_concurrent_probes: CONCURRENCY,
+      worker_threads: workerThreads,
     },
     modules: { http_2xx: { prober: 'http', timeout: '5s' } },
     layers: [
@@ -129,11 +132,12 @@ interface RunResult {
   readonly lines: number;
 }
 
-async function daemonRun(configFile: string, targetPort: number) {
+/** The daemon's rounds, on CPU 0 unless `cpu` says otherwise (undefined: not pinned). */
+async function daemonRun(configFile: string, targetPort: number, cpu: number | undefined = 0) {
   const daemon = startScript(
     'daemon-child.ts',
     [configFile, 'scheduled', String(SECONDS), String(TARGETS)],
-    0,
+    cpu,
   );
   try {
     const { url } = await daemon.nextMessage<{ url: string }>();
@@ -235,6 +239,37 @@ async function profileRun(dir: string, configFile: string): Promise<void> {
   );
 }
 
+/**
+ * Item 3 of the plan: the same rounds with the probes in 0 (this thread), 1, 2 … worker
+ * threads, the daemon not pinned, so the threads can spread over the cores the machine has.
+ */
+async function threadsRun(dir: string, targetPort: number): Promise<void> {
+  const counts = THREADS.filter((n) => Number.isInteger(n) && n >= 0);
+  const rows: string[][] = [];
+  let base: Measured | undefined;
+  const gains: string[] = [];
+  for (const threads of counts) {
+    const file = join(dir, `probes-${threads}-threads.yml`);
+    await writeFile(file, configYaml(targetPort, threads));
+    const { ours } = await daemonRun(file, targetPort, undefined);
+    base ??= ours;
+    const gain = ours.probes / ours.wallS / (base.probes / base.wallS);
+    rows.push([
+      threads === 0 ? 'main thread' : `${threads} worker thread${threads > 1 ? 's' : ''}`,
+      fixed(ours.probes / ours.wallS, 0),
+      fixed(ours.probes / ours.cpuS, 0),
+      fixed(ours.cpuS / ours.wallS, 2),
+      `${fixed(gain, 2)}x`,
+    ]);
+    gains.push(`${threads}: ${fixed(ours.probes / ours.wallS, 0)}/s (${fixed(gain, 2)}x)`);
+  }
+  console.log(
+    `worker threads: the daemon not pinned, ${availableParallelism()} CPUs here, the target server on CPU 1; probes/s against the main-thread daemon`,
+  );
+  printTable(['probes run in', 'probes/s', 'probes/CPU-s', 'CPUs busy', 'probes/s gain'], rows);
+  console.log(`RESULT scheduled worker threads: ${gains.join(', ')}`);
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'layerwatch-bench-'));
   const children: Child[] = [];
@@ -259,6 +294,7 @@ async function main(): Promise<void> {
     console.log(
       `RESULT scheduled: ratio to bare undici request() / dispatch() (ours probes/CPU-s) per run: ${ratios.join(', ')}`,
     );
+    await threadsRun(dir, target.port);
     await profileRun(dir, configFile);
   } finally {
     await Promise.all(children.map((child) => child.stop()));

@@ -1,8 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '@layerwatch/local/worker';
 import {
   allocChunkBuffers,
   hashFile,
@@ -104,7 +101,7 @@ function workerPool(options: HasherOptions, fallback: Hasher): Hasher {
   };
 
   const spawn = (): Slot => {
-    const slot: Slot = { worker: startWorker(), ready: false, job: undefined };
+    const slot: Slot = { worker: startHashWorker(), ready: false, job: undefined };
     slot.worker.on('message', (message: WorkerReply | 'ready') => {
       if (message === 'ready') slot.ready = true;
       else settle(slot, message);
@@ -166,31 +163,7 @@ function workerPool(options: HasherOptions, fallback: Hasher): Hasher {
   };
 }
 
-/**
- * From dist, hash-worker.js sits next to this file. From the TypeScript sources (tsx,
- * vitest) there is only hash-worker.ts, which Node 20 cannot load in a worker by itself:
- * the worker first registers tsx's loader (a dev dependency), then imports it.
- */
-function startWorker(): Worker {
-  const compiled = new URL('./hash-worker.js', import.meta.url);
-  // The worker needs no flag of ours (`--input-type`, `--eval` … would even break it).
-  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { execArgv: [] });
-  const source = new URL('./hash-worker.ts', import.meta.url).href;
-  const tsxApi = tsxEsmApiUrl();
-  const bootstrap =
-    `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); ` +
-    `return import(${JSON.stringify(source)}); });`;
-  return new Worker(bootstrap, { eval: true, execArgv: [] });
-}
-
-/** tsx's ESM API (`tsx/esm/api`, import condition), located from this file. */
-function tsxEsmApiUrl(): string {
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const exportsMap = (JSON.parse(readFileSync(manifest, 'utf8')) as TsxManifest).exports;
-  const entry = exportsMap?.['./esm/api']?.import?.default ?? './dist/esm/api/index.mjs';
-  return pathToFileURL(join(dirname(manifest), entry)).href;
-}
-
-interface TsxManifest {
-  readonly exports?: Record<string, { readonly import?: { readonly default?: string } }>;
+/** hash-worker.ts (or .js, from dist) beside this file, in a worker thread. */
+function startHashWorker(): Worker {
+  return startModuleWorker(import.meta.url, 'hash-worker');
 }

@@ -72,6 +72,8 @@ export const configSchema = z
         enabled: z.boolean().default(true),
         default_schedule: scheduleSchema.default('*/15 * * * * *'),
         max_concurrent_probes: z.number().int().min(1).max(100_000).default(512),
+        /** Probe in this many worker threads (targets split between them); 0: in the main one. */
+        worker_threads: z.number().int().min(0).max(256).default(0),
       })
       .strict()
       .default({}),

@@ -2,9 +2,10 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { LoadedConfig, ScheduledTarget } from '../config/prepare.js';
 import type { SelfMetrics } from '../metrics/self-metrics.js';
-import { runProbe } from '../probe-run/run-probe.js';
+import { inThreadRunner, type ProbeRunner } from './probe-runner.js';
 import type { ScheduledResults } from './results.js';
 import { LeanSampleList } from './results.js';
+import { WorkerProbeRunner } from './worker-runner.js';
 
 /** One call of `probeAll`: resolves when every target it asked for has a result. */
 interface Round {
@@ -15,6 +16,8 @@ interface Round {
 /** What the scheduler keeps per target, made once: nothing is allocated per probe here. */
 interface TargetState {
   readonly target: ScheduledTarget;
+  /** Its place in the config's targets: how a probe worker finds it. */
+  readonly index: number;
   /** Reused by every probe of this target (cleared first): the series it last wrote. */
   readonly samples: LeanSampleList;
   /** Counts this target's probes, label children looked up once. */
@@ -29,7 +32,9 @@ interface TargetState {
  * Probes the config's targets on their cron schedules (one cron task per distinct schedule,
  * not per target), at most `scheduler.max_concurrent_probes` at once: that many workers pull
  * targets from one queue shared by all rounds. A target whose previous probe still runs is
- * skipped, never queued twice. Logs each target's up/down transitions.
+ * skipped, never queued twice. Logs each target's up/down transitions. The probes themselves
+ * run on this thread or, with `scheduler.worker_threads`, in that many worker threads; the
+ * results, the series and the logs stay here.
  */
 export class Scheduler {
   private readonly tasks: ScheduledTask[] = [];
@@ -38,6 +43,9 @@ export class Scheduler {
   private head = 0;
   private workers = 0;
   private readonly limit: number;
+  private readonly indexes = new Map<string, number>();
+  /** Made at the first probe: worker threads start only when there is something to probe. */
+  private runner: ProbeRunner | undefined;
   private stopped = false;
 
   constructor(
@@ -47,6 +55,14 @@ export class Scheduler {
     private readonly logger: Logger,
   ) {
     this.limit = loaded.config.scheduler.max_concurrent_probes;
+    loaded.targets.forEach((target, index) => this.indexes.set(target.key, index));
+  }
+
+  private startRunner(): ProbeRunner {
+    const threads = this.loaded.config.scheduler.worker_threads;
+    return threads > 0
+      ? new WorkerProbeRunner(this.loaded, threads, this.logger)
+      : inThreadRunner();
   }
 
   /** Starts the cron tasks and probes every target once right away. */
@@ -107,6 +123,7 @@ export class Scheduler {
     this.head = 0;
     this.queue.length = 0;
     for (const state of dropped) this.finish(state);
+    await this.runner?.close();
   }
 
   private stateOf(target: ScheduledTarget): TargetState {
@@ -115,6 +132,7 @@ export class Scheduler {
       const { module } = target;
       state = {
         target,
+        index: this.indexes.get(target.key) ?? -1,
         samples: new LeanSampleList(),
         tally: this.metrics.scheduledTally(module.name, module.prober, target.labels.layer),
         running: false,
@@ -159,7 +177,8 @@ export class Scheduler {
     const { module } = target;
     samples.clear();
     tally.started();
-    const run = await runProbe(module, target.target, module.timeoutMs, false, samples);
+    this.runner ??= this.startRunner();
+    const run = await this.runner.run(target, state.index, samples);
     tally.ended();
     if (this.stopped) return;
     tally.record(run.durationSeconds);
