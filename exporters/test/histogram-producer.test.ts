@@ -1,3 +1,4 @@
+import { TraceFlags } from '@opentelemetry/api';
 import { AggregationTemporality, type HistogramMetricData } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { GuardedHistogram } from '../src/instruments/guarded.js';
@@ -101,5 +102,39 @@ describe('HistogramProducer (guarded histograms handed to an OpenTelemetry reade
       ['s', ['a', 'b', 'c', 'd']],
       ['other', ['x']],
     ]);
+  });
+});
+
+describe("GuardedHistogram.observe (the request middleware's path)", () => {
+  const span = {
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    spanId: '00f067aa0ba902b7',
+    traceFlags: TraceFlags.NONE,
+  };
+
+  it("aggregates like record, and keeps the bucket's exemplar at the time it is given", () => {
+    const h = histogram();
+    const series = h.seriesOf({ route: '/a' });
+    if (series === undefined) throw new Error('not admitted');
+    h.observe(series, 0.05, span, 1_700_000_000_123);
+    h.observe(series, 0.5, undefined, 1_700_000_000_456); // no span: no exemplar
+    h.observe(series, 0.07, { ...span, traceId: '0'.repeat(32) }, 1); // invalid: none either
+    h.observe(series, -1, span, 2); // dropped, as record drops it
+    expect(series).toMatchObject({ counts: [2, 1, 0], count: 3, min: 0.05, max: 0.5 });
+    expect(series.sum).toBeCloseTo(0.62);
+    expect(h.exemplarsFor({ route: '/a' })).toEqual([
+      { traceId: span.traceId, spanId: span.spanId, value: 0.05, timestampMs: 1_700_000_000_123 },
+    ]);
+  });
+
+  it('without a time, reads the clock as record does', () => {
+    const h = histogram();
+    const series = h.seriesOf({ route: '/a' });
+    if (series === undefined) throw new Error('not admitted');
+    const before = Date.now();
+    h.observe(series, 2, span);
+    const [, , exemplar] = h.exemplarsFor({ route: '/a' }) ?? [];
+    expect(exemplar?.timestampMs).toBeGreaterThanOrEqual(before);
+    expect(exemplar?.timestampMs).toBeLessThanOrEqual(Date.now());
   });
 });

@@ -145,6 +145,55 @@ describe('requestMetrics over real HTTP', () => {
     ]);
   });
 
+  it('many requests: one series per route, method and outcome, each counting all of its own', async () => {
+    const service = await startTestService((app) => {
+      app.get('/items/:id', (req, res) => {
+        res.status(req.params.id === 'gone' ? 410 : 200).end();
+      });
+      app.post('/items', (_req, res) => {
+        res.status(201).end();
+      });
+    });
+    const asked: Promise<unknown>[] = [];
+    for (let i = 0; i < 100; i += 1) {
+      asked.push(get(`${service.url}/items/${i}`));
+      if (i % 4 === 0) asked.push(get(`${service.url}/items/gone`));
+      if (i % 10 === 0) asked.push(fetch(`${service.url}/items`, { method: 'POST' }));
+    }
+    await Promise.all(asked);
+    const { body } = await scrape(`${service.url}/metrics`);
+    expect(counts(body).sort()).toEqual([
+      `${NAME}_count{http_request_method="GET",http_route="/items/:id",http_response_status_code="200",layer="4"} 100`,
+      `${NAME}_count{http_request_method="GET",http_route="/items/:id",http_response_status_code="410",layer="4"} 25`,
+      `${NAME}_count{http_request_method="POST",http_route="/items",http_response_status_code="201",layer="4"} 10`,
+    ]);
+  });
+
+  it("exemplars: the latest request's trace in its bucket, timed when its response finished", async () => {
+    const service = await startTestService((app) => {
+      app.get('/items/:id', (_req, res) => {
+        res.end();
+      });
+    });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const before = Date.now() / 1000;
+    await get(`${service.url}/items/1`, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+    const after = Date.now() / 1000;
+    const { body } = await scrape(`${service.url}/metrics`, 'openmetrics');
+    const exemplars = samples(body, NAME).flatMap((line) => {
+      const match =
+        / # \{trace_id="([0-9a-f]{32})",span_id="[0-9a-f]{16}"\} [0-9.e-]+ (\d+\.\d{3})$/.exec(
+          line,
+        );
+      return match ? [{ traceId: match[1], timestamp: Number(match[2]) }] : [];
+    });
+    expect(exemplars.map((e) => e.traceId)).toEqual([traceId]);
+    const [{ timestamp } = { timestamp: NaN }] = exemplars;
+    // Rounded to the millisecond, and taken from a clock that may differ from Date.now by a few.
+    expect(timestamp).toBeGreaterThanOrEqual(before - 0.05);
+    expect(timestamp).toBeLessThanOrEqual(after + 0.05);
+  });
+
   it('the exposition is promtool-clean', async () => {
     const service = await startTestService((app) => {
       app.get('/items/:id', (_req, res) => {

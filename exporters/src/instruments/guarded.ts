@@ -214,8 +214,17 @@ export class GuardedHistogram<L extends string, O extends string = never> extend
     return this.series(labels);
   }
 
-  /** `recordInSpan` into a series from `seriesOf`: the request middleware's path. */
-  observe(series: HistogramSeries, value: number, span: SpanContext | undefined): void {
+  /**
+   * `recordInSpan` into a series from `seriesOf`: the request middleware's path. A caller
+   * that has just read the clock passes the exemplar's time (`timeOrigin + now`, what
+   * OpenTelemetry's `hrTime` reads) rather than have it read again; `Date.now()` otherwise.
+   */
+  observe(
+    series: HistogramSeries,
+    value: number,
+    span: SpanContext | undefined,
+    timestampMs?: number,
+  ): void {
     if (!(value >= 0)) return;
     const bucket = bucketIndex(this.bounds, value);
     series.counts[bucket] = (series.counts[bucket] as number) + 1;
@@ -224,22 +233,18 @@ export class GuardedHistogram<L extends string, O extends string = never> extend
     if (value < series.min) series.min = value;
     if (value > series.max) series.max = value;
     if (span === undefined || !isSpanContextValid(span)) return;
+    const at = timestampMs ?? Date.now();
     const exemplars = (series.exemplars ??= []);
     const slot = exemplars[bucket];
     if (slot === undefined) {
-      exemplars[bucket] = {
-        traceId: span.traceId,
-        spanId: span.spanId,
-        value,
-        timestampMs: Date.now(),
-      };
+      exemplars[bucket] = { traceId: span.traceId, spanId: span.spanId, value, timestampMs: at };
       return;
     }
     // Reuse the bucket's object: no allocation per measurement once a bucket has one.
     slot.traceId = span.traceId;
     slot.spanId = span.spanId;
     slot.value = value;
-    slot.timestampMs = Date.now();
+    slot.timestampMs = at;
   }
 
   /** Every admitted series with its aggregation; what a collection reads. */
