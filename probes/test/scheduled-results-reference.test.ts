@@ -91,6 +91,12 @@ describe('ScheduledResults against the previous implementation', () => {
     expect(text.length).toBeGreaterThan(64 * 1024);
     expect(text).toBe(reference.render());
     expect(ours.render()).toBe(text); // the grown buffer, again
+    const issuer = new LeanSampleList();
+    issuer.gauge('probe_tls_info', 'TLS', 1, { issuer: 'CN=Zürich' }); // labels of its own
+    ours.update(target('t1'), true, 0.5, issuer.samples);
+    reference.update(target('t1'), true, 0.5, issuer.samples);
+    expect(ours.render()).toBe(reference.render());
+    expect(ours.render()).toContain('issuer="CN=Zürich"');
     const accented = target('café');
     ours.update(accented, true, 0.5, sink.samples);
     reference.update(accented, true, 0.5, sink.samples);

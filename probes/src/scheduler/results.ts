@@ -62,6 +62,8 @@ interface Entry {
   target: ScheduledTarget;
   /** `{layer="4",name="agent",…} `: the target's labels and the space before a value. */
   tail: string;
+  /** Whether `tail` is ASCII (what `render` writes byte for byte). */
+  ascii: boolean;
   /** The families it wrote last, in order; one array shared by targets with the same ones. */
   families: readonly Family[];
 }
@@ -72,12 +74,17 @@ const isFullLines = (text: string): boolean => text.charCodeAt(text.length - 1) 
 /**
  * The latest result of every scheduled target, grouped by metric family. A probe rewrites
  * only its own values (in place when it wrote the same families as last time, the usual
- * case); a scrape writes every line into one buffer, the target's label text once per line
- * and its values, never one string per line.
+ * case); a scrape copies every line's parts (family name, the target's label text, value)
+ * into one buffer, never making a string per line.
  */
 export class ScheduledResults {
   private readonly families = new Map<string, Family>();
   private readonly byTarget = new Map<string, Entry>();
+  /**
+   * Targets whose label text is not ASCII, and families whose name is not: while there is
+   * one, a scrape joins strings instead.
+   */
+  private notAscii = 0;
   /** The family lists targets share, by their names joined with newlines. */
   private readonly shapes = new Map<string, readonly Family[]>();
 
@@ -90,16 +97,23 @@ export class ScheduledResults {
   ): void {
     let entry = this.byTarget.get(target.key);
     if (!entry) {
-      entry = { target, tail: tailOf(target), families: [] };
+      entry = { target, tail: '', ascii: true, families: [] };
       this.byTarget.set(target.key, entry);
+      this.label(entry, target);
     } else if (entry.target !== target) {
-      // Reloaded: the same key may carry other labels now (a new URL or module).
-      entry.target = target;
-      entry.tail = tailOf(target);
+      this.label(entry, target); // reloaded: the same key may carry other labels now
     }
     if (!this.updateInPlace(entry, success, durationSeconds, samples)) {
       this.replace(entry, [...sharedSeries(success, durationSeconds), ...samples]);
     }
+  }
+
+  private label(entry: Entry, target: ScheduledTarget): void {
+    if (!entry.ascii) this.notAscii -= 1;
+    entry.target = target;
+    entry.tail = tailOf(target);
+    entry.ascii = !NOT_ASCII_TEXT.test(entry.tail);
+    if (!entry.ascii) this.notAscii += 1;
   }
 
   /** Rewrites the target's values if its samples have last time's families; else false. */
@@ -151,6 +165,7 @@ export class ScheduledResults {
           : `${fullLines(entry, name, text)}${fullLine(entry, sample)}`,
       );
       if (!this.families.has(name)) {
+        if (NOT_ASCII_TEXT.test(name)) this.notAscii += 1; // never valid, but never mangled
         const header = `# HELP ${name} ${sample.help}\n# TYPE ${name} ${sample.type}\n`;
         this.families.set(name, { name, header, lines: new Map() });
       }
@@ -175,6 +190,7 @@ export class ScheduledResults {
     const entry = this.byTarget.get(key);
     if (!entry) return;
     for (const family of entry.families) family.lines.delete(entry);
+    if (!entry.ascii) this.notAscii -= 1;
     this.byTarget.delete(key);
   }
 
@@ -187,6 +203,7 @@ export class ScheduledResults {
   private capacity = 64 * 1024;
 
   render(): string {
+    if (this.notAscii > 0) return this.renderJoined();
     for (;;) {
       const out = Buffer.allocUnsafe(this.capacity);
       const end = this.renderInto(out);
@@ -207,7 +224,7 @@ export class ScheduledResults {
         if (isFullLines(text)) {
           at = putAscii(out, at, text);
         } else {
-          at = putAscii(out, putAscii(out, putAscii(out, at, name), entry.tail), text);
+          at = putKnown(out, putKnown(out, putKnown(out, at, name), entry.tail), text);
           if (at >= 0) at = at < out.length ? ((out[at] = NEWLINE), at + 1) : FULL;
         }
       });
@@ -231,12 +248,12 @@ export class ScheduledResults {
 const NOT_ASCII_TEXT = /[^\p{ASCII}]/u;
 
 /**
- * The target's label text and a space, made a flat string when it is ASCII: a concatenation
- * is a tree of strings in V8, and `render` reads it a character at a time on every scrape.
+ * The target's label text and a space, made one flat string when it is ASCII (a
+ * concatenation is a tree of strings in V8, which every scrape would walk to copy it).
  */
 function tailOf(target: ScheduledTarget): string {
   const tail = `${formatLabels(target.labels, undefined)} `;
-  return !NOT_ASCII_TEXT.test(tail) ? Buffer.from(tail, 'latin1').toString('latin1') : tail;
+  return NOT_ASCII_TEXT.test(tail) ? tail : Buffer.from(tail, 'latin1').toString('latin1');
 }
 
 /** A family's text for its first sample: the bare value when the line has no labels of its own. */
@@ -252,6 +269,16 @@ function fullLine(entry: Entry, sample: Sample): string {
 
 function fullLines(entry: Entry, name: string, text: string): string {
   return isFullLines(text) ? text : `${name}${entry.tail}${text}\n`;
+}
+
+/**
+ * Writes a string known to be ASCII (a family name, a target's tail, a value) in one copy:
+ * a character loop costs more than the call. `FULL` when it does not fit.
+ */
+function putKnown(out: Buffer, at: number, text: string): number {
+  if (at < 0) return at;
+  if (at + text.length > out.length) return FULL;
+  return at + out.write(text, at, 'latin1');
 }
 
 /** What `putAscii` returns instead of an offset: `out` is too small, or `text` is not ASCII. */
