@@ -23,11 +23,11 @@ import { createLayer7Metrics, type Layer7Metrics } from './layers/layer7.js';
 import { createLayer8Metrics, type Layer8Metrics } from './layers/layer8.js';
 import { createTelemetryExports, type TelemetryExports } from './layers/telemetry-exports.js';
 import { mergeScopes } from './merge-scopes.js';
-import { createOtlpReader } from './otlp.js';
+import type { createOtlpReader } from './otlp.js';
 import type { ExpositionFormat } from './prometheus/format.js';
 import { createMetricsHandler, type MetricsHandler } from './prometheus/handler.js';
 import { serialize } from './prometheus/serialize.js';
-import { startMetricsServer, type MetricsServer } from './prometheus/server.js';
+import type { MetricsServer } from './prometheus/server.js';
 import { PullMetricReader } from './pull-reader.js';
 import { ensureContextManager } from './trace/context.js';
 
@@ -73,10 +73,16 @@ export async function startLayerInstrumentation(
   options: LayerInstrumentationOptions = {},
 ): Promise<LayerInstrumentation> {
   const config = resolveConfig(options);
-  if (config.traceContext === 'async') ensureContextManager();
+  if (config.traceContext === 'async') await ensureContextManager();
+  // Loaded only when OTLP pushes: the exporters and their transformer are about 80 modules
+  // (and their heap) that a service scraped by Prometheus alone never uses.
+  const otlpReader =
+    config.otlp !== undefined && !config.disabled
+      ? (await import('./otlp.js')).createOtlpReader
+      : undefined;
   // The readers' histogram producers find the factory's histograms at each collection, which
   // never runs before the factory exists (no await in between).
-  const pipeline = createPipeline(config, {
+  const pipeline = createPipeline(config, otlpReader, {
     histograms: () => factory.histograms(),
     rank: (name) => factory.rank(name),
   });
@@ -87,6 +93,8 @@ export async function startLayerInstrumentation(
   let server: MetricsServer | undefined;
   if (config.metricsServer !== undefined) {
     try {
+      // The own server (and `@layerwatch/local/net`) only when a port was asked for.
+      const { startMetricsServer } = await import('./prometheus/server.js');
       server = await startMetricsServer(metricsHandler, config.metricsServer);
     } catch (error) {
       await pipeline.shutdown();
@@ -143,7 +151,11 @@ interface Instruments {
  * both readers) and lifts OpenTelemetry's own cardinality limit above the guard's cap. The
  * guarded histograms aggregate themselves and reach each reader through its own producer.
  */
-function createPipeline(config: ResolvedConfig, instruments: Instruments): Pipeline {
+function createPipeline(
+  config: ResolvedConfig,
+  otlpReader: typeof createOtlpReader | undefined,
+  instruments: Instruments,
+): Pipeline {
   if (config.disabled) {
     return {
       meter: createNoopMeter(),
@@ -160,10 +172,10 @@ function createPipeline(config: ResolvedConfig, instruments: Instruments): Pipel
     metricProducers: [new HistogramProducer(instruments.histograms, scope)],
   });
   const readers: MetricReader[] = [pull];
-  if (config.otlp !== undefined) {
+  if (config.otlp !== undefined && otlpReader !== undefined) {
     const produce = (temporality: () => AggregationTemporality): HistogramProducer =>
       new HistogramProducer(instruments.histograms, scope, temporality);
-    readers.push(createOtlpReader(config.otlp, config.onError, produce, instruments.rank));
+    readers.push(otlpReader(config.otlp, config.onError, produce, instruments.rank));
   }
   const provider = new MeterProvider({
     resource: defaultResource().merge(resourceFromAttributes(config.resource)),

@@ -8,7 +8,6 @@ import {
   type SpanContext,
   type TextMapGetter,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { inFlightOf } from '../http/in-flight.js';
 import { newRootSpan, newSpanId } from './ids.js';
@@ -21,7 +20,8 @@ const headerGetter: TextMapGetter<IncomingHttpHeaders> = {
   get: (headers, key) => headers[key],
 };
 
-let installed = false;
+/** Set once: every later call waits for the same installation. */
+let installing: Promise<void> | undefined;
 
 /** A request's remembered span as a context, a context as is, or the active one. */
 export function parentContext(parent: object | undefined): Context {
@@ -34,12 +34,16 @@ export function parentContext(parent: object | undefined): Context {
 /**
  * Makes `context.with` carry across `await`s. Installs an AsyncLocalStorage context manager
  * unless one is already registered (e.g. by `@opentelemetry/sdk-node`), which is then used.
+ * Its package is loaded only here, for `traceContext: 'async'`.
  */
-export function ensureContextManager(): void {
-  if (installed) return;
-  installed = true;
-  const manager = new AsyncLocalStorageContextManager().enable();
-  if (!contextApi.setGlobalContextManager(manager)) manager.disable();
+export function ensureContextManager(): Promise<void> {
+  installing ??= import('@opentelemetry/context-async-hooks').then(
+    ({ AsyncLocalStorageContextManager }) => {
+      const manager = new AsyncLocalStorageContextManager().enable();
+      if (!contextApi.setGlobalContextManager(manager)) manager.disable();
+    },
+  );
+  return installing;
 }
 
 /**
