@@ -100,6 +100,17 @@ describe('scheduled mode against the layer simulator', () => {
     expect(output).toBe('');
     expect(status).toBe(0);
   });
+
+  it('sends /metrics with the exposition content type and the length of its bytes', async () => {
+    const response = await fetch(`${daemon.url}/metrics`);
+    const body = Buffer.from(await response.arrayBuffer());
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(Number(response.headers.get('content-length'))).toBe(body.length);
+    const text = body.toString('utf8');
+    expect(text).toMatch(/^# HELP /);
+    expect(text).toContain('\nlayerwatch_build_info{');
+    expect(text.match(/^probe_success\{.*\} [01]$/gm)).toHaveLength(4);
+  });
 });
 
 describe('/probe endpoint', () => {

@@ -48,6 +48,9 @@ function write(sink: LeanSampleList, next: () => number, stable: boolean): void 
   }
 }
 
+/** The reference's text as `/metrics` sends it. */
+const utf8 = (reference: ReferenceResults): Buffer => Buffer.from(reference.render(), 'utf8');
+
 describe('ScheduledResults against the previous implementation', () => {
   it('renders the same text for the same updates, in place or rebuilt, and after retain()', () => {
     for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
@@ -70,10 +73,13 @@ describe('ScheduledResults against the previous implementation', () => {
           ours.retain(kept);
           reference.retain(kept);
         }
-        if (step % 10 === 0)
+        if (step % 10 === 0) {
           expect(ours.render(), `seed ${seed} step ${step}`).toBe(reference.render());
+          expect(ours.renderBytes(), `seed ${seed} step ${step}`).toEqual(utf8(reference));
+        }
       }
       expect(ours.render()).toBe(reference.render());
+      expect(ours.renderBytes()).toEqual(utf8(reference));
     }
   });
 
@@ -91,17 +97,20 @@ describe('ScheduledResults against the previous implementation', () => {
     expect(text.length).toBeGreaterThan(64 * 1024);
     expect(text).toBe(reference.render());
     expect(ours.render()).toBe(text); // the grown buffer, again
+    expect(ours.renderBytes()).toEqual(Buffer.from(text, 'utf8'));
     const issuer = new LeanSampleList();
     issuer.gauge('probe_tls_info', 'TLS', 1, { issuer: 'CN=Zürich' }); // labels of its own
     ours.update(target('t1'), true, 0.5, issuer.samples);
     reference.update(target('t1'), true, 0.5, issuer.samples);
     expect(ours.render()).toBe(reference.render());
     expect(ours.render()).toContain('issuer="CN=Zürich"');
+    expect(ours.renderBytes()).toEqual(utf8(reference)); // UTF-8, not latin1
     const accented = target('café');
     ours.update(accented, true, 0.5, sink.samples);
     reference.update(accented, true, 0.5, sink.samples);
     expect(ours.render()).toBe(reference.render());
     expect(ours.render()).toContain('name="café"');
+    expect(ours.renderBytes()).toEqual(utf8(reference));
   });
 
   it('renders a reloaded target with its new labels on every line, probe_success included', () => {

@@ -48,6 +48,8 @@ interface Family {
   readonly name: string;
   /** `# HELP …\n# TYPE …\n`, from the first sample of the family ever written. */
   readonly header: string;
+  /** `name` as bytes when it is ASCII (a scrape copies them with one `set`), else undefined. */
+  readonly nameBytes: Uint8Array | undefined;
   /**
    * Per target that has the family, in the order it first wrote it (a target keeps its
    * place while it keeps the family): the value of its one unlabelled line (`0.25`, rendered
@@ -165,9 +167,11 @@ export class ScheduledResults {
           : `${fullLines(entry, name, text)}${fullLine(entry, sample)}`,
       );
       if (!this.families.has(name)) {
-        if (NOT_ASCII_TEXT.test(name)) this.notAscii += 1; // never valid, but never mangled
+        const ascii = !NOT_ASCII_TEXT.test(name);
+        if (!ascii) this.notAscii += 1; // never valid, but never mangled
         const header = `# HELP ${name} ${sample.help}\n# TYPE ${name} ${sample.type}\n`;
-        this.families.set(name, { name, header, lines: new Map() });
+        const nameBytes = ascii ? Uint8Array.from(Buffer.from(name, 'latin1')) : undefined;
+        this.families.set(name, { name, header, nameBytes, lines: new Map() });
       }
     }
     // Families the target still has keep its place in them (Map.set on a present key).
@@ -202,13 +206,27 @@ export class ScheduledResults {
   /** The size of the buffer a scrape writes into: doubled whenever the text outgrew it. */
   private capacity = 64 * 1024;
 
+  /** The exposition text of every target's latest result. */
   render(): string {
-    if (this.notAscii > 0) return this.renderJoined();
+    return this.renderAscii()?.toString('latin1') ?? this.renderJoined();
+  }
+
+  /**
+   * The same text as `render`, as UTF-8 bytes: what `/metrics` sends, with no string made
+   * of the whole text (a view of the one buffer the lines were copied into).
+   */
+  renderBytes(): Buffer {
+    return this.renderAscii() ?? Buffer.from(this.renderJoined(), 'utf8');
+  }
+
+  /** The text copied into one buffer; undefined when some of it is not ASCII. */
+  private renderAscii(): Buffer | undefined {
+    if (this.notAscii > 0) return undefined;
     for (;;) {
       const out = Buffer.allocUnsafe(this.capacity);
       const end = this.renderInto(out);
-      if (end === NOT_ASCII) return this.renderJoined();
-      if (end !== FULL) return out.toString('latin1', 0, end);
+      if (end === NOT_ASCII) return undefined;
+      if (end !== FULL) return out.subarray(0, end);
       this.capacity *= 2;
     }
   }
@@ -219,13 +237,21 @@ export class ScheduledResults {
     for (const family of this.families.values()) {
       if (family.lines.size === 0) continue;
       at = putAscii(out, at, family.header);
-      const { name } = family;
+      // Only ASCII family names come here (`notAscii` counts the others).
+      const name = family.nameBytes as Uint8Array;
       family.lines.forEach((text, entry) => {
+        if (at < 0) return;
         if (isFullLines(text)) {
           at = putAscii(out, at, text);
+        } else if (at + name.length + entry.tail.length + text.length + 1 > out.length) {
+          at = FULL;
         } else {
-          at = putKnown(out, putKnown(out, putKnown(out, at, name), entry.tail), text);
-          if (at >= 0) at = at < out.length ? ((out[at] = NEWLINE), at + 1) : FULL;
+          out.set(name, at);
+          at += name.length;
+          at += out.write(entry.tail, at, 'latin1');
+          at = putValue(out, at, text);
+          out[at] = NEWLINE;
+          at += 1;
         }
       });
       if (at < 0) return at;
@@ -272,13 +298,14 @@ function fullLines(entry: Entry, name: string, text: string): string {
 }
 
 /**
- * Writes a string known to be ASCII (a family name, a target's tail, a value) in one copy:
- * a character loop costs more than the call. `FULL` when it does not fit.
+ * Writes a value (`formatValue`'s text: ASCII, a few characters) into `out` at `at`, which
+ * has room for it: a character loop, cheaper for a short string than a call into Buffer.
  */
-function putKnown(out: Buffer, at: number, text: string): number {
-  if (at < 0) return at;
-  if (at + text.length > out.length) return FULL;
-  return at + out.write(text, at, 'latin1');
+function putValue(out: Buffer, at: number, text: string): number {
+  const { length } = text;
+  if (length > 16) return at + out.write(text, at, 'latin1');
+  for (let i = 0; i < length; i += 1) out[at + i] = text.charCodeAt(i);
+  return at + length;
 }
 
 /** What `putAscii` returns instead of an offset: `out` is too small, or `text` is not ASCII. */

@@ -5,7 +5,7 @@ import type { SelfMetrics } from '../metrics/self-metrics.js';
 import type { ScheduledResults } from '../scheduler/results.js';
 import { errorMessage } from '../util/errors.js';
 import type { createProbeEndpoint } from './probe-endpoint.js';
-import { PROMETHEUS_CONTENT_TYPE, sendText } from './respond.js';
+import { PROMETHEUS_CONTENT_TYPE, sendBytes, sendText } from './respond.js';
 import type { RunningConfig } from './running-config.js';
 
 export interface DaemonRoutes {
@@ -44,10 +44,16 @@ async function respond(
     case 'GET /probe':
       return routes.probe(request, response, url.searchParams);
     case 'GET /metrics':
-      return sendText(
+      // Three parts written as they are: the scheduled results (megabytes at 10,000
+      // targets) are never turned into a string, joined or encoded again.
+      return sendBytes(
         response,
         200,
-        (await metrics.registry.metrics()) + results.render() + running.renderCollectors(),
+        [
+          Buffer.from(await metrics.registry.metrics(), 'utf8'),
+          results.renderBytes(),
+          Buffer.from(running.renderCollectors(), 'utf8'),
+        ],
         PROMETHEUS_CONTENT_TYPE,
       );
     case 'GET /-/healthy':
