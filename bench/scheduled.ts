@@ -1,7 +1,6 @@
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { topSelfFrames } from './support/cpu-profile.js';
 import { registryLike } from './support/metrics-peer.js';
 import {
@@ -12,6 +11,7 @@ import {
   targetConnections,
   type Child,
 } from './support/processes.js';
+import { scheduledConfigYaml } from './support/scheduled-daemon.js';
 import { fixed, printTable } from './support/table.js';
 
 /**
@@ -67,28 +67,7 @@ function row(name: string, r: Measured): string[] {
 }
 
 function configYaml(port: number, workerThreads = 0): string {
-  // Cron never fires during the run (hourly, and the scheduler is off): the bench drives
-  // the rounds itself through probeScheduledTargets().
-  return stringify({
-    scheduler: {
-      enabled: false,
-      default_schedule: '0 0 * * * *',
-      max_concurrent_probes: CONCURRENCY,
-      worker_threads: workerThreads,
-    },
-    modules: { http_2xx: { prober: 'http', timeout: '5s' } },
-    layers: [
-      {
-        layer: '1',
-        name: 'bench',
-        targets: Array.from({ length: TARGETS }, (_, i) => ({
-          name: `t${i}`,
-          target: `http://127.0.0.1:${port}/t/${i}`,
-          module: 'http_2xx',
-        })),
-      },
-    ],
-  });
+  return scheduledConfigYaml({ port, targets: TARGETS, concurrency: CONCURRENCY, workerThreads });
 }
 
 async function scrapeCost(

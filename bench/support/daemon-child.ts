@@ -1,7 +1,6 @@
-import { startDaemon } from '@layerwatch/probes';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
-import { pino } from 'pino';
+import { startBenchDaemon } from './scheduled-daemon.js';
 
 /**
  * Our probe daemon in its own process, so a benchmark can read its CPU time.
@@ -14,14 +13,7 @@ import { pino } from 'pino';
 const [configFile, mode, seconds, targetCount, profileFile] = process.argv.slice(2);
 if (!configFile) throw new Error('usage: daemon-child.ts CONFIG [scheduled SECONDS]');
 
-const daemon = await startDaemon({
-  configFile,
-  listen: '127.0.0.1:0',
-  logger: pino({ level: 'silent' }),
-});
-process.on('SIGTERM', () => {
-  void daemon.stop().then(() => process.exit(0));
-});
+const daemon = await startBenchDaemon(configFile);
 console.log(JSON.stringify({ url: daemon.url, pid: process.pid }));
 
 if (mode === 'scheduled') {
