@@ -65,3 +65,47 @@ export async function startBenchDaemon(configFile: string): Promise<RunningDaemo
   });
   return daemon;
 }
+
+/** How long `settleIdle` waits at most for V8 to shrink the young generation on its own. */
+const IDLE_MAX_MS = Number(process.env.BENCH_IDLE_MS ?? 20_000);
+/** The young generation's size once V8's memory reducer has shrunk it (1–2 MiB here). */
+const SHRUNK_NEW_SPACE = 4 * 2 ** 20;
+
+export interface Settled {
+  /** RSS (bytes) after the work and two full collections, before the idle wait. */
+  readonly busyRss: number;
+  /** How long the process then sat idle (ms), and whether the young generation shrank. */
+  readonly idleMs: number;
+  readonly shrank: boolean;
+}
+
+/**
+ * Lets a footprint child (run with `--expose-gc`) settle as an idle daemon does: two full
+ * collections (`busyRss` is read then); then idle, with a full collection a second, as V8's
+ * memory reducer does in a process that idles, until V8 has shrunk the young generation
+ * (which it does once it sees a low allocation rate for a while) or `IDLE_MAX_MS` has
+ * passed. Nothing else is released: the RSS read afterwards is the process's real RSS.
+ */
+export async function settleIdle(): Promise<Settled> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('footprint children run with --expose-gc');
+  const { getHeapSpaceStatistics } = await import('node:v8');
+  const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+  for (let i = 0; i < 2; i += 1) {
+    gc();
+    await pause(200);
+  }
+  const busyRss = process.memoryUsage().rss;
+  const started = performance.now();
+  const newSpace = (): number =>
+    getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
+  let shrank = newSpace() <= SHRUNK_NEW_SPACE;
+  while (!shrank && performance.now() - started < IDLE_MAX_MS) {
+    await pause(1000);
+    gc();
+    shrank = newSpace() <= SHRUNK_NEW_SPACE;
+  }
+  const idleMs = performance.now() - started;
+  await pause(300);
+  return { busyRss, idleMs, shrank };
+}
