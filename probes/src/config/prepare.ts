@@ -14,6 +14,8 @@ export interface PreparedModule {
   /** What the prober's `prepare` made of the module's settings; `probe` is called with it. */
   readonly settings: unknown;
   readonly probe: ProbeFn<unknown>;
+  /** The prober's `settlesAtDeadline`: runProbe awaits its probe without a race. */
+  readonly settlesAtDeadline: boolean;
   close(): Promise<void>;
 }
 
@@ -148,6 +150,7 @@ function bind<S, P>(
     settings: prepared,
     // The context's `settings` is this module's `prepared`: runProbe passes them together.
     probe: prober.probe as ProbeFn<unknown>,
+    settlesAtDeadline: prober.settlesAtDeadline === true,
     close: async () => {
       await prober.close?.(prepared);
     },

@@ -18,6 +18,7 @@ export interface ProbeRun {
 const SETTLE_GRACE_MS = 50;
 
 const TIMED_OUT: ProbeOutcome = Object.freeze({ success: false, reason: 'timeout' });
+const INTERNAL: ProbeOutcome = Object.freeze({ success: false, reason: 'internal' });
 
 /**
  * One probe in flight, and the context its prober gets: its log, its deadline, the sink for
@@ -30,7 +31,8 @@ class Attempt implements ProbeContext<unknown>, ProbeLog, Expiring {
   readonly log: ProbeLog = this;
   settled = false;
   expired = false;
-  resolve: (outcome: ProbeOutcome) => void = () => undefined;
+  /** Set by `race`: settles the probe as a timeout when the prober does not settle. */
+  private resolve: ((outcome: ProbeOutcome) => void) | undefined;
   private controller: AbortController | undefined;
   private io: Cancellable | undefined;
 
@@ -76,12 +78,31 @@ class Attempt implements ProbeContext<unknown>, ProbeLog, Expiring {
     const reason = this.reason();
     this.controller?.abort(reason);
     this.io?.cancel(reason);
+    const { resolve } = this;
+    if (!resolve) return;
     setTimeout(() => {
+      if (this.settled) return;
       this.info(
         `probe did not settle ${SETTLE_GRACE_MS} ms after its ${this.timeoutMs} ms deadline`,
       );
-      this.resolve(TIMED_OUT);
+      resolve(TIMED_OUT);
     }, SETTLE_GRACE_MS).unref();
+  }
+
+  /** The probe, or a timeout once it ignored its deadline for SETTLE_GRACE_MS. */
+  race(probing: Promise<ProbeOutcome>): Promise<ProbeOutcome> {
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+      probing.then(resolve, (error: unknown) => resolve(this.threw(error)));
+    });
+  }
+
+  /** A prober that throws is a bug: logged with its stack, failed as `internal`. */
+  threw(error: unknown): ProbeOutcome {
+    this.info(
+      `prober threw (a bug): ${error instanceof Error && error.stack ? error.stack : errorMessage(error)}`,
+    );
+    return INTERNAL;
   }
 }
 
@@ -112,15 +133,13 @@ export async function runProbe(
     );
   }
   addDeadline(attempt, timeoutMs);
-  const outcome = await new Promise<ProbeOutcome>((resolve) => {
-    attempt.resolve = resolve;
-    module.probe(attempt).then(resolve, (error: unknown) => {
-      attempt.info(
-        `prober threw (a bug): ${error instanceof Error && error.stack ? error.stack : errorMessage(error)}`,
-      );
-      resolve({ success: false, reason: 'internal' });
-    });
-  });
+  let outcome: ProbeOutcome;
+  try {
+    const probing = module.probe(attempt);
+    outcome = await (module.settlesAtDeadline ? probing : attempt.race(probing));
+  } catch (error) {
+    outcome = attempt.threw(error);
+  }
   settleDeadline(attempt, timeoutMs);
   const durationSeconds = (performance.now() - attempt.started) / 1000;
   if (debug) {

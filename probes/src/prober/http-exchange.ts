@@ -17,6 +17,13 @@ export interface ExchangeRules {
 const BODY_TOO_LARGE = new Error('body exceeds body_size_limit');
 
 /**
+ * How long a cancelled exchange may take to settle through undici before it settles itself:
+ * `done` resolves past the deadline even if undici never calls back, so the probe that
+ * awaits it needs no race of its own.
+ */
+export const CANCEL_GRACE_MS = 50;
+
+/**
  * One request and its response through undici's `dispatch`, as one object: the handler
  * undici calls, the deadline's cancel, and the result the prober reads once `done` resolves.
  * Compared with `request()`, no body stream, no AbortSignal listener and no promise but
@@ -36,6 +43,8 @@ export class HttpExchange implements Dispatcher.DispatchHandler, Cancellable {
   bodyBytes = 0;
   tooLarge = false;
   error: Error | undefined;
+  /** `performance.now()` when the request was handed to undici. */
+  sentAt = 0;
   readonly done: Promise<void>;
   private chunks: Buffer[] | undefined;
   private controller: Dispatcher.DispatchController | undefined;
@@ -58,6 +67,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler, Cancellable {
     if (this.endedAt) return;
     if (this.controller) this.controller.abort(reason);
     else this.drop(reason);
+    setTimeout(() => this.onResponseError(undefined, reason), CANCEL_GRACE_MS).unref();
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -91,11 +101,13 @@ export class HttpExchange implements Dispatcher.DispatchHandler, Cancellable {
   }
 
   onResponseEnd(): void {
+    if (this.endedAt) return;
     this.endedAt = performance.now();
     this.settle();
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    if (this.endedAt) return; // settled already (by undici, or by the cancel's grace)
     this.endedAt = performance.now();
     if (!this.tooLarge) this.error = error;
     this.settle();

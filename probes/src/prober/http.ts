@@ -2,6 +2,12 @@ import { performance } from 'node:perf_hooks';
 import type { HttpSettings } from '../config/http-settings.js';
 import { classifySocketError } from './classify-error.js';
 import { HttpExchange, type ExchangeRules } from './http-exchange.js';
+import {
+  cachedTargetParser,
+  requestUrl,
+  type RequestTemplate,
+  type RequestUrl,
+} from './http-target.js';
 import { HttpConnectionPool, type PooledConnection } from './http-pool.js';
 import { newHttpProbeState, writeHttpSeries, type HttpProbeState } from './http-series.js';
 import { checkJsonAssertion, parseJsonAssertion, type JsonAssertion } from './json-assertion.js';
@@ -21,41 +27,22 @@ export interface PreparedHttp {
   readonly settings: HttpSettings;
   readonly pool: HttpConnectionPool;
   readonly validStatus: (code: number) => boolean;
-  readonly headers: Record<string, string>;
   readonly mustMatch: readonly RegExp[];
   readonly mustNotMatch: readonly RegExp[];
   readonly jsonAssertions: readonly JsonAssertion[];
   readonly rules: ExchangeRules;
+  readonly request: RequestTemplate;
   /** Target string → URL, cached: scheduled targets repeat, and parsing shows in profiles. */
   readonly parseTarget: (target: string) => RequestUrl | undefined;
-}
-
-/**
- * Parsed targets kept: above any one daemon's scheduled targets (50,000 is measured), so
- * scheduled rounds never re-parse; the bound is for `/probe?target=`, which is open-ended.
- */
-const MAX_CACHED_TARGETS = 100_000;
-
-/**
- * A URL with what every request reads from it taken once (URL getters build strings). Only
- * strings, not the URL object, which costs about 1 KB of memory per cached target.
- */
-interface RequestUrl {
-  readonly href: string;
-  readonly origin: string;
-  readonly path: string;
-  readonly ssl: boolean;
-}
-
-function requestUrl(url: URL): RequestUrl {
-  const { href, origin, pathname, search, protocol } = url;
-  return { href, origin, path: pathname + search, ssl: protocol === 'https:' };
 }
 
 export const httpProber: Prober<HttpSettings, PreparedHttp> = {
   name: 'http',
   prepare: prepareHttp,
   probe: probeHttp,
+  // Every await is an exchange's `done`, which settles past the deadline even if undici
+  // never calls back (CANCEL_GRACE_MS), and the deadline is checked before each request.
+  settlesAtDeadline: true,
   close: (prepared) => prepared.pool.close(),
 };
 
@@ -77,11 +64,15 @@ function prepareHttp(settings: HttpSettings): PreparedHttp {
     }
   });
   const tls = settings.tls_config ? buildTlsOptions(settings.tls_config) : {};
+  const request: RequestTemplate = {
+    method: settings.method,
+    headers: { 'user-agent': 'Layerwatch', ...lowerCaseKeys(settings.headers) },
+    body: settings.body ?? null,
+  };
   return {
     settings,
     pool: new HttpConnectionPool(tls, 10_000),
     validStatus: codes.size ? (code) => codes.has(code) : (code) => code >= 200 && code < 300,
-    headers: { 'user-agent': 'Layerwatch', ...lowerCaseKeys(settings.headers) },
     mustMatch,
     mustNotMatch,
     jsonAssertions,
@@ -90,14 +81,42 @@ function prepareHttp(settings: HttpSettings): PreparedHttp {
       needsBodyText: mustMatch.length + mustNotMatch.length + jsonAssertions.length > 0,
       followRedirects: settings.follow_redirects,
     },
-    parseTarget: cachedTargetParser(),
+    request,
+    parseTarget: cachedTargetParser(request),
   };
 }
 
+/**
+ * One async function and one awaited promise per request (`exchange.done`): the request and
+ * its outcome are synchronous steps around it, so a probe allocates no promise chain.
+ */
 async function probeHttp(ctx: ProbeContext<PreparedHttp>): Promise<ProbeOutcome> {
   const state = newHttpProbeState();
   try {
-    return await followRequests(ctx, state);
+    const prepared = ctx.settings;
+    let url = prepared.parseTarget(ctx.target);
+    if (!url)
+      return fail(ctx.log, 'invalid_target', `"${ctx.target}" is not an http:// or https:// URL`);
+    let retried = false;
+    for (;;) {
+      if (ctx.log.debugging && !retried) ctx.log.debug(`${prepared.settings.method} ${url.href}`);
+      if (ctx.expired) return fail(ctx.log, 'timeout', `deadline passed before ${url.href}`);
+      const connection = prepared.pool.acquire(url.origin);
+      const exchange = send(ctx, connection, url);
+      await exchange.done;
+      const step = settleExchange(ctx, state, url, connection, exchange, !retried);
+      if (step === RETRY) {
+        retried = true;
+        continue;
+      }
+      if (step !== exchange) return step as ProbeOutcome;
+      const next = nextHop(ctx, state, url, exchange);
+      if (next === undefined) return checkResponse(ctx, state, exchange.text());
+      if ('success' in next) return next;
+      url = next;
+      retried = false;
+      if (ctx.log.debugging) ctx.log.debug(`redirected to ${url.href}`);
+    }
   } finally {
     writeHttpSeries(state, ctx.metrics);
     // Of the final response only, as blackbox_exporter: one chain per probe, no duplicates.
@@ -105,72 +124,74 @@ async function probeHttp(ctx: ProbeContext<PreparedHttp>): Promise<ProbeOutcome>
   }
 }
 
-async function followRequests(
-  ctx: ProbeContext<PreparedHttp>,
-  state: HttpProbeState,
-): Promise<ProbeOutcome> {
-  const { settings } = ctx.settings;
-  let url = ctx.settings.parseTarget(ctx.target);
-  if (!url)
-    return fail(ctx.log, 'invalid_target', `"${ctx.target}" is not an http:// or https:// URL`);
-  for (;;) {
-    if (ctx.log.debugging) ctx.log.debug(`${settings.method} ${url.href}`);
-    const step = await exchangeOnce(ctx, state, url);
-    if (!(step instanceof HttpExchange)) return step;
-    const { statusCode, location } = step;
-    const redirect = statusCode >= 300 && statusCode < 400 && location !== undefined;
-    // Counted even when not followed, as blackbox_exporter counts the redirect it refused.
-    if (redirect) state.redirects += 1;
-    if (!redirect || !settings.follow_redirects) return checkResponse(ctx, state, step.text());
-    if (state.redirects > settings.max_redirects) {
-      return fail(
-        ctx.log,
-        'redirect',
-        `more than max_redirects (${settings.max_redirects}) redirects`,
-      );
-    }
-    url = requestUrl(new URL(location, url.href));
-    if (ctx.log.debugging) ctx.log.debug(`redirected to ${url.href}`);
-  }
-}
+/** A reused connection was closed under the request: send it once more on a new one. */
+const RETRY = Symbol('retry');
 
-/**
- * One request and its whole body on a pooled connection; the connection goes back to the
- * pool only when the exchange ended cleanly. Returns the exchange, or the failed outcome.
- */
-async function exchangeOnce(
+/** The redirect to follow; undefined for the final response; the outcome when it must stop. */
+function nextHop(
   ctx: ProbeContext<PreparedHttp>,
   state: HttpProbeState,
   url: RequestUrl,
-  mayRetry = true,
-): Promise<HttpExchange | ProbeOutcome> {
-  const { pool, settings, headers, rules } = ctx.settings;
-  if (ctx.expired) return fail(ctx.log, 'timeout', `deadline passed before ${url.href}`);
-  const { origin } = url;
-  const connection = pool.acquire(origin);
+  exchange: HttpExchange,
+): RequestUrl | ProbeOutcome | undefined {
+  const { settings } = ctx.settings;
+  const { statusCode, location } = exchange;
+  const redirect = statusCode >= 300 && statusCode < 400 && location !== undefined;
+  // Counted even when not followed, as blackbox_exporter counts the redirect it refused.
+  if (redirect) state.redirects += 1;
+  if (!redirect || !settings.follow_redirects) return undefined;
+  if (state.redirects > settings.max_redirects) {
+    return fail(
+      ctx.log,
+      'redirect',
+      `more than max_redirects (${settings.max_redirects}) redirects`,
+    );
+  }
+  return requestUrl(new URL(location, url.href), ctx.settings.request);
+}
+
+/** Hands the request to undici on the checked-out connection; the deadline can cancel it. */
+function send(
+  ctx: ProbeContext<PreparedHttp>,
+  connection: PooledConnection,
+  url: RequestUrl,
+): HttpExchange {
   connection.lastConnect = undefined;
-  const exchange = new HttpExchange(rules, connection.drop);
+  const exchange = new HttpExchange(ctx.settings.rules, connection.drop);
   ctx.onDeadline(exchange);
-  const sentAt = performance.now();
-  connection.client.dispatch(
-    { path: url.path, method: settings.method, headers, body: settings.body ?? null },
-    exchange,
-  );
-  await exchange.done;
-  const { headersAt, endedAt, error } = exchange;
+  exchange.sentAt = performance.now();
+  connection.client.dispatch(url.request, exchange);
+  return exchange;
+}
+
+/**
+ * What one finished exchange means: the exchange itself when it ended cleanly (its
+ * connection back in the pool), `RETRY`, or the failed outcome.
+ */
+function settleExchange(
+  ctx: ProbeContext<PreparedHttp>,
+  state: HttpProbeState,
+  url: RequestUrl,
+  connection: PooledConnection,
+  exchange: HttpExchange,
+  mayRetry: boolean,
+): HttpExchange | ProbeOutcome | typeof RETRY {
+  const { pool, settings } = ctx.settings;
+  const { headersAt, endedAt, error, sentAt } = exchange;
   recordPhases(state, connection, sentAt, headersAt || endedAt);
   state.tls = connection.tls;
-  const reusable = !error && !exchange.tooLarge;
-  pool.release(origin, connection, reusable);
+  pool.release(url.origin, connection, !error && !exchange.tooLarge);
   if (headersAt) {
     state.statusCode = exchange.statusCode;
     state.contentLength = exchange.contentLength;
     state.ssl = url.ssl;
     state.bodyBytes += exchange.bodyBytes;
     state.transferSeconds += (endedAt - headersAt) / 1000;
-    const lastModified =
-      exchange.lastModified === undefined ? NaN : Date.parse(exchange.lastModified);
-    if (!Number.isNaN(lastModified)) state.lastModifiedSeconds = lastModified / 1000;
+    const { lastModified } = exchange;
+    if (lastModified !== undefined) {
+      const parsed = Date.parse(lastModified);
+      if (!Number.isNaN(parsed)) state.lastModifiedSeconds = parsed / 1000;
+    }
     if (ctx.log.debugging) {
       ctx.log.debug(`status ${exchange.statusCode} after ${(headersAt - sentAt).toFixed(1)} ms`);
     }
@@ -187,7 +208,7 @@ async function exchangeOnce(
   const reused = connection.lastConnect === undefined;
   if (reused && mayRetry && reason === 'connection_reset') {
     ctx.log.debug(`reused connection was closed (${errorMessage(error)}); retrying on a new one`);
-    return exchangeOnce(ctx, state, url, false);
+    return RETRY;
   }
   return fail(ctx.log, reason, `request to ${url.href}: ${errorMessage(error)}`);
 }
@@ -263,29 +284,6 @@ function checkJson(ctx: ProbeContext<PreparedHttp>, body: string): ProbeOutcome 
     if (problem) return fail(ctx.log, 'json_assertion', problem);
   }
   return succeeded;
-}
-
-function cachedTargetParser(): (target: string) => RequestUrl | undefined {
-  const cache = new Map<string, RequestUrl | undefined>();
-  return (target) => {
-    const cached = cache.get(target);
-    if (cached !== undefined || cache.has(target)) return cached;
-    if (cache.size >= MAX_CACHED_TARGETS) cache.clear();
-    const parsed = parseTarget(target);
-    const url = parsed && requestUrl(parsed);
-    cache.set(target, url);
-    return url;
-  };
-}
-
-/** blackbox_exporter prepends `http://` to a target without a scheme; so do we. */
-function parseTarget(target: string): URL | undefined {
-  try {
-    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target : `http://${target}`);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function compileAll(sources: readonly string[], field: string): RegExp[] {

@@ -63,6 +63,12 @@ export interface Prober<Settings, Prepared = Settings> {
   readonly name: string;
   prepare(settings: Settings): Prepared;
   readonly probe: ProbeFn<Prepared>;
+  /**
+   * Its probe settles by itself soon after the deadline (its I/O, cancelled through
+   * `onDeadline`, settles within a grace of its own), so the handler need not race it
+   * against the deadline: one promise less per probe.
+   */
+  readonly settlesAtDeadline?: boolean;
   /** Releases what `prepare` built (pooled connections), when a reload replaces it. */
   close?(prepared: Prepared): Promise<void>;
 }

@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { LoadedConfig, ScheduledTarget } from '../config/prepare.js';
 import type { SelfMetrics } from '../metrics/self-metrics.js';
+import type { ProbeRun } from '../probe-run/run-probe.js';
 import { inThreadRunner, type ProbeRunner } from './probe-runner.js';
 import type { ScheduledResults } from './results.js';
 import { LeanSampleList } from './results.js';
@@ -144,7 +145,10 @@ export class Scheduler {
     return state;
   }
 
-  /** One of at most `limit` loops, each probing one queued target at a time. */
+  /**
+   * One of at most `limit` loops, each probing one queued target at a time. The probe is
+   * inline (one await per probe here), and what follows it synchronous.
+   */
   private async work(): Promise<void> {
     try {
       while (!this.stopped && this.head < this.queue.length) {
@@ -155,7 +159,13 @@ export class Scheduler {
           this.queue.length = 0;
         }
         try {
-          await this.probeOne(state);
+          const { target, samples, tally } = state;
+          samples.clear();
+          tally.started();
+          this.runner ??= this.startRunner();
+          const run = await this.runner.run(target, state.index, samples);
+          tally.ended();
+          if (!this.stopped) this.record(state, run);
         } finally {
           this.finish(state);
         }
@@ -172,15 +182,10 @@ export class Scheduler {
     else for (const round of rounds.splice(0)) settle(round);
   }
 
-  private async probeOne(state: TargetState): Promise<void> {
-    const { target, samples, tally } = state;
+  /** A finished probe's result: its series, its counters, its up/down log line. */
+  private record(state: TargetState, run: ProbeRun): void {
+    const { target, tally } = state;
     const { module } = target;
-    samples.clear();
-    tally.started();
-    this.runner ??= this.startRunner();
-    const run = await this.runner.run(target, state.index, samples);
-    tally.ended();
-    if (this.stopped) return;
     tally.record(run.durationSeconds);
     const { success } = run.outcome;
     if (!success)
