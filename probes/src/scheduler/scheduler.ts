@@ -177,6 +177,9 @@ export class Scheduler {
 
   private finish(state: TargetState): void {
     state.running = false;
+    // Its result is recorded: the samples list keeps no series (nor their array) until the
+    // next probe, a few hundred bytes per target.
+    state.samples.clear();
     const { rounds } = state;
     if (rounds.length === 1) settle(rounds.pop() as Round);
     else for (const round of rounds.splice(0)) settle(round);
