@@ -21,7 +21,11 @@ import { createLayer4Metrics, type Layer4Metrics } from './layers/layer4.js';
 import { createLayer5Metrics, type Layer5Metrics } from './layers/layer5.js';
 import { createLayer7Metrics, type Layer7Metrics } from './layers/layer7.js';
 import { createLayer8Metrics, type Layer8Metrics } from './layers/layer8.js';
-import { createTelemetryExports, type TelemetryExports } from './layers/telemetry-exports.js';
+import {
+  createTelemetryExports,
+  preloadLedgerWhereNeeded,
+  type TelemetryExports,
+} from './layers/telemetry-exports.js';
 import { mergeScopes } from './merge-scopes.js';
 import type { createOtlpReader } from './otlp.js';
 import type { ExpositionFormat } from './prometheus/format.js';
@@ -74,6 +78,7 @@ export async function startLayerInstrumentation(
 ): Promise<LayerInstrumentation> {
   const config = resolveConfig(options);
   if (config.traceContext === 'async') await ensureContextManager();
+  await preloadLedgerWhereNeeded();
   // Loaded only when OTLP pushes: the exporters and their transformer are about 80 modules
   // (and their heap) that a service scraped by Prometheus alone never uses.
   const otlpReader =
