@@ -16,6 +16,8 @@ export interface InFlight {
   /** `performance.now()` when the middleware saw the request. */
   readonly started: number;
   readonly span: SpanContext | undefined;
+  /** Whether `span` is valid (can label an exemplar): known for the spans the middleware made. */
+  readonly valid: boolean;
   /** Called once: with the response when it finished, without when the request was aborted. */
   readonly done: (request: InFlight, res: ServerResponse | undefined) => void;
 }

@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { context as contextApi, trace } from '@opentelemetry/api';
+import type { SpanContext } from '@opentelemetry/api';
+import { context as contextApi, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { TraceContextMode } from '../config/options.js';
-import { serverSpan } from '../trace/context.js';
+import { activeSpan, incomingSpan } from '../trace/context.js';
 import { track, type InFlight } from './in-flight.js';
 import { ABORTED, RequestSeries, type RequestHistogram } from './request-series.js';
 import { routeTemplate, type RoutedRequest } from './route.js';
@@ -40,13 +41,21 @@ export function createRequestMiddleware(
       res !== undefined ? res.statusCode : ABORTED,
     );
     if (found === undefined) return;
-    histogram.observe(found, (now - request.started) / 1000, request.span, TIME_ORIGIN + now);
+    const exemplar = request.valid ? request.span : undefined;
+    histogram.observeValid(found, (now - request.started) / 1000, exemplar, TIME_ORIGIN + now);
   }
   const runInContext = traceContext === 'async';
   return (req, res, next) => {
     const started = performance.now();
-    const span = traceContext === false ? undefined : serverSpan(req.headers);
-    track({ req, started, span, done }, res);
+    let span: SpanContext | undefined;
+    let valid = false;
+    if (traceContext !== false) {
+      // `serverSpan`, knowing which spans are valid: ours always, an active one checked once.
+      const active = activeSpan();
+      span = active ?? incomingSpan(req.headers);
+      valid = active === undefined || isSpanContextValid(active);
+    }
+    track({ req, started, span, valid, done }, res);
     if (runInContext && span !== undefined) {
       contextApi.with(trace.setSpanContext(contextApi.active(), span), next);
     } else next();

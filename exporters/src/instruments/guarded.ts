@@ -225,6 +225,24 @@ export class GuardedHistogram<L extends string, O extends string = never> extend
     span: SpanContext | undefined,
     timestampMs?: number,
   ): void {
+    this.observeValid(
+      series,
+      value,
+      span !== undefined && isSpanContextValid(span) ? span : undefined,
+      timestampMs,
+    );
+  }
+
+  /**
+   * `observe` with `span` already known valid (or undefined: no exemplar), e.g. the span IDs
+   * the request middleware made itself: no ID check per measurement.
+   */
+  observeValid(
+    series: HistogramSeries,
+    value: number,
+    span: SpanContext | undefined,
+    timestampMs?: number,
+  ): void {
     if (!(value >= 0)) return;
     const bucket = bucketIndex(this.bounds, value);
     series.counts[bucket] = (series.counts[bucket] as number) + 1;
@@ -232,7 +250,7 @@ export class GuardedHistogram<L extends string, O extends string = never> extend
     series.sum += value;
     if (value < series.min) series.min = value;
     if (value > series.max) series.max = value;
-    if (span === undefined || !isSpanContextValid(span)) return;
+    if (span === undefined) return;
     const at = timestampMs ?? Date.now();
     const exemplars = (series.exemplars ??= []);
     const slot = exemplars[bucket];

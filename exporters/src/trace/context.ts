@@ -52,8 +52,16 @@ export function ensureContextManager(): Promise<void> {
  * recorded; the IDs exist to be propagated and to label exemplars.
  */
 export function serverSpan(headers: IncomingHttpHeaders): SpanContext {
-  const active = trace.getSpanContext(contextApi.active());
-  if (active !== undefined) return active;
+  return activeSpan() ?? incomingSpan(headers);
+}
+
+/** The active context's span, when an instrumentation started one. */
+export function activeSpan(): SpanContext | undefined {
+  return trace.getSpanContext(contextApi.active());
+}
+
+/** A new span ID continuing the caller's `traceparent`, or a new trace: valid either way. */
+export function incomingSpan(headers: IncomingHttpHeaders): SpanContext {
   if (headers.traceparent === undefined) return childOf(undefined);
   return childOf(trace.getSpanContext(propagator.extract(ROOT_CONTEXT, headers, headerGetter)));
 }
