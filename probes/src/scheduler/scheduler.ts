@@ -24,8 +24,12 @@ interface TargetState {
   /** Counts this target's probes, label children looked up once. */
   readonly tally: ReturnType<SelfMetrics['scheduledTally']>;
   running: boolean;
-  /** The round that queued the running probe, and any later rounds that found it running. */
-  rounds: Round[];
+  /**
+   * The round that queued the running probe, and any later rounds that found it running
+   * (rare: an array only then, so an idle target holds none).
+   */
+  round: Round | undefined;
+  laterRounds: Round[] | undefined;
   lastSuccess: boolean | undefined;
 }
 
@@ -97,7 +101,8 @@ export class Scheduler {
       if (this.stopped) break;
       const state = this.stateOf(target);
       round.remaining += 1;
-      state.rounds.push(round);
+      if (state.round === undefined) state.round = round;
+      else (state.laterRounds ??= []).push(round);
       if (state.running) {
         skipped += 1;
         continue;
@@ -137,7 +142,8 @@ export class Scheduler {
         samples: new LeanSampleList(),
         tally: this.metrics.scheduledTally(module.name, module.prober, target.labels.layer),
         running: false,
-        rounds: [],
+        round: undefined,
+        laterRounds: undefined,
         lastSuccess: undefined,
       };
       this.states.set(target.key, state);
@@ -180,9 +186,11 @@ export class Scheduler {
     // Its result is recorded: the samples list keeps no series (nor their array) until the
     // next probe, a few hundred bytes per target.
     state.samples.clear();
-    const { rounds } = state;
-    if (rounds.length === 1) settle(rounds.pop() as Round);
-    else for (const round of rounds.splice(0)) settle(round);
+    const { round, laterRounds } = state;
+    state.round = undefined;
+    state.laterRounds = undefined;
+    if (round) settle(round);
+    if (laterRounds) for (const later of laterRounds) settle(later);
   }
 
   /** A finished probe's result: its series, its counters, its up/down log line. */
