@@ -52,7 +52,9 @@ export function loadProbeConfigText(text: string, file: string): LoadedConfig {
 
 /** Runs every prober's `prepare`; a SettingsError becomes a located ConfigProblem. */
 export function prepareConfig(validated: ValidatedConfig): LoadedConfig {
-  const { config } = validated;
+  // A copy with strings of its own: a parsed string is often a slice of the file's text,
+  // which stays in memory while any slice of it does (its size again, ~90 B per target).
+  const config = structuredClone(validated.config);
   const problems: ConfigProblem[] = [];
   const modules = new Map<string, PreparedModule>();
   for (const [name, module] of Object.entries(config.modules)) {
@@ -66,7 +68,7 @@ export function prepareConfig(validated: ValidatedConfig): LoadedConfig {
       problems.push(validated.problemAt(path, errorMessage(error)));
     }
   }
-  const targets = scheduledTargets(validated, modules, problems);
+  const targets = scheduledTargets(validated, config, modules, problems);
   if (problems.length) {
     void Promise.all([...modules.values()].map((m) => m.close()));
     throw new ConfigError(problems);
@@ -84,10 +86,10 @@ export function prepareConfig(validated: ValidatedConfig): LoadedConfig {
 
 function scheduledTargets(
   validated: ValidatedConfig,
+  config: ProbeConfig,
   modules: ReadonlyMap<string, PreparedModule>,
   problems: ConfigProblem[],
 ): ScheduledTarget[] {
-  const { config } = validated;
   const seen = new Set<string>();
   const targets: ScheduledTarget[] = [];
   config.layers.forEach((layer, li) =>
