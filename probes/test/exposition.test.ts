@@ -47,4 +47,39 @@ describe('serializeSamples', () => {
       '# HELP probe_success ok\n# TYPE probe_success gauge\nprobe_success 0\n',
     );
   });
+
+  it('writes a family whose help or type changed with its new header, not a remembered one', () => {
+    const first = new SampleList();
+    first.gauge('layerwatch_changing', 'old help', 1);
+    expect(serializeSamples(first.samples)).toContain('# HELP layerwatch_changing old help\n');
+    const second = new SampleList();
+    second.counter('layerwatch_changing', 'new help', 2);
+    expect(serializeSamples(second.samples)).toBe(
+      '# HELP layerwatch_changing new help\n# TYPE layerwatch_changing counter\nlayerwatch_changing 2\n',
+    );
+  });
+
+  it('gives the same text whether or not a name comes back later in the list', () => {
+    const names = ['a', 'b', 'c'];
+    for (let round = 0; round < 50; round += 1) {
+      const list = new SampleList();
+      for (let i = 0; i < 6; i += 1) {
+        const name = names[(round * 7 + i * (round % 3)) % 3] as string;
+        list.gauge(name, `help of ${name}`, i, { i: String(i) });
+      }
+      // The expected text: each name's samples under its one header, in first-seen order.
+      const order = [...new Set(list.samples.map((s) => s.name))];
+      const expected = order
+        .map(
+          (name) =>
+            `# HELP ${name} help of ${name}\n# TYPE ${name} gauge\n` +
+            list.samples
+              .filter((s) => s.name === name)
+              .map((s) => `${name}{x="1",i="${s.labels?.i}"} ${s.value}\n`)
+              .join(''),
+        )
+        .join('');
+      expect(serializeSamples(list.samples, { x: '1' })).toBe(expected);
+    }
+  });
 });

@@ -20,6 +20,8 @@ export interface ProbeEndpointOptions {
  */
 export function createProbeEndpoint(options: ProbeEndpointOptions) {
   let inFlight = 0;
+  // Its label child made once: a labelled inc/dec re-hashes the labels on every call.
+  const inFlightGauge = options.metrics.inFlight.labels({ mode: 'endpoint' });
   return async (
     request: IncomingMessage,
     response: ServerResponse,
@@ -50,7 +52,7 @@ export function createProbeEndpoint(options: ProbeEndpointOptions) {
     const timeoutMs = probeTimeout(request, module.timeoutMs, loaded.config.server.timeout_offset);
     const debug = query.get('debug') === 'true';
     inFlight += 1;
-    options.metrics.inFlight.inc({ mode: 'endpoint' });
+    inFlightGauge.inc();
     try {
       const run = await runProbe(module, target, timeoutMs, debug);
       options.metrics.recordProbe(
@@ -72,7 +74,7 @@ export function createProbeEndpoint(options: ProbeEndpointOptions) {
       );
     } finally {
       inFlight -= 1;
-      options.metrics.inFlight.dec({ mode: 'endpoint' });
+      inFlightGauge.dec();
     }
   };
 }
