@@ -23,7 +23,8 @@ import { wrk } from './support/wrk.js';
  * and heap on both sides (`same-ours` is compared with `same-bare`, every other with bare;
  * the finish subscriber ours installs is process-wide, so `same-bare` pays its call too).
  * `loaded` (the instrumentation started, a no-op middleware) and `ours-untraced`
- * (`traceContext: false`) take ours apart; they run only when `BENCH_VARIANTS` names them.
+ * (`traceContext: false`) take ours apart, and `baseline` is ours from another build
+ * (`BENCH_BASELINE=…/dist/src/index.js`); they run only when `BENCH_VARIANTS` names them.
  * Five runs (`BENCH_RUNS`), each with new processes, the apps pinned to CPU 1 and wrk to CPU
  * 0 where possible, each app warmed up (5,000 requests or 5 s), then 8 rounds; a round loads
  * each variant for 1 s (`BENCH_SECONDS` / 8) of wrk -t1 -c32 on
@@ -42,6 +43,7 @@ const ALL_VARIANTS = [
   'noop',
   'loaded',
   'ours-untraced',
+  'baseline',
   'ours',
   'ours-async',
   'auto',
@@ -50,7 +52,7 @@ const ALL_VARIANTS = [
 ] as const;
 type Variant = (typeof ALL_VARIANTS)[number];
 /** Measured only when `BENCH_VARIANTS` names them: they take ours apart. */
-const EXTRA_VARIANTS: readonly Variant[] = ['loaded', 'ours-untraced'];
+const EXTRA_VARIANTS: readonly Variant[] = ['loaded', 'ours-untraced', 'baseline'];
 /** The process a variant runs in: its own, or `same` (same-bare and same-ours together). */
 type Process = AppVariant | 'same';
 const processOf = (variant: Variant): Process =>
@@ -59,7 +61,7 @@ const processOf = (variant: Variant): Process =>
 const peerOf = (variant: Variant): Variant =>
   processOf(variant) === 'same' ? 'same-bare' : 'bare';
 /** Variants whose row says whether the goal was met. */
-const GOAL_VARIANTS: readonly Variant[] = ['ours', 'ours-async', 'same-ours'];
+const GOAL_VARIANTS: readonly Variant[] = ['baseline', 'ours', 'ours-async', 'same-ours'];
 const VARIANTS: readonly Variant[] = ((): Variant[] => {
   const asked = process.env.BENCH_VARIANTS?.split(',').map((name) => name.trim());
   if (asked === undefined) return ALL_VARIANTS.filter((v) => !EXTRA_VARIANTS.includes(v));

@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import type * as Exporters from '@layerwatch/exporters';
 import type express from 'express';
+import { pathToFileURL } from 'node:url';
 
 /**
  * The apps `bench/exporters-overhead.ts` compares: a minimal Express app with the same
@@ -8,10 +10,12 @@ import type express from 'express';
  * `traceContext: 'async'`, or OpenTelemetry's auto-instrumentation). Two more take ours
  * apart: `loaded` starts the instrumentation (its modules and heap) but uses a no-op
  * middleware and its own `/metrics` text; `ours-untraced` is ours with `traceContext: false`
- * (no span IDs, no exemplars).
+ * (no span IDs, no exemplars). `baseline` is ours from another build of the package, the
+ * `index.js` that `BENCH_BASELINE` names (e.g. an earlier commit's `dist/src`), to compare
+ * two versions in the same run.
  */
 export type AppVariant =
-  'bare' | 'noop' | 'loaded' | 'ours-untraced' | 'ours' | 'ours-async' | 'auto';
+  'bare' | 'noop' | 'loaded' | 'ours-untraced' | 'baseline' | 'ours' | 'ours-async' | 'auto';
 
 /** One app: the routes every variant has, after the variant's middleware. */
 export async function createApp(variant: AppVariant): Promise<express.Express> {
@@ -24,13 +28,23 @@ export async function createApp(variant: AppVariant): Promise<express.Express> {
   let metrics: express.RequestHandler = (_req, res) => {
     res.type('text/plain').send('# no metrics\n');
   };
-  if (variant === 'ours' || variant === 'ours-async' || variant === 'ours-untraced') {
-    const { startLayerInstrumentation } = await import('@layerwatch/exporters');
+  if (
+    variant === 'ours' ||
+    variant === 'ours-async' ||
+    variant === 'ours-untraced' ||
+    variant === 'baseline'
+  ) {
+    const baseline = process.env.BENCH_BASELINE;
+    if (variant === 'baseline' && baseline === undefined) throw new Error('set BENCH_BASELINE');
+    const { startLayerInstrumentation } = (await import(
+      variant === 'baseline' ? pathToFileURL(baseline ?? '').href : '@layerwatch/exporters'
+    )) as typeof Exporters;
     const instrumentation = await startLayerInstrumentation({
       serviceName: 'bench',
       layer: '4',
       env: {},
-      traceContext: variant === 'ours' ? 'request' : variant === 'ours-async' ? 'async' : false,
+      traceContext:
+        variant === 'ours-async' ? 'async' : variant === 'ours-untraced' ? false : 'request',
     });
     app.use(instrumentation.requestMetrics);
     metrics = instrumentation.metricsHandler;
