@@ -25,6 +25,7 @@ const PEER_COUNT = Number(process.env.BENCH_PEER_COUNT ?? 20_000);
  */
 const PROCESS_LOOP_COUNT = Number(process.env.BENCH_PROCESS_LOOP_COUNT ?? 200);
 const LOAD = { threads: 1, connections: 16 } as const;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 const CONFIG = `scheduler:
   enabled: false
@@ -84,49 +85,52 @@ try {
     const text = await (await fetch(probe(module, `127.0.0.1:${port}`))).text();
     if (!/^probe_success 1$/m.test(text)) throw new Error(`${module}: probe failed:\n${text}`);
   }
-  const rows: Row[] = [
-    await ours(daemon, probe('redis_ping', `127.0.0.1:${redis.port}`), 'ours /probe redis'),
-    {
-      what: 'redis-cli -r N ping',
-      probes: PEER_COUNT,
-      cpuMsPerProbe:
-        peerCpuMs(`redis-cli -p ${redis.port} -r ${PEER_COUNT} ping >/dev/null`) / PEER_COUNT,
-    },
-    {
-      what: 'redis-cli ping loop',
-      probes: PROCESS_LOOP_COUNT,
-      cpuMsPerProbe:
-        peerCpuMs(
-          `for i in $(seq ${PROCESS_LOOP_COUNT}); do redis-cli -p ${redis.port} ping >/dev/null || { echo "check $i failed" >&2; exit 1; }; done`,
-        ) / PROCESS_LOOP_COUNT,
-    },
-    await ours(
-      daemon,
-      probe('postgres_ready', `127.0.0.1:${postgres.port}`),
-      'ours /probe postgres',
-    ),
-    {
-      what: 'pg_isready loop',
-      probes: PROCESS_LOOP_COUNT,
-      cpuMsPerProbe:
-        peerCpuMs(
-          `for i in $(seq ${PROCESS_LOOP_COUNT}); do pg_isready -q -h 127.0.0.1 -p ${postgres.port} || { echo "check $i failed" >&2; exit 1; }; done`,
-        ) / PROCESS_LOOP_COUNT,
-    },
-  ];
-  printTable(
-    ['prober', 'probes', 'CPU ms/probe', 'probes/CPU-s'],
-    rows.map((r) => [
-      r.what,
-      String(r.probes),
-      fixed(r.cpuMsPerProbe, 3),
-      fixed(1000 / r.cpuMsPerProbe, 0),
-    ]),
-  );
-  const [ourRedis, cli, cliLoop, ourPg, isready] = rows as [Row, Row, Row, Row, Row];
-  console.log(
-    `RESULT store-probes: redis ${fixed(ourRedis.cpuMsPerProbe, 3)} ms CPU/probe vs redis-cli ${fixed(cli.cpuMsPerProbe, 3)} in one process (${fixed(cli.cpuMsPerProbe / ourRedis.cpuMsPerProbe, 2)}× ours), ${fixed(cliLoop.cpuMsPerProbe, 3)} as a process per check (${fixed(cliLoop.cpuMsPerProbe / ourRedis.cpuMsPerProbe, 1)}× ours); postgres ${fixed(ourPg.cpuMsPerProbe, 3)} ms vs pg_isready ${fixed(isready.cpuMsPerProbe, 3)} (${fixed(isready.cpuMsPerProbe / ourPg.cpuMsPerProbe, 1)}× ours)`,
-  );
+  for (let run = 0; run < RUNS; run += 1) {
+    console.log(`store-probes: run ${run + 1} of ${RUNS}`);
+    const rows: Row[] = [
+      await ours(daemon, probe('redis_ping', `127.0.0.1:${redis.port}`), 'ours /probe redis'),
+      {
+        what: 'redis-cli -r N ping',
+        probes: PEER_COUNT,
+        cpuMsPerProbe:
+          peerCpuMs(`redis-cli -p ${redis.port} -r ${PEER_COUNT} ping >/dev/null`) / PEER_COUNT,
+      },
+      {
+        what: 'redis-cli ping loop',
+        probes: PROCESS_LOOP_COUNT,
+        cpuMsPerProbe:
+          peerCpuMs(
+            `for i in $(seq ${PROCESS_LOOP_COUNT}); do redis-cli -p ${redis.port} ping >/dev/null || { echo "check $i failed" >&2; exit 1; }; done`,
+          ) / PROCESS_LOOP_COUNT,
+      },
+      await ours(
+        daemon,
+        probe('postgres_ready', `127.0.0.1:${postgres.port}`),
+        'ours /probe postgres',
+      ),
+      {
+        what: 'pg_isready loop',
+        probes: PROCESS_LOOP_COUNT,
+        cpuMsPerProbe:
+          peerCpuMs(
+            `for i in $(seq ${PROCESS_LOOP_COUNT}); do pg_isready -q -h 127.0.0.1 -p ${postgres.port} || { echo "check $i failed" >&2; exit 1; }; done`,
+          ) / PROCESS_LOOP_COUNT,
+      },
+    ];
+    printTable(
+      ['prober', 'probes', 'CPU ms/probe', 'probes/CPU-s'],
+      rows.map((r) => [
+        r.what,
+        String(r.probes),
+        fixed(r.cpuMsPerProbe, 3),
+        fixed(1000 / r.cpuMsPerProbe, 0),
+      ]),
+    );
+    const [ourRedis, cli, cliLoop, ourPg, isready] = rows as [Row, Row, Row, Row, Row];
+    console.log(
+      `RESULT store-probes run ${run + 1}: redis ${fixed(ourRedis.cpuMsPerProbe, 3)} ms CPU/probe vs redis-cli ${fixed(cli.cpuMsPerProbe, 3)} in one process (${fixed(cli.cpuMsPerProbe / ourRedis.cpuMsPerProbe, 2)}× ours), ${fixed(cliLoop.cpuMsPerProbe, 3)} as a process per check (${fixed(cliLoop.cpuMsPerProbe / ourRedis.cpuMsPerProbe, 1)}× ours); postgres ${fixed(ourPg.cpuMsPerProbe, 3)} ms vs pg_isready ${fixed(isready.cpuMsPerProbe, 3)} (${fixed(isready.cpuMsPerProbe / ourPg.cpuMsPerProbe, 1)}× ours)`,
+    );
+  }
 } finally {
   daemon?.process.kill();
   await Promise.all([redis.stop(), postgres.stop()]);
