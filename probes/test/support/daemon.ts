@@ -4,8 +4,9 @@ import { pino } from 'pino';
 import { startDaemon, type RunningDaemon } from '../../src/server/daemon.js';
 
 /**
- * The probe daemon as the tests run it: `config` written to `<dir>/probes.yml` (paths in it
- * resolve against `dir`), listening on a free loopback port, logging nothing.
+ * The probe daemon as the tests run it: `config` written to `<dir>/probes.yml` (collector paths
+ * in it resolve against `dir`; a module's `tls_config` files, as blackbox_exporter's, against
+ * the working directory, so tests give those absolute), listening on a free loopback port, logging nothing.
  */
 export async function startTestDaemon(
   dir: string,
