@@ -109,7 +109,7 @@ async function probeHttp(ctx: ProbeContext<PreparedHttp>): Promise<ProbeOutcome>
         retried = true;
         continue;
       }
-      if (step !== exchange) return step as ProbeOutcome;
+      if (!(step instanceof HttpExchange)) return step;
       const next = nextHop(ctx, state, url, exchange);
       if (next === undefined) return checkResponse(ctx, state, exchange.text());
       if ('success' in next) return next;
