@@ -2,6 +2,10 @@ import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { SpanContext } from '@opentelemetry/api';
+import { LazyRootSpan } from '../trace/ids.js';
+
+/** Called once: with the response when it finished, without when the request was aborted. */
+export type Done = (request: InFlight, res: ServerResponse | undefined) => void;
 
 /**
  * Requests the middleware has seen and not yet recorded, found without writing to the
@@ -10,16 +14,27 @@ import type { SpanContext } from '@opentelemetry/api';
  * microseconds; the connection's socket keeps one shape. So a request is kept on its socket,
  * Node's `http.server.response.finish` diagnostics channel says when its response finished,
  * and the socket's `close` (one listener per connection) says which were aborted.
+ *
+ * A record is reused: once its request is recorded it becomes its connection's spare, which
+ * the connection's next request fills (one record per connection, more only while
+ * pipelined requests queue), so a request allocates nothing here. Its fields are read
+ * while the request is in flight and in `done`, never kept after.
  */
-export interface InFlight {
-  readonly req: IncomingMessage;
+export class InFlight {
+  req: IncomingMessage | undefined;
   /** `performance.now()` when the middleware saw the request. */
-  readonly started: number;
-  readonly span: SpanContext | undefined;
+  started = 0;
+  span: SpanContext | undefined;
   /** Whether `span` is valid (can label an exemplar): known for the spans the middleware made. */
-  readonly valid: boolean;
-  /** Called once: with the response when it finished, without when the request was aborted. */
-  readonly done: (request: InFlight, res: ServerResponse | undefined) => void;
+  valid = false;
+  done: Done | undefined;
+  #own: LazyRootSpan | undefined;
+
+  /** This record's own new-trace span with new IDs, as `span` (valid). */
+  newRootSpan(): void {
+    this.span = (this.#own ??= new LazyRootSpan()).redraw();
+    this.valid = true;
+  }
 }
 
 const SLOT = Symbol('layerwatch.inFlight');
@@ -28,18 +43,24 @@ const SLOT = Symbol('layerwatch.inFlight');
 interface Slot {
   current: InFlight | undefined;
   queued: InFlight[] | undefined;
+  /** A recorded request's record, for the connection's next one. */
+  spare: InFlight | undefined;
 }
 type TrackedSocket = Socket & { [SLOT]?: Slot };
 
 let subscribed = false;
 
-/** Keeps `request` until its response finishes or its connection closes. */
-export function track(request: InFlight, res: ServerResponse): void {
-  const socket = request.req.socket as TrackedSocket | null;
+/**
+ * A record for `req`, kept until its response finishes or its connection closes; the caller
+ * fills in `started` and the span before the request goes on.
+ */
+export function track(req: IncomingMessage, res: ServerResponse, done: Done): InFlight {
+  const socket = req.socket as TrackedSocket | null;
   if (socket === null || socket.destroyed) {
     // Not a live Node HTTP connection (no diagnostics channel would report it): listen here.
-    res.once('close', () => request.done(request, res.writableFinished ? res : undefined));
-    return;
+    const request = fill(new InFlight(), req, done);
+    res.once('close', () => done(request, res.writableFinished ? res : undefined));
+    return request;
   }
   if (!subscribed) {
     subscribed = true;
@@ -47,12 +68,26 @@ export function track(request: InFlight, res: ServerResponse): void {
   }
   let slot = socket[SLOT];
   if (slot === undefined) {
-    slot = { current: undefined, queued: undefined };
+    slot = { current: undefined, queued: undefined, spare: undefined };
     socket[SLOT] = slot;
     socket.once('close', onSocketClose);
   }
+  let request = slot.spare;
+  if (request === undefined) request = new InFlight();
+  else slot.spare = undefined;
+  fill(request, req, done);
   if (slot.current === undefined) slot.current = request;
   else (slot.queued ??= []).push(request);
+  return request;
+}
+
+function fill(request: InFlight, req: IncomingMessage, done: Done): InFlight {
+  request.req = req;
+  request.started = 0;
+  request.span = undefined;
+  request.valid = false;
+  request.done = done;
+  return request;
 }
 
 /** The in-flight request the middleware saw for `req`, if it is still in flight. */
@@ -76,6 +111,10 @@ function onFinish(message: unknown): void {
   // Every middleware that saw the request (two telemetries may share an app) records it.
   for (let found = take(slot, request); found !== undefined; found = take(slot, request)) {
     settle(found, response);
+    found.req = undefined;
+    found.span = undefined;
+    found.done = undefined;
+    slot.spare = found;
   }
 }
 
@@ -85,13 +124,14 @@ function onSocketClose(this: TrackedSocket): void {
   const aborted = [slot.current, ...(slot.queued ?? [])];
   slot.current = undefined;
   slot.queued = undefined;
+  slot.spare = undefined;
   for (const request of aborted) if (request !== undefined) settle(request, undefined);
 }
 
 /** A subscriber's exception would be rethrown by the channel and crash the process. */
 function settle(request: InFlight, res: ServerResponse | undefined): void {
   try {
-    request.done(request, res);
+    request.done?.(request, res);
   } catch {
     // Recording never throws by design; a metric is not worth the service.
   }

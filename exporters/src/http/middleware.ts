@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import type { SpanContext } from '@opentelemetry/api';
 import { context as contextApi, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { TraceContextMode } from '../config/options.js';
 import { activeSpan, incomingSpan } from '../trace/context.js';
+import { snapshot } from '../trace/ids.js';
 import { track, type InFlight } from './in-flight.js';
 import { ABORTED, RequestSeries, type RequestHistogram } from './request-series.js';
 import { routeTemplate, type RoutedRequest } from './route.js';
@@ -47,17 +47,29 @@ export function createRequestMiddleware(
   const runInContext = traceContext === 'async';
   return (req, res, next) => {
     const started = performance.now();
-    let span: SpanContext | undefined;
-    let valid = false;
-    if (traceContext !== false) {
-      // `serverSpan`, knowing which spans are valid: ours always, an active one checked once.
-      const active = activeSpan();
-      span = active ?? incomingSpan(req.headers);
-      valid = active === undefined || isSpanContextValid(active);
+    // The connection's record, reused: nothing allocated per request here.
+    const request = track(req, res, done);
+    request.started = started;
+    if (traceContext === false) {
+      next();
+      return;
     }
-    track({ req, started, span, valid, done }, res);
+    // `serverSpan`, knowing which spans are valid: ours always, an active one checked once.
+    const active = activeSpan();
+    if (active !== undefined) {
+      request.span = active;
+      request.valid = isSpanContextValid(active);
+    } else if (req.headers.traceparent !== undefined) {
+      request.span = incomingSpan(req.headers);
+      request.valid = true;
+    } else {
+      // A new trace: its IDs are drawn as bytes and written as hex only if read.
+      request.newRootSpan();
+    }
+    const span = request.span;
     if (runInContext && span !== undefined) {
-      contextApi.with(trace.setSpanContext(contextApi.active(), span), next);
+      // The context may outlive the request (and its reused record): a span of its own.
+      contextApi.with(trace.setSpanContext(contextApi.active(), snapshot(span)), next);
     } else next();
   };
 }

@@ -12,6 +12,7 @@ import {
 } from '@opentelemetry/api';
 import { hrTime } from '@opentelemetry/core';
 import type { InstrumentDefinition, LabelValue, Labels } from './definition.js';
+import { LazyRootSpan } from '../trace/ids.js';
 import { SeriesTable } from './series-table.js';
 
 /** The trace a histogram measurement was recorded under, shown on its bucket in OpenMetrics. */
@@ -254,15 +255,9 @@ export class GuardedHistogram<L extends string, O extends string = never> extend
     const at = timestampMs ?? Date.now();
     const exemplars = (series.exemplars ??= []);
     const slot = exemplars[bucket];
-    if (slot === undefined) {
-      exemplars[bucket] = { traceId: span.traceId, spanId: span.spanId, value, timestampMs: at };
-      return;
-    }
-    // Reuse the bucket's object: no allocation per measurement once a bucket has one.
-    slot.traceId = span.traceId;
-    slot.spanId = span.spanId;
-    slot.value = value;
-    slot.timestampMs = at;
+    // One object per bucket, reused: no allocation per measurement once a bucket has one.
+    if (slot instanceof ExemplarSlot) slot.set(span, value, at);
+    else exemplars[bucket] = new ExemplarSlot().set(span, value, at);
   }
 
   /** Every admitted series with its aggregation; what a collection reads. */
@@ -272,7 +267,53 @@ export class GuardedHistogram<L extends string, O extends string = never> extend
 
   /** Latest exemplar per bucket for the series with these collected attributes. */
   exemplarsFor(attributes: Attributes): readonly (Exemplar | undefined)[] | undefined {
-    return this.find(attributes)?.exemplars;
+    // Plain objects, their IDs written as hex now (the buckets' own may hold bytes).
+    return this.find(attributes)?.exemplars?.map((exemplar) =>
+      exemplar === undefined
+        ? undefined
+        : {
+            traceId: exemplar.traceId,
+            spanId: exemplar.spanId,
+            value: exemplar.value,
+            timestampMs: exemplar.timestampMs,
+          },
+    );
+  }
+}
+
+/**
+ * A bucket's latest exemplar, overwritten by each measurement with a span. The request
+ * middleware's own spans (`LazyRootSpan`) are copied as bytes, and their IDs written as hex
+ * only when read (when the exemplar is rendered); any other span's ID strings are kept.
+ */
+class ExemplarSlot implements Exemplar {
+  value = 0;
+  timestampMs = 0;
+  #traceId = '';
+  #spanId = '';
+  #own: LazyRootSpan | undefined;
+  #fromOwn = false;
+
+  get traceId(): string {
+    return this.#fromOwn && this.#own !== undefined ? this.#own.traceId : this.#traceId;
+  }
+
+  get spanId(): string {
+    return this.#fromOwn && this.#own !== undefined ? this.#own.spanId : this.#spanId;
+  }
+
+  set(span: SpanContext, value: number, timestampMs: number): this {
+    if (span instanceof LazyRootSpan) {
+      (this.#own ??= new LazyRootSpan()).copyFrom(span);
+      this.#fromOwn = true;
+    } else {
+      this.#traceId = span.traceId;
+      this.#spanId = span.spanId;
+      this.#fromOwn = false;
+    }
+    this.value = value;
+    this.timestampMs = timestampMs;
+    return this;
   }
 }
 

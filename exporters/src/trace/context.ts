@@ -10,7 +10,7 @@ import {
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { inFlightOf } from '../http/in-flight.js';
-import { newRootSpan, newSpanId } from './ids.js';
+import { newRootSpan, newSpanId, snapshot } from './ids.js';
 
 /** W3C `traceparent`/`tracestate`, OpenTelemetry's own implementation. */
 export const propagator = new W3CTraceContextPropagator();
@@ -28,7 +28,10 @@ export function parentContext(parent: object | undefined): Context {
   if (parent === undefined) return contextApi.active();
   if (typeof (parent as Partial<Context>).getValue === 'function') return parent as Context;
   const span = inFlightOf(parent as IncomingMessage)?.span;
-  return span === undefined ? contextApi.active() : trace.setSpanContext(ROOT_CONTEXT, span);
+  // A copy: the request's record (and its span) is reused once the request is recorded.
+  return span === undefined
+    ? contextApi.active()
+    : trace.setSpanContext(ROOT_CONTEXT, snapshot(span));
 }
 
 /**
