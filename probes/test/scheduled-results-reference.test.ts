@@ -98,6 +98,16 @@ describe('ScheduledResults against the previous implementation', () => {
     expect(text).toBe(reference.render());
     expect(ours.render()).toBe(text); // the grown buffer, again
     expect(ours.renderBytes()).toEqual(Buffer.from(text, 'utf8'));
+    const few = new Set(['1/t1', '1/t2']); // a much shorter text, then a long one again
+    ours.retain(few);
+    reference.retain(few);
+    expect(ours.render()).toBe(reference.render());
+    for (let i = 0; i < 2000; i += 1) {
+      const t = target(`t${i}`, `http://127.0.0.1:8080/a/rather/long/path/${i}`);
+      ours.update(t, true, i / 512, sink.samples);
+      reference.update(t, true, i / 512, sink.samples);
+    }
+    expect(ours.renderBytes()).toEqual(utf8(reference));
     const issuer = new LeanSampleList();
     issuer.gauge('probe_tls_info', 'TLS', 1, { issuer: 'CN=Zürich' }); // labels of its own
     ours.update(target('t1'), true, 0.5, issuer.samples);

@@ -203,8 +203,11 @@ export class ScheduledResults {
     for (const key of [...this.byTarget.keys()]) if (!keys.has(key)) this.forget(key);
   }
 
-  /** The size of the buffer a scrape writes into: doubled whenever the text outgrew it. */
-  private capacity = 64 * 1024;
+  /**
+   * The size of the buffer a scrape writes into: the last text's length and an eighth more
+   * (a scrape allocates it, so no larger than needed), doubled whenever the text outgrew it.
+   */
+  private capacity = MIN_CAPACITY;
 
   /** The exposition text of every target's latest result. */
   render(): string {
@@ -226,7 +229,10 @@ export class ScheduledResults {
       const out = Buffer.allocUnsafe(this.capacity);
       const end = this.renderInto(out);
       if (end === NOT_ASCII) return undefined;
-      if (end !== FULL) return out.subarray(0, end);
+      if (end !== FULL) {
+        this.capacity = Math.max(MIN_CAPACITY, end + (end >> 3));
+        return out.subarray(0, end);
+      }
       this.capacity *= 2;
     }
   }
@@ -272,6 +278,7 @@ export class ScheduledResults {
 }
 
 const NOT_ASCII_TEXT = /[^\p{ASCII}]/u;
+const MIN_CAPACITY = 64 * 1024;
 
 /**
  * The target's label text and a space, made one flat string when it is ASCII (a
