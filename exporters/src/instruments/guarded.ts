@@ -254,10 +254,13 @@ export class GuardedHistogram<L extends string, O extends string = never> extend
     if (span === undefined) return;
     const at = timestampMs ?? Date.now();
     const exemplars = (series.exemplars ??= []);
-    const slot = exemplars[bucket];
+    let slot = exemplars[bucket];
     // One object per bucket, reused: no allocation per measurement once a bucket has one.
-    if (slot instanceof ExemplarSlot) slot.set(span, value, at);
-    else exemplars[bucket] = new ExemplarSlot().set(span, value, at);
+    if (!(slot instanceof ExemplarSlot)) exemplars[bucket] = slot = new ExemplarSlot();
+    (slot as ExemplarSlot).setSpan(span);
+    // Numbers written here, not passed on: a double argument may be boxed (a heap number).
+    slot.value = value;
+    slot.timestampMs = at;
   }
 
   /** Every admitted series with its aggregation; what a collection reads. */
@@ -302,7 +305,7 @@ class ExemplarSlot implements Exemplar {
     return this.#fromOwn && this.#own !== undefined ? this.#own.spanId : this.#spanId;
   }
 
-  set(span: SpanContext, value: number, timestampMs: number): this {
+  setSpan(span: SpanContext): void {
     if (span instanceof LazyRootSpan) {
       (this.#own ??= new LazyRootSpan()).copyFrom(span);
       this.#fromOwn = true;
@@ -311,9 +314,6 @@ class ExemplarSlot implements Exemplar {
       this.#spanId = span.spanId;
       this.#fromOwn = false;
     }
-    this.value = value;
-    this.timestampMs = timestampMs;
-    return this;
   }
 }
 
