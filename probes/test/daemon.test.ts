@@ -111,6 +111,32 @@ describe('scheduled mode against the layer simulator', () => {
     expect(text).toContain('\nlayerwatch_build_info{');
     expect(text.match(/^probe_success\{.*\} [01]$/gm)).toHaveLength(4);
   });
+
+  it('answers concurrent scrapes with complete bodies while probes rewrite the results', async () => {
+    const scrape = async (): Promise<string> => {
+      const response = await fetch(`${daemon.url}/metrics`);
+      const body = Buffer.from(await response.arrayBuffer());
+      expect(Number(response.headers.get('content-length'))).toBe(body.length);
+      return body.toString('utf8');
+    };
+    const [texts] = await Promise.all([
+      Promise.all(Array.from({ length: 16 }, scrape)),
+      daemon.probeScheduledTargets(),
+      daemon.probeScheduledTargets(),
+    ]);
+    for (const text of texts) {
+      expect(text.endsWith('\n')).toBe(true);
+      // Every line is a comment or a whole sample: no torn or interleaved line.
+      const bad = text
+        .split('\n')
+        .filter(
+          (line) =>
+            line && !/^(# (HELP|TYPE) .+|[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? \S+)$/.test(line),
+        );
+      expect(bad).toEqual([]);
+      expect(text.match(/^probe_success\{.*\} 1$/gm)).toHaveLength(4);
+    }
+  });
 });
 
 describe('/probe endpoint', () => {
