@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CANCEL_GRACE_MS, HttpExchange } from '../src/prober/http-exchange.js';
+import { HttpExchange } from '../src/prober/http-exchange.js';
+import { SETTLE_GRACE_MS } from '../src/prober/types.js';
 
 const rules = { bodySizeLimit: 1024, needsBodyText: false, followRedirects: true };
 
@@ -14,7 +15,7 @@ describe('HttpExchange', () => {
     expect(dropped).toEqual([reason]);
     expect(exchange.error).toBe(reason);
     expect(exchange.headersAt).toBe(0);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(CANCEL_GRACE_MS - 5);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(SETTLE_GRACE_MS - 5);
   });
 
   it('keeps what undici reported when it answers the cancel before the grace ends', async () => {
@@ -23,7 +24,7 @@ describe('HttpExchange', () => {
     exchange.cancel(new Error('deadline'));
     exchange.onResponseError(undefined, aborted);
     await exchange.done;
-    await new Promise((resolve) => setTimeout(resolve, CANCEL_GRACE_MS + 20));
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_GRACE_MS + 20));
     expect(exchange.error).toBe(aborted);
   });
 
@@ -33,7 +34,7 @@ describe('HttpExchange', () => {
     exchange.onResponseEnd();
     exchange.cancel(new Error('late deadline'));
     await exchange.done;
-    await new Promise((resolve) => setTimeout(resolve, CANCEL_GRACE_MS + 20));
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_GRACE_MS + 20));
     expect(dropped).toEqual([]);
     expect(exchange.error).toBeUndefined();
   });

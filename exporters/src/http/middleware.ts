@@ -54,7 +54,8 @@ export function createRequestMiddleware(
       next();
       return;
     }
-    // `serverSpan`, knowing which spans are valid: ours always, an active one checked once.
+    // The span the request runs in, and whether it is valid: ours always, an active one
+    // (another instrumentation's) checked once.
     const active = activeSpan();
     if (active !== undefined) {
       request.span = active;

@@ -50,15 +50,10 @@ export function ensureContextManager(): Promise<void> {
 }
 
 /**
- * The span a request runs in: the active span when an instrumentation already started one;
- * otherwise a new span ID continuing the caller's `traceparent`, or a new trace. No span is
+ * The active context's span, when an instrumentation started one: the span a request runs
+ * in before any of ours (then `incomingSpan`, or the middleware's own new trace). No span is
  * recorded; the IDs exist to be propagated and to label exemplars.
  */
-export function serverSpan(headers: IncomingHttpHeaders): SpanContext {
-  return activeSpan() ?? incomingSpan(headers);
-}
-
-/** The active context's span, when an instrumentation started one. */
 export function activeSpan(): SpanContext | undefined {
   return trace.getSpanContext(contextApi.active());
 }

@@ -62,8 +62,8 @@ function header(sample: Sample): string {
 const MAX_HEADERS = 4096;
 const HEADERS = new Map<string, { help: string; type: Sample['type']; text: string }>();
 
-/** The sample lines alone, without HELP/TYPE (for callers that group many targets). */
-export function serializeSampleLines(samples: readonly Sample[], extraLabels?: Labels): string {
+/** The sample lines alone, without HELP/TYPE. */
+function serializeSampleLines(samples: readonly Sample[], extraLabels?: Labels): string {
   let out = '';
   for (const sample of samples) {
     out += `${sample.name}${formatLabels(extraLabels, sample.labels)} ${formatValue(sample.value)}\n`;

@@ -1,7 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { PreparedModule } from '../config/prepare.js';
 import { SampleList, type Sample, type SampleSink } from '../format/sample-sink.js';
-import type { Cancellable, ProbeContext, ProbeLog, ProbeOutcome } from '../prober/types.js';
+import {
+  SETTLE_GRACE_MS,
+  type Cancellable,
+  type ProbeContext,
+  type ProbeLog,
+  type ProbeOutcome,
+} from '../prober/types.js';
 import { errorMessage } from '../util/errors.js';
 import { addDeadline, settleDeadline, type Expiring } from './deadlines.js';
 
@@ -13,9 +19,6 @@ export interface ProbeRun {
   /** Info lines always (why it failed); debug lines only when asked for. */
   readonly log: readonly string[];
 }
-
-/** Grace past the deadline for a prober to settle on its own before we stop waiting. */
-const SETTLE_GRACE_MS = 50;
 
 const TIMED_OUT: ProbeOutcome = Object.freeze({ success: false, reason: 'timeout' });
 const INTERNAL: ProbeOutcome = Object.freeze({ success: false, reason: 'internal' });

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import type { Cancellable } from './types.js';
+import { SETTLE_GRACE_MS, type Cancellable } from './types.js';
 
 /** What the exchange needs to know before the response arrives. */
 export interface ExchangeRules {
@@ -15,13 +15,6 @@ export interface ExchangeRules {
 
 /** Why an exchange stopped reading: the body passed `bodySizeLimit`. */
 const BODY_TOO_LARGE = new Error('body exceeds body_size_limit');
-
-/**
- * How long a cancelled exchange may take to settle through undici before it settles itself:
- * `done` resolves past the deadline even if undici never calls back, so the probe that
- * awaits it needs no race of its own.
- */
-export const CANCEL_GRACE_MS = 50;
 
 /**
  * One request and its response through undici's `dispatch`, as one object: the handler
@@ -67,7 +60,8 @@ export class HttpExchange implements Dispatcher.DispatchHandler, Cancellable {
     if (this.endedAt) return;
     if (this.controller) this.controller.abort(reason);
     else this.drop(reason);
-    setTimeout(() => this.onResponseError(undefined, reason), CANCEL_GRACE_MS).unref();
+    // `done` resolves even if undici never calls back: whoever awaits it needs no race.
+    setTimeout(() => this.onResponseError(undefined, reason), SETTLE_GRACE_MS).unref();
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {

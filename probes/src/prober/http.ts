@@ -41,7 +41,7 @@ export const httpProber: Prober<HttpSettings, PreparedHttp> = {
   prepare: prepareHttp,
   probe: probeHttp,
   // Every await is an exchange's `done`, which settles past the deadline even if undici
-  // never calls back (CANCEL_GRACE_MS), and the deadline is checked before each request.
+  // never calls back (SETTLE_GRACE_MS), and the deadline is checked before each request.
   settlesAtDeadline: true,
   close: (prepared) => prepared.pool.close(),
 };

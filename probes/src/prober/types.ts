@@ -31,6 +31,12 @@ export interface ProbeContext<Settings> {
   readonly log: ProbeLog;
 }
 
+/**
+ * How long past its deadline a probe may take to settle: runProbe waits this long for a
+ * prober that ignores its signal, and a cancelled HTTP exchange settles itself after it.
+ */
+export const SETTLE_GRACE_MS = 50;
+
 /** Something a deadline can cancel. */
 export interface Cancellable {
   cancel(reason: Error): void;
